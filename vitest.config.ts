@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+// Integration tests start real processes (the Collector, the embedded engine); they get
+// generous per-test timeouts, and files run one at a time so two suites never race for ports.
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 600_000,
+    fileParallelism: false,
+    reporters: ['default'],
+  },
+});
