@@ -1,0 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { packagePath } from './paths.js';
+
+export interface Pins {
+  collectorVersion: string;
+  images: { collector: string; clickhouse: string; loki: string };
+}
+
+/** Image tags and versions live in configs/pins.json so one file bumps them all. */
+export const pins: Pins = JSON.parse(readFileSync(packagePath('configs', 'pins.json'), 'utf8')) as Pins;

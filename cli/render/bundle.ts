@@ -1,0 +1,52 @@
+import type { Stack } from '../stack/resolve.js';
+import { renderClickHouseDdl } from './clickhouse-ddl.js';
+import { renderCollectorConfig } from './collector-config.js';
+import { renderCompose, renderEnvTemplate } from './compose.js';
+import { containerSpecs, renderClickHouseListenXml } from './containers.js';
+import { CONTAINER_LOKI_DIR, renderLokiConfig } from './loki-config.js';
+import type { SanitizeInputs } from './sanitize/chain.js';
+import { generatedHeader, toYaml } from './yaml.js';
+import { join } from 'node:path';
+
+export interface RenderedFile {
+  /** Relative to the output directory, `/`-separated. */
+  path: string;
+  content: string;
+}
+
+export interface BundleOptions {
+  /** Shown in each file's header: which stack file it came from. */
+  source: string;
+  toolVersion: string;
+}
+
+/**
+ * Every file a stack needs, for its backend: the Collector config for native processes, the
+ * storage config, and (for backends that run in Docker) a compose directory with the same
+ * containers `up` creates. Pure: no clock, no environment, no file system.
+ */
+export function renderBundle(stack: Stack, inputs: SanitizeInputs, options: BundleOptions): RenderedFile[] {
+  const header = generatedHeader(options.source);
+  const files: RenderedFile[] = [
+    { path: 'collector.yaml', content: toYaml(renderCollectorConfig(stack, inputs, 'process'), header) },
+  ];
+  if (stack.backend === 'loki') {
+    files.push({ path: 'loki.yaml', content: toYaml(renderLokiConfig(stack, join(stack.dataDir, 'loki')), header) });
+  } else {
+    files.push({ path: 'clickhouse/rollups.sql', content: renderClickHouseDdl(stack) });
+  }
+  if (stack.backend !== 'embedded') {
+    const specs = containerSpecs(stack, options.toolVersion);
+    files.push(
+      { path: 'compose/compose.yaml', content: toYaml(renderCompose(stack, specs), header) },
+      { path: 'compose/.env.template', content: renderEnvTemplate(specs) },
+      { path: 'compose/collector.yaml', content: toYaml(renderCollectorConfig(stack, inputs, 'docker'), header) },
+    );
+    if (stack.backend === 'loki') {
+      files.push({ path: 'compose/loki.yaml', content: toYaml(renderLokiConfig(stack, CONTAINER_LOKI_DIR), header) });
+    } else {
+      files.push({ path: 'compose/clickhouse/listen.xml', content: renderClickHouseListenXml(stack) });
+    }
+  }
+  return files;
+}

@@ -1,0 +1,66 @@
+import { isLoopback } from '../net/loopback.js';
+import type { StackFile } from './schema.js';
+
+export interface StackRuleProblem {
+  path: string[];
+  message: string;
+  severity: 'error' | 'warning';
+}
+
+/**
+ * Rules that span several keys, checked after the schema passes. Each names the key to fix;
+ * the loader turns the path into a line number.
+ */
+export function checkStackRules(stack: StackFile): StackRuleProblem[] {
+  const problems: StackRuleProblem[] = [];
+  const error = (path: string[], message: string) => problems.push({ path, message, severity: 'error' });
+
+  const r = stack.receivers;
+  if (!isLoopback(r.bind) && !r.auth) {
+    error(['receivers', 'bind'], `${r.bind} is reachable beyond this machine; add receivers.auth.bearerTokenEnv (team mode) or bind 127.0.0.1`);
+  }
+  if (!r.grpc.enabled && !r.http.enabled) {
+    error(['receivers'], 'both grpc and http receivers are disabled; enable at least one');
+  }
+  if (stack.backend === 'embedded' && stack.runtime === 'docker') {
+    error(['runtime'], 'the embedded backend runs as a local process; use runtime: process (or auto), or backend: clickhouse for Docker');
+  }
+
+  const ports = new Map<number, string>();
+  const claim = (port: number, path: string[]) => {
+    const other = ports.get(port);
+    if (other) error(path, `port ${port} is also used by ${other}; pick another`);
+    else ports.set(port, path.join('.'));
+  };
+  if (r.grpc.enabled) claim(r.grpc.port, ['receivers', 'grpc', 'port']);
+  if (r.http.enabled) claim(r.http.port, ['receivers', 'http', 'port']);
+  claim(stack.collector.healthPort, ['collector', 'healthPort']);
+  claim(stack.collector.metricsPort, ['collector', 'metricsPort']);
+  if (stack.backend === 'loki') claim(stack.loki.port, ['loki', 'port']);
+  else claim(stack.clickhouse.port, ['clickhouse', 'port']);
+
+  stack.privacy.blockedPatterns.forEach((pattern, i) => {
+    const problem = re2Problem(pattern);
+    if (problem) error(['privacy', 'blockedPatterns', String(i)], problem);
+  });
+
+  if (new Set(stack.profiles).size !== stack.profiles.length) {
+    error(['profiles'], 'a profile is listed twice; list each once');
+  }
+  return problems;
+}
+
+/**
+ * The Collector compiles patterns with Go's RE2 engine, which has no lookaround or
+ * backreferences; catching them here gives a line number instead of a Collector start failure.
+ */
+export function re2Problem(pattern: string): string | undefined {
+  try {
+    new RegExp(pattern);
+  } catch (e) {
+    return `not a valid regular expression: ${(e as Error).message}`;
+  }
+  if (/\(\?<?[=!]/.test(pattern)) return 'lookahead/lookbehind is not supported by RE2 (the Collector regex engine); rewrite without it';
+  if (/\\[1-9]/.test(pattern)) return 'backreferences are not supported by RE2 (the Collector regex engine); rewrite without them';
+  return undefined;
+}

@@ -1,0 +1,228 @@
+import { z } from 'zod';
+
+/**
+ * The stack file schema: the one source for the TypeScript type, the defaults, the descriptions
+ * and the JSON Schema in configs/ (generated, snapshot-checked). Every key has a description and,
+ * where it can, a default, so a stack file may be as short as `version: 1`.
+ */
+
+export const STACK_FILE_NAME = 'telemetry-stack.yaml';
+/** The major.minor this code writes and understands; see stack/version.ts for the rule. */
+export const CURRENT_VERSION = '1.0';
+
+const duration = z
+  .string()
+  .regex(/^\d+(ms|s|m|h|d)$/, 'expected a duration such as 500ms, 30s, 5m, 12h or 90d');
+
+const port = z.number().int().min(1).max(65535);
+
+const envName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name such as TELEMETRY_STACK_TOKEN');
+
+const receiverProtocol = (defaultPort: number, what: string) =>
+  z
+    .strictObject({
+      enabled: z.boolean().default(true).describe(`Accept OTLP over ${what}.`),
+      port: port.default(defaultPort).describe(`Port for OTLP over ${what}.`),
+    })
+    .prefault({});
+
+export const PROFILES = ['claude-code', 'cli-usage', 'generic'] as const;
+export type ProfileName = (typeof PROFILES)[number];
+
+const contentPolicy = z.enum(['drop', 'mask', 'keep']);
+
+export const stackFileSchema = z
+  .strictObject({
+    version: z
+      .union([z.number(), z.string()])
+      .describe('Stack file format version, major.minor. An unknown major is rejected; a newer minor warns.'),
+    name: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{0,39}$/, 'expected lowercase letters, digits and dashes, starting with a letter')
+      .default('telemetry')
+      .describe('Stack name: labels containers, volumes and the data directory.'),
+    dataDir: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'Where collected data, the delivery queue, logs and state live. Default: $XDG_DATA_HOME/telemetry-stack/<name> ' +
+          '(~/.local/share/...). A directory inside a git work tree is git-ignored automatically.',
+      ),
+    backend: z
+      .enum(['embedded', 'clickhouse', 'loki'])
+      .default('embedded')
+      .describe(
+        'Storage: embedded (ClickHouse engine in a local process, no Docker needed), clickhouse (ClickHouse server) or loki (Grafana Loki).',
+      ),
+    runtime: z
+      .enum(['auto', 'docker', 'process'])
+      .default('auto')
+      .describe('How the stack runs: docker (containers), process (native processes) or auto (docker when an engine answers, else process).'),
+    receivers: z
+      .strictObject({
+        bind: z
+          .string()
+          .default('127.0.0.1')
+          .describe('Address the OTLP receivers listen on. Anything beyond loopback needs auth.bearerTokenEnv.'),
+        grpc: receiverProtocol(4317, 'gRPC').describe('OTLP/gRPC receiver.'),
+        http: receiverProtocol(4318, 'HTTP').describe('OTLP/HTTP receiver.'),
+        auth: z
+          .strictObject({
+            bearerTokenEnv: envName.describe('Environment variable holding the bearer token clients must send (team mode).'),
+          })
+          .optional()
+          .describe('Require a bearer token from clients (team mode).'),
+        tls: z
+          .strictObject({
+            certFile: z.string().min(1).describe('PEM certificate file served by the receivers.'),
+            keyFile: z.string().min(1).describe('PEM private key file for certFile.'),
+          })
+          .optional()
+          .describe('Serve the receivers over TLS.'),
+      })
+      .prefault({})
+      .describe('OTLP receivers clients send to.'),
+    profiles: z
+      .array(z.enum(PROFILES))
+      .min(1)
+      .default(['claude-code', 'cli-usage'])
+      .describe(
+        'Sources the stack accepts; each keeps only the attributes its reports need. claude-code: Claude Code metrics and events. ' +
+          'cli-usage: one event per command from the telemetry-stack client library. generic: any other OTLP source, conservative allow-list. ' +
+          'Data from a source whose profile is not listed is dropped.',
+      ),
+    privacy: z
+      .strictObject({
+        maskSecrets: z
+          .boolean()
+          .default(true)
+          .describe('Mask secrets (API keys, tokens, private keys, passwords in URLs) in attribute values and log bodies.'),
+        maskEmails: z.boolean().default(true).describe('Mask email addresses in attribute values and log bodies.'),
+        maskIpAddresses: z.boolean().default(true).describe('Mask IPv4 and IPv6 addresses in attribute values and log bodies.'),
+        maskHomePaths: z
+          .boolean()
+          .default(true)
+          .describe('Mask the user name in home-directory paths (/home/<user>, /Users/<user>, C:\\Users\\<user>).'),
+        promptText: contentPolicy
+          .default('drop')
+          .describe('Prompt and response text: drop (never stored), mask (stored with secrets and PII masked) or keep.'),
+        toolDetails: contentPolicy
+          .default('drop')
+          .describe('Tool parameters and input (e.g. whole Bash commands): drop, mask or keep.'),
+        userId: z
+          .strictObject({
+            mode: z
+              .enum(['hmac', 'keep', 'drop'])
+              .default('hmac')
+              .describe('User identity (user.id, user.email, user.account_uuid): hmac (keyed hash), keep, or drop.'),
+            keyEnv: envName
+              .default('TELEMETRY_STACK_HMAC_KEY')
+              .describe('Environment variable holding the HMAC key (at least 32 bytes) when mode is hmac.'),
+          })
+          .prefault({})
+          .describe('Pseudonymization of user identity.'),
+        blockedPatterns: z
+          .array(z.string().min(1))
+          .default([])
+          .describe('Extra RE2 patterns masked wherever they appear (attribute values and log bodies).'),
+        maxValueLength: z
+          .number()
+          .int()
+          .min(16)
+          .max(1_048_576)
+          .default(4096)
+          .describe('Attribute values and log bodies longer than this are truncated.'),
+        maxAttributes: z
+          .number()
+          .int()
+          .min(4)
+          .max(1024)
+          .default(64)
+          .describe('At most this many attributes are kept per record.'),
+      })
+      .prefault({})
+      .describe('What is masked, hashed or dropped before anything is stored.'),
+    retention: duration
+      .default('90d')
+      .describe('How long data is kept; older data is deleted by the storage (ClickHouse TTL, Loki compactor).'),
+    delivery: z
+      .strictObject({
+        persistentQueue: z
+          .boolean()
+          .default(true)
+          .describe('Keep the export queue on disk so a crash or storage outage loses no acknowledged event.'),
+        queueSize: z
+          .number()
+          .int()
+          .min(1)
+          .default(5000)
+          .describe('Export queue capacity in batches; when full, receivers answer with retryable errors.'),
+        batchSize: z.number().int().min(1).default(2000).describe('Exporter-side batch size in items.'),
+        flushInterval: duration.default('1s').describe('Longest time an item waits for its batch.'),
+        retry: z
+          .strictObject({
+            initialInterval: duration.default('1s').describe('First retry delay.'),
+            maxInterval: duration.default('30s').describe('Longest retry delay.'),
+            maxElapsedTime: duration
+              .default('0s')
+              .describe('Give up after this long; 0s retries forever (nothing acknowledged is dropped).'),
+          })
+          .prefault({})
+          .describe('Exporter retries on storage errors.'),
+      })
+      .prefault({})
+      .describe('How the Collector delivers to storage.'),
+    collector: z
+      .strictObject({
+        memoryLimitMiB: z.number().int().min(32).default(512).describe('memory_limiter hard limit.'),
+        healthPort: port.default(13133).describe('health_check extension port (loopback).'),
+        metricsPort: port.default(8888).describe("Collector's own Prometheus metrics port (loopback)."),
+      })
+      .prefault({})
+      .describe('The Collector itself.'),
+    clickhouse: z
+      .strictObject({
+        port: port.default(8123).describe('ClickHouse HTTP port (loopback) for the server or the embedded engine.'),
+        database: z
+          .string()
+          .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected a ClickHouse identifier')
+          .default('telemetry')
+          .describe('Database the exporter writes into.'),
+        username: z.string().min(1).default('default').describe('ClickHouse user.'),
+        passwordEnv: envName
+          .default('TELEMETRY_STACK_CLICKHOUSE_PASSWORD')
+          .describe('Environment variable holding the ClickHouse password; up generates one (stored 0600) when unset.'),
+      })
+      .prefault({})
+      .describe('ClickHouse server and embedded engine settings.'),
+    loki: z
+      .strictObject({
+        port: port.default(3100).describe('Loki HTTP port (loopback).'),
+      })
+      .prefault({})
+      .describe('Loki settings.'),
+    images: z
+      .strictObject({
+        collector: z.string().min(1).optional().describe('Collector image (default: the pinned official contrib image).'),
+        clickhouse: z.string().min(1).optional().describe('ClickHouse server image (default: the pinned official image).'),
+        loki: z.string().min(1).optional().describe('Loki image (default: the pinned official image).'),
+      })
+      .prefault({})
+      .describe('Image overrides for air-gapped machines (e.g. images built by `telemetry-stack images build`).'),
+    binaries: z
+      .strictObject({
+        collector: z.string().min(1).optional().describe('Collector binary for runtime process (default: the one `collector build` makes).'),
+        loki: z.string().min(1).optional().describe('Loki binary for runtime process.'),
+      })
+      .prefault({})
+      .describe('Binary overrides for runtime process.'),
+  })
+  .describe('telemetry-stack stack file: one short typed file that renders every Collector, storage and compose config.');
+
+/** The stack file as written (keys optional). */
+export type StackFileInput = z.input<typeof stackFileSchema>;
+/** The stack file with every default applied. */
+export type StackFile = z.output<typeof stackFileSchema>;
