@@ -1,0 +1,52 @@
+import { randomBytes } from 'node:crypto';
+import { linkSync, mkdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+// Files are written to a temporary sibling and then renamed (or linked) into place, so a reader never
+// sees half a file and a crash mid-write leaves the old file intact. The sibling lives in the same
+// directory because rename is only atomic within one filesystem. Mode 0600 is set at creation so there is
+// no window in which another user could read the file.
+
+function writeTemp(path: string, data: string, mode: number): string {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  writeFileSync(temp, data, { mode, flag: 'wx' });
+  return temp;
+}
+
+function removeQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // The temp file may already be gone (renamed); nothing to clean up then.
+  }
+}
+
+/** Replaces `path` atomically. Throws on failure; callers decide what a failure means. */
+export function writeFileAtomic(path: string, data: string, mode = 0o600): void {
+  const temp = writeTemp(path, data, mode);
+  try {
+    renameSync(temp, path);
+  } catch (error) {
+    removeQuietly(temp);
+    throw error;
+  }
+}
+
+/**
+ * Creates `path` atomically only if it does not exist yet; returns false when another process got there
+ * first. link(2) fails with EEXIST instead of replacing, which rename cannot do, so two processes racing on
+ * a first run agree on one file instead of the last writer silently winning.
+ */
+export function createFileExclusive(path: string, data: string, mode = 0o600): boolean {
+  const temp = writeTemp(path, data, mode);
+  try {
+    linkSync(temp, path);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  } finally {
+    removeQuietly(temp);
+  }
+}

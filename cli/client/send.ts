@@ -1,0 +1,41 @@
+import { encodeLogs, type LogEvent, type OtlpProtocol } from './encode.js';
+import type { SendResult } from './result.js';
+import { postOtlp } from './transport.js';
+
+export interface SendRequest {
+  url: URL;
+  protocol: OtlpProtocol;
+  timeoutMs: number;
+  headers?: Readonly<Record<string, string>>;
+  resource: Readonly<Record<string, string>>;
+  events: readonly LogEvent[];
+}
+
+/**
+ * Encode and POST under one deadline that starts now, so the module load and encoding count against the
+ * host's budget too. Settles on the deadline even if a step never returns; never rejects.
+ */
+export function sendEvents(request: SendRequest): Promise<SendResult> {
+  const signal = AbortSignal.timeout(request.timeoutMs);
+  const deadline = new Promise<SendResult>((resolve) => {
+    signal.addEventListener('abort', () => resolve('timeout'), { once: true });
+  });
+  const work = (async (): Promise<SendResult> => {
+    let encoded;
+    try {
+      encoded = await encodeLogs(request.protocol, request.resource, request.events);
+    } catch {
+      return 'failed';
+    }
+    if (signal.aborted) return 'timeout';
+    return postOtlp({
+      url: request.url,
+      body: encoded.body,
+      contentType: encoded.contentType,
+      headers: request.headers,
+      signal,
+      timeoutMs: request.timeoutMs,
+    });
+  })();
+  return Promise.race([work, deadline]);
+}

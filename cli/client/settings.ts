@@ -1,0 +1,108 @@
+import { join } from 'node:path';
+import { readConfigFile, type ConfigRead } from './config-file.js';
+import { resolveConsent, type Consent } from './consent.js';
+import type { OtlpProtocol } from './encode.js';
+import { logsUrl } from './endpoint.js';
+import type { ConsentOptions, SenderOptions } from './options.js';
+import { CONFIG_FILE_NAME, FINGERPRINT_FILE_NAME, INSTANCE_ID_FILE_NAME, telemetryConfigDir } from './paths.js';
+import { envPrefix, isValidServiceName } from './service-name.js';
+
+// The one place where options, environment and config file become settings, with defaults applied.
+// Everything is computed on first use and kept: a run whose consent is decided by code or env never reads
+// the config file, and a disabled run never looks at the endpoint.
+
+export const DEFAULT_TIMEOUT_MS = 800;
+/** A telemetry send that needs longer than this is not worth holding a host's exit for. */
+export const MAX_TIMEOUT_MS = 30_000;
+
+export type EndpointSource = 'code' | 'env' | 'config';
+
+export interface TelemetryContext {
+  readonly service: string;
+  readonly validService: boolean;
+  readonly env: NodeJS.ProcessEnv;
+  readonly configDir: string;
+  readonly configPath: string;
+  readonly fingerprintPath: string;
+  readonly instanceIdPath: string;
+  readConfig(): ConfigRead;
+  consent(): Consent;
+  /** Forget the cached file read and consent, after this process changed the file. */
+  refresh(): void;
+}
+
+export function telemetryContext(options: ConsentOptions): TelemetryContext {
+  const env = options.env ?? process.env;
+  const validService = isValidServiceName(options.service);
+  const service = validService ? options.service : 'invalid-service';
+  const configDir = telemetryConfigDir(service, env, options.configDir);
+  const configPath = join(configDir, CONFIG_FILE_NAME);
+  let config: ConfigRead | undefined;
+  let consent: Consent | undefined;
+  const readConfig = (): ConfigRead => (config ??= readConfigFile(configPath));
+  return {
+    service,
+    validService,
+    env,
+    configDir,
+    configPath,
+    fingerprintPath: join(configDir, FINGERPRINT_FILE_NAME),
+    instanceIdPath: join(configDir, INSTANCE_ID_FILE_NAME),
+    readConfig,
+    consent() {
+      if (!validService) {
+        return { enabled: false, source: 'code', reason: 'invalid service name (want [A-Za-z0-9._-], 1-64 chars)' };
+      }
+      return (consent ??= resolveConsent({
+        service,
+        enabled: options.enabled,
+        mode: options.mode ?? 'opt-out',
+        ci: options.ci ?? 'skip',
+        env,
+        readConfig,
+      }));
+    },
+    refresh() {
+      config = undefined;
+      consent = undefined;
+    },
+  };
+}
+
+export interface ResolvedEndpoint {
+  url: URL | undefined;
+  source: EndpointSource | undefined;
+  /** Set when a value was given but is not a usable http(s) URL. */
+  invalid?: string;
+}
+
+/** Precedence code > env > config file, the same as consent. The file is read only if it is needed. */
+export function resolveEndpoint(context: TelemetryContext, fromCode: string | undefined): ResolvedEndpoint {
+  const variable = `${envPrefix(context.service)}_TELEMETRY_ENDPOINT`;
+  const layers: Array<[EndpointSource, () => string | undefined]> = [
+    ['code', () => fromCode],
+    ['env', () => context.env[variable]],
+    ['config', () => configEndpoint(context)],
+  ];
+  for (const [source, read] of layers) {
+    const raw = read();
+    if (raw === undefined || raw.trim() === '') continue;
+    const url = logsUrl(raw);
+    return url ? { url, source } : { url: undefined, source, invalid: raw };
+  }
+  return { url: undefined, source: undefined };
+}
+
+function configEndpoint(context: TelemetryContext): string | undefined {
+  const read = context.readConfig();
+  return read.state === 'ok' ? read.config.endpoint : undefined;
+}
+
+export function resolveTimeout(timeoutMs: number | undefined): number {
+  if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs <= 0) return DEFAULT_TIMEOUT_MS;
+  return Math.min(timeoutMs, MAX_TIMEOUT_MS);
+}
+
+export function resolveProtocol(protocol: SenderOptions['protocol']): OtlpProtocol {
+  return protocol === 'http/json' ? 'http/json' : 'http/protobuf';
+}
