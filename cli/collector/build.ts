@@ -1,0 +1,122 @@
+import { createHash } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { parse } from 'yaml';
+import { UserError } from '../errors.js';
+import { packagePath } from '../paths.js';
+
+export const COLLECTOR_BINARY_NAME = 'otelcol-telemetry-stack';
+export const MANIFEST_PATH = packagePath('collector', 'manifest.yaml');
+
+/** Cache root outside the repository; CI may keep it between runs, nothing depends on it. */
+export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
+  return env['TELEMETRY_STACK_CACHE_DIR'] || join(env['XDG_CACHE_HOME'] || join(homedir(), '.cache'), 'telemetry-stack');
+}
+
+function manifestText(): string {
+  return readFileSync(MANIFEST_PATH, 'utf8');
+}
+
+/** The builder version is the core version the manifest pins (the otlp receiver's). */
+export function builderVersion(text = manifestText()): string {
+  const m = /go\.opentelemetry\.io\/collector\/receiver\/otlpreceiver (v\d+\.\d+\.\d+)/.exec(text);
+  if (!m) throw new UserError(`${MANIFEST_PATH}: no otlpreceiver pin found; the builder version follows it`);
+  return m[1]!;
+}
+
+/** Binaries are keyed by the manifest's hash: any pin change builds a new one beside the old. */
+export function cachedCollectorPath(env: NodeJS.ProcessEnv = process.env): string {
+  const hash = createHash('sha256').update(manifestText()).digest('hex').slice(0, 16);
+  return join(cacheRoot(env), 'collector', hash, COLLECTOR_BINARY_NAME);
+}
+
+/** Which binary to run: an explicit override, else the cached build. */
+export function collectorBinary(override?: string, env: NodeJS.ProcessEnv = process.env): string {
+  return override || env['TELEMETRY_STACK_COLLECTOR_BIN'] || cachedCollectorPath(env);
+}
+
+export interface BuildResult {
+  path: string;
+  built: boolean;
+  seconds: number;
+  bytes: number;
+}
+
+/**
+ * Builds the distribution with the stock Collector Builder from Go modules (static, CGO off),
+ * unless the cached binary for this manifest exists. Progress goes to `log` line by line.
+ */
+export async function buildCollector(options: { force?: boolean; log?: (line: string) => void; env?: NodeJS.ProcessEnv } = {}): Promise<BuildResult> {
+  const env = options.env ?? process.env;
+  const log = options.log ?? (() => {});
+  const target = cachedCollectorPath(env);
+  if (!options.force && existsSync(target)) return { path: target, built: false, seconds: 0, bytes: statSync(target).size };
+
+  await requireGo();
+  const started = Date.now();
+  const version = builderVersion();
+  const builderDir = join(cacheRoot(env), 'builder', version);
+  const builder = join(builderDir, 'builder');
+  const goEnv = { ...env, CGO_ENABLED: '0', GOFLAGS: '-trimpath', GOTOOLCHAIN: env['GOTOOLCHAIN'] ?? 'local' };
+  if (!existsSync(builder)) {
+    log(`installing the Collector Builder ${version} (go install)`);
+    mkdirSync(builderDir, { recursive: true });
+    await run('go', ['install', `go.opentelemetry.io/collector/cmd/builder@${version}`], { ...goEnv, GOBIN: builderDir }, log);
+  }
+
+  const workDir = join(cacheRoot(env), 'collector', `build-${process.pid}`);
+  rmSync(workDir, { recursive: true, force: true });
+  mkdirSync(workDir, { recursive: true });
+  try {
+    const manifest = parse(manifestText()) as { dist: Record<string, unknown> };
+    manifest.dist['output_path'] = workDir;
+    const manifestCopy = join(workDir, 'manifest.yaml');
+    writeFileSync(manifestCopy, JSON.stringify(manifest));
+    log(`building ${COLLECTOR_BINARY_NAME} from Go modules (a cold build downloads modules and takes minutes)`);
+    await run(builder, ['--config', manifestCopy, '--ldflags=-s -w'], goEnv, log);
+    mkdirSync(join(target, '..'), { recursive: true });
+    renameSync(join(workDir, COLLECTOR_BINARY_NAME), target);
+    chmodSync(target, 0o755);
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
+  }
+  return { path: target, built: true, seconds: (Date.now() - started) / 1000, bytes: statSync(target).size };
+}
+
+/** The binary for the current manifest, building it first when missing. */
+export async function ensureCollector(log?: (line: string) => void, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const override = env['TELEMETRY_STACK_COLLECTOR_BIN'];
+  if (override) {
+    if (!existsSync(override)) throw new UserError(`TELEMETRY_STACK_COLLECTOR_BIN=${override}: no such file; unset it to use the built Collector`);
+    return override;
+  }
+  return (await buildCollector({ env, ...(log ? { log } : {}) })).path;
+}
+
+async function requireGo(): Promise<void> {
+  try {
+    await execa('go', ['version']);
+  } catch {
+    throw new UserError('go: not found; install Go 1.25 or newer (https://go.dev/dl, or apt-get install golang) to build the Collector, or set TELEMETRY_STACK_COLLECTOR_BIN to a built binary');
+  }
+}
+
+async function run(command: string, args: string[], env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<void> {
+  const child = execa(command, args, { env, extendEnv: false, all: true, reject: false, lines: true });
+  const tail: string[] = [];
+  child.all?.on('data', (chunk: Buffer) => {
+    for (const line of chunk.toString().split('\n')) {
+      if (!line.trim()) continue;
+      tail.push(line);
+      if (tail.length > 20) tail.shift();
+      // Module downloads are hundreds of lines; phase lines are what a person wants to see.
+      if (!line.startsWith('go: downloading')) log(line.replace(/^\S+\s+INFO\s+\S+\s+/, ''));
+    }
+  });
+  const result = await child;
+  if (result.exitCode !== 0) {
+    throw new UserError(`${command} ${args[0] ?? ''} failed (exit ${result.exitCode}); last output:`, tail.slice(-10));
+  }
+}

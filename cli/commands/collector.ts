@@ -1,0 +1,43 @@
+import type { Command } from 'commander';
+import { buildCollector, collectorBinary } from '../collector/build.js';
+import { validateWithCollector } from '../collector/validate.js';
+import { UserError } from '../errors.js';
+import { printJson } from './shared.js';
+
+export function registerCollector(program: Command): void {
+  const collector = program.command('collector').description('the Collector distribution built from stock upstream Go modules');
+
+  collector
+    .command('build')
+    .description('build the Collector from collector/manifest.yaml (cached outside the repo, keyed by the manifest hash)')
+    .option('--force', 'rebuild even when a cached binary exists')
+    .option('--json', 'print the result as JSON')
+    .action(async (opts: { force?: boolean; json?: boolean }) => {
+      const result = await buildCollector({ force: opts.force ?? false, log: (line) => process.stderr.write(`  ${line}\n`) });
+      if (opts.json) printJson(result);
+      else if (!result.built) process.stdout.write(`${result.path} (cached, ${(result.bytes / 1048576).toFixed(1)} MiB)\n`);
+      else process.stdout.write(`${result.path} (built in ${result.seconds.toFixed(0)} s, ${(result.bytes / 1048576).toFixed(1)} MiB)\n`);
+    });
+
+  collector
+    .command('path')
+    .description('print the path of the Collector binary the stack runs')
+    .action(() => {
+      process.stdout.write(collectorBinary() + '\n');
+    });
+
+  collector
+    .command('validate')
+    .description("run the built Collector's own `validate` on config files")
+    .argument('<collector.yaml...>', 'Collector config files')
+    .action(async (files: string[]) => {
+      const binary = collectorBinary();
+      let failed = 0;
+      for (const file of files) {
+        const result = await validateWithCollector(binary, file, process.env);
+        process.stdout.write(result.ok ? `${file}: ok\n` : `${file}: ${result.message}\n`);
+        if (!result.ok) failed++;
+      }
+      if (failed > 0) throw new UserError(`${failed} of ${files.length} config${files.length === 1 ? '' : 's'} rejected by the Collector`);
+    });
+}

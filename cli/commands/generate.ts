@@ -1,0 +1,32 @@
+import { basename, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { UsageError } from '../errors.js';
+import { renderBundle } from '../render/bundle.js';
+import { loadSanitizeInputs } from '../render/inputs.js';
+import { writeBundle } from '../render/write-bundle.js';
+import { toolVersion } from '../version.js';
+import { loadStack, printJson, STACK_FILE_OPTION } from './shared.js';
+
+export const DEFAULT_OUT_DIR = 'generated';
+
+export function registerGenerate(program: Command): void {
+  program
+    .command('generate')
+    .description('render the Collector config and everything the backend needs (storage config, compose file, ClickHouse rollups)')
+    .option(...STACK_FILE_OPTION)
+    .option('-o, --out <dir>', 'directory to write into', DEFAULT_OUT_DIR)
+    .option('--stdout', 'print the files instead of writing them')
+    .option('--json', 'print what was written as JSON')
+    .action((opts: { file?: string; out: string; stdout?: boolean; json?: boolean }, cmd: Command) => {
+      if (opts.stdout && cmd.getOptionValueSource('out') === 'cli') throw new UsageError('--out and --stdout exclude each other; pick one');
+      const { stack, path } = loadStack(opts.file);
+      const files = renderBundle(stack, loadSanitizeInputs(), { source: basename(path), toolVersion });
+      if (opts.stdout) {
+        process.stdout.write(files.map((f) => `# ==> ${f.path} <==\n${f.content}`).join('\n'));
+        return;
+      }
+      const written = writeBundle(resolve(opts.out), files);
+      if (opts.json) printJson({ stackFile: path, backend: stack.backend, files: written });
+      else process.stdout.write(`wrote ${written.length} files for backend ${stack.backend} to ${resolve(opts.out)}\n${written.map((w) => `  ${w}\n`).join('')}`);
+    });
+}

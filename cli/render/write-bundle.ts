@@ -1,0 +1,27 @@
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { RenderedFile } from './bundle.js';
+
+/**
+ * Writes rendered files so a reader never sees a half-written set: every file is written to a
+ * temporary name first and renamed into place only when all of them were written. Files in the
+ * directory that are not part of the bundle are left alone.
+ */
+export function writeBundle(outDir: string, files: readonly RenderedFile[]): string[] {
+  const staged: { tmp: string; final: string }[] = [];
+  try {
+    for (const f of files) {
+      const final = join(outDir, ...f.path.split('/'));
+      const tmp = `${final}.tmp-${process.pid}`;
+      mkdirSync(dirname(final), { recursive: true });
+      // Config files may hold env references to secrets but never secrets; still, keep them private.
+      writeFileSync(tmp, f.content, { mode: 0o600 });
+      staged.push({ tmp, final });
+    }
+  } catch (e) {
+    for (const s of staged) rmSync(s.tmp, { force: true });
+    throw e;
+  }
+  for (const s of staged) renameSync(s.tmp, s.final);
+  return staged.map((s) => s.final);
+}
