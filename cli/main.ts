@@ -4,7 +4,9 @@ import { registerCollector } from './commands/collector.js';
 import { registerGenerate } from './commands/generate.js';
 import { registerInit } from './commands/init.js';
 import { registerLint } from './commands/lint.js';
+import { registerRuntimeCommands } from './commands/runtime-commands.js';
 import { registerValidate } from './commands/validate.js';
+import { registerVerify } from './commands/verify.js';
 import { UserError } from './errors.js';
 import { toolVersion } from './version.js';
 
@@ -19,6 +21,8 @@ function buildProgram(): Command {
   registerValidate(program);
   registerGenerate(program);
   registerLint(program);
+  registerRuntimeCommands(program);
+  registerVerify(program);
   registerCollector(program);
   return program;
 }

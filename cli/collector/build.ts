@@ -59,7 +59,7 @@ export async function buildCollector(options: { force?: boolean; log?: (line: st
   const version = builderVersion();
   const builderDir = join(cacheRoot(env), 'builder', version);
   const builder = join(builderDir, 'builder');
-  const goEnv = { ...env, CGO_ENABLED: '0', GOFLAGS: '-trimpath', GOTOOLCHAIN: env['GOTOOLCHAIN'] ?? 'local' };
+  const goEnv = { ...env, CGO_ENABLED: '0', GOFLAGS: '-trimpath' };
   if (!existsSync(builder)) {
     log(`installing the Collector Builder ${version} (go install)`);
     mkdirSync(builderDir, { recursive: true });

@@ -1,0 +1,47 @@
+/**
+ * The Collector's own Prometheus metrics, read for `status` and `verify`. Names are matched with
+ * and without the `_total` suffix: the default reader drops it, other setups keep it.
+ */
+export interface CollectorMetrics {
+  accepted: number;
+  refused: number;
+  sent: number;
+  sendFailed: number;
+  enqueueFailed: number;
+  queueSize: number;
+  queueCapacity: number;
+  summary: string;
+}
+
+export function parsePrometheus(text: string): Map<string, number> {
+  const sums = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    if (line.startsWith('#') || !line.trim()) continue;
+    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})?\s+(\S+)/.exec(line);
+    if (!m) continue;
+    const name = m[1]!.replace(/_total$/, '');
+    const value = Number(m[3]);
+    if (Number.isFinite(value)) sums.set(name, (sums.get(name) ?? 0) + value);
+  }
+  return sums;
+}
+
+export async function readCollectorMetrics(port: number): Promise<CollectorMetrics> {
+  const res = await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(3000) });
+  if (!res.ok) throw new Error(`HTTP ${res.status}`);
+  const m = parsePrometheus(await res.text());
+  const sum = (...names: string[]) => names.reduce((acc, n) => acc + (m.get(n) ?? 0), 0);
+  const metrics = {
+    accepted: sum('otelcol_receiver_accepted_log_records', 'otelcol_receiver_accepted_metric_points'),
+    refused: sum('otelcol_receiver_refused_log_records', 'otelcol_receiver_refused_metric_points'),
+    sent: sum('otelcol_exporter_sent_log_records', 'otelcol_exporter_sent_metric_points'),
+    sendFailed: sum('otelcol_exporter_send_failed_log_records', 'otelcol_exporter_send_failed_metric_points'),
+    enqueueFailed: sum('otelcol_exporter_enqueue_failed_log_records', 'otelcol_exporter_enqueue_failed_metric_points'),
+    queueSize: sum('otelcol_exporter_queue_size'),
+    queueCapacity: sum('otelcol_exporter_queue_capacity'),
+  };
+  return {
+    ...metrics,
+    summary: `accepted ${metrics.accepted}, refused ${metrics.refused}, sent ${metrics.sent}, failed ${metrics.sendFailed + metrics.enqueueFailed}, queue ${metrics.queueSize}/${metrics.queueCapacity}`,
+  };
+}

@@ -1,0 +1,122 @@
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * A background process the process runtime owns: started detached (it outlives `up`), its pid,
+ * command and ports recorded under <dataDir>/run, its output appended to <dataDir>/logs.
+ */
+export interface ProcessSpec {
+  component: string;
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+  ports: number[];
+}
+
+export interface ProcessRecord {
+  component: string;
+  pid: number;
+  command: string;
+  args: string[];
+  ports: number[];
+  startedAt: string;
+  logFile: string;
+}
+
+export const runDir = (dataDir: string) => join(dataDir, 'run');
+export const logDir = (dataDir: string) => join(dataDir, 'logs');
+export const recordFile = (dataDir: string, component: string) => join(runDir(dataDir), `${component}.json`);
+export const logFile = (dataDir: string, component: string) => join(logDir(dataDir), `${component}.log`);
+
+export function readRecord(dataDir: string, component: string): ProcessRecord | undefined {
+  const file = recordFile(dataDir, component);
+  if (!existsSync(file)) return undefined;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as ProcessRecord;
+  } catch {
+    // A torn or corrupt record (crash while writing) is as good as none.
+    return undefined;
+  }
+}
+
+/**
+ * Alive means the pid exists AND still runs our command: after a crash and a reboot the pid
+ * may belong to someone else, and we must never signal a stranger's process.
+ */
+export function isAlive(record: ProcessRecord): boolean {
+  try {
+    process.kill(record.pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    const cmdline = readFileSync(`/proc/${record.pid}/cmdline`, 'utf8');
+    return cmdline.includes(record.command);
+  } catch {
+    return true; // no /proc (not Linux): the signal check is all we have
+  }
+}
+
+export function removeRecord(dataDir: string, component: string): void {
+  rmSync(recordFile(dataDir, component), { force: true });
+}
+
+export function startProcess(dataDir: string, spec: ProcessSpec): ProcessRecord {
+  mkdirSync(runDir(dataDir), { recursive: true });
+  mkdirSync(logDir(dataDir), { recursive: true });
+  const log = logFile(dataDir, spec.component);
+  const fd = openSync(log, 'a', 0o600);
+  try {
+    const child = spawn(spec.command, spec.args, {
+      detached: true,
+      stdio: ['ignore', fd, fd],
+      env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: process.env['HOME'] ?? '/', ...spec.env },
+    });
+    if (child.pid === undefined) throw new Error(`${spec.command}: could not be started`);
+    child.unref();
+    const record: ProcessRecord = {
+      component: spec.component,
+      pid: child.pid,
+      command: spec.command,
+      args: spec.args,
+      ports: spec.ports,
+      startedAt: new Date().toISOString(),
+      logFile: log,
+    };
+    writeFileSync(recordFile(dataDir, spec.component), JSON.stringify(record, null, 2) + '\n', { mode: 0o600 });
+    return record;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** SIGTERM, a bounded wait for a clean exit (the Collector drains to its queue), then SIGKILL. */
+export async function stopProcess(dataDir: string, record: ProcessRecord, graceMs: number): Promise<'stopped' | 'killed' | 'not-running'> {
+  if (!isAlive(record)) {
+    removeRecord(dataDir, record.component);
+    return 'not-running';
+  }
+  process.kill(record.pid, 'SIGTERM');
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline) {
+    if (!isAlive(record)) {
+      removeRecord(dataDir, record.component);
+      return 'stopped';
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  try {
+    process.kill(record.pid, 'SIGKILL');
+  } catch {
+    // exited between the check and the kill
+  }
+  removeRecord(dataDir, record.component);
+  return 'killed';
+}
+
+export function tailFile(file: string, lines: number): string {
+  if (!existsSync(file)) return '';
+  const text = readFileSync(file, 'utf8');
+  return text.split('\n').slice(-lines - 1).join('\n');
+}

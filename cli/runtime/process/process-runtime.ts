@@ -1,0 +1,218 @@
+import { existsSync, mkdirSync, readFileSync, statSync, watch, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ensureCollector } from '../../collector/build.js';
+import { UserError } from '../../errors.js';
+import { describeHolder, portInUse } from '../../net/port-holder.js';
+import { packagePath } from '../../paths.js';
+import { renderBundle } from '../../render/bundle.js';
+import { loadSanitizeInputs } from '../../render/inputs.js';
+import { writeBundle } from '../../render/write-bundle.js';
+import { openClickHouse, sqlStatements, tableExists } from '../../storage/clickhouse.js';
+import { toolVersion } from '../../version.js';
+import { readCollectorMetrics } from '../collector-metrics.js';
+import { httpOk, NotReadyError, waitFor, type WaitStrategy } from '../readiness.js';
+import type { ComponentStatus, DownResult, Runtime, RuntimeContext, UpResult } from '../runtime.js';
+import { clickhousePasswordFile, loadOrCreateSecrets } from '../secrets.js';
+import { isAlive, logFile, readRecord, removeRecord, startProcess, stopProcess, tailFile, type ProcessSpec } from './managed-process.js';
+
+const READY_TIMEOUT_MS = 60_000;
+/** The Collector flushes its in-memory work to the persistent queue on SIGTERM; give it time. */
+const COLLECTOR_GRACE_MS = 20_000;
+const STORAGE_GRACE_MS = 15_000;
+
+export const configDir = (dataDir: string) => join(dataDir, 'config');
+
+interface Component {
+  spec: ProcessSpec;
+  ready: WaitStrategy;
+}
+
+/**
+ * Native processes: the embedded ClickHouse engine (or Loki) and the Collector, started in the
+ * background and found again through their records under <dataDir>/run.
+ */
+export class ProcessRuntime implements Runtime {
+  readonly kind = 'process' as const;
+
+  constructor(private readonly ctx: RuntimeContext) {}
+
+  async up(progress: (line: string) => void): Promise<UpResult> {
+    const started = Date.now();
+    const { stack, env } = this.ctx;
+    prepareDataDir(stack.dataDir);
+    const secrets = loadOrCreateSecrets(stack, env, { create: true });
+    secrets.generated.forEach(progress);
+    const files = renderBundle(stack, loadSanitizeInputs(), { source: 'the stack file', toolVersion }).filter((f) => !f.path.startsWith('compose/'));
+    writeBundle(configDir(stack.dataDir), files);
+
+    const collectorBinary = await ensureCollector(progress, env);
+    const components = [this.storageComponent(secrets.env), this.collectorComponent(collectorBinary, secrets.env)];
+
+    const result: UpResult = { runtime: 'process', started: [], alreadyRunning: [], seconds: 0, notes: [] };
+    try {
+      for (const c of components) {
+        const existing = readRecord(stack.dataDir, c.spec.component);
+        if (existing && isAlive(existing)) {
+          await waitFor(c.ready);
+          result.alreadyRunning.push(c.spec.component);
+          progress(`${c.spec.component}: already running (pid ${existing.pid})`);
+          continue;
+        }
+        if (existing) {
+          removeRecord(stack.dataDir, c.spec.component);
+          progress(`${c.spec.component}: removed a stale record (pid ${existing.pid} is gone)`);
+        }
+        for (const port of c.spec.ports) {
+          if (await portInUse(port)) throw new UserError(`${c.spec.component}: ${describeHolder(port)}; stop it or change the port in the stack file`);
+        }
+        const record = startProcess(stack.dataDir, c.spec);
+        result.started.push(c.spec.component);
+        progress(`${c.spec.component}: started (pid ${record.pid}), waiting for ${c.ready.name}`);
+        const waited = await waitFor(c.ready, { abort: () => (isAlive(record) ? undefined : `exited; last log lines:\n${tailFile(record.logFile, 8)}`) });
+        progress(`${c.spec.component}: ready in ${(waited / 1000).toFixed(1)} s`);
+      }
+      if (stack.backend !== 'loki') await this.applyRollups(secrets.env[stack.clickhouse.passwordEnv]!, progress);
+    } catch (e) {
+      // Leave nothing behind that this `up` started: a failed start must not hold ports or pids.
+      for (const component of [...result.started].reverse()) {
+        const record = readRecord(stack.dataDir, component);
+        if (record) await stopProcess(stack.dataDir, record, 5000);
+      }
+      if (e instanceof NotReadyError) throw new UserError(e.message.split('\n')[0]!, e.message.split('\n').slice(1));
+      throw e;
+    }
+    result.seconds = (Date.now() - started) / 1000;
+    return result;
+  }
+
+  async down(): Promise<DownResult> {
+    const { dataDir } = this.ctx.stack;
+    const stopped: DownResult['stopped'] = [];
+    // Collector first: it drains into its queue while storage is still there to take a last flush.
+    for (const component of ['collector', this.storageName()]) {
+      const record = readRecord(dataDir, component);
+      if (!record) continue;
+      const how = await stopProcess(dataDir, record, component === 'collector' ? COLLECTOR_GRACE_MS : STORAGE_GRACE_MS);
+      stopped.push({ component, how });
+    }
+    return { stopped };
+  }
+
+  async status(): Promise<ComponentStatus[]> {
+    const { stack } = this.ctx;
+    const out: ComponentStatus[] = [];
+    for (const component of [this.storageName(), 'collector']) {
+      const record = readRecord(stack.dataDir, component);
+      if (!record) {
+        out.push({ component, state: 'stopped', ports: [] });
+        continue;
+      }
+      const alive = isAlive(record);
+      const status: ComponentStatus = {
+        component,
+        state: alive ? 'running' : 'stopped',
+        id: String(record.pid),
+        ports: record.ports,
+        ...(alive ? { uptimeSeconds: Math.round((Date.now() - Date.parse(record.startedAt)) / 1000) } : { detail: 'not running (crashed or killed); `up` restarts it' }),
+      };
+      if (alive && component === 'collector') {
+        try {
+          const m = await readCollectorMetrics(stack.collector.metricsPort);
+          status.detail = m.summary;
+        } catch (e) {
+          status.state = 'unhealthy';
+          status.detail = `metrics endpoint not answering: ${(e as Error).message}`;
+        }
+      }
+      out.push(status);
+    }
+    return out;
+  }
+
+  async logs(component: string, options: { follow: boolean; lines: number; write: (text: string) => void; signal?: AbortSignal }): Promise<void> {
+    const known = [this.storageName(), 'collector'];
+    if (!known.includes(component)) throw new UserError(`logs ${component}: unknown component; expected one of ${known.join(', ')}`);
+    const file = logFile(this.ctx.stack.dataDir, component);
+    if (!existsSync(file)) throw new UserError(`${file}: no log yet; has \`telemetry-stack up\` run?`);
+    options.write(tailFile(file, options.lines));
+    if (!options.follow) return;
+    let offset = statSync(file).size;
+    await new Promise<void>((resolve) => {
+      const watcher = watch(file, () => {
+        const size = statSync(file).size;
+        if (size < offset) offset = 0; // truncated or rotated
+        if (size > offset) {
+          options.write(readFileSync(file).subarray(offset, size).toString());
+          offset = size;
+        }
+      });
+      options.signal?.addEventListener('abort', () => {
+        watcher.close();
+        resolve();
+      });
+    });
+  }
+
+  private storageName(): string {
+    return this.ctx.stack.backend === 'loki' ? 'loki' : 'clickhouse';
+  }
+
+  private storageComponent(secretEnv: Record<string, string>): Component {
+    const { stack, env } = this.ctx;
+    if (stack.backend === 'clickhouse') {
+      throw new UserError('backend clickhouse runs the ClickHouse server in Docker; start a Docker engine (runtime docker or auto), or use backend: embedded');
+    }
+    if (stack.backend === 'loki') {
+      const binary = stack.binaries.loki ?? env['TELEMETRY_STACK_LOKI_BIN'];
+      if (!binary || !existsSync(binary)) {
+        throw new UserError('backend loki on runtime process needs a Loki binary: build one with scripts/provision/loki.sh and set binaries.loki (or $TELEMETRY_STACK_LOKI_BIN)');
+      }
+      return {
+        spec: { component: 'loki', command: binary, args: [`-config.file=${join(configDir(stack.dataDir), 'loki.yaml')}`], env: {}, ports: [stack.loki.port] },
+        ready: httpOk(`loki /ready on 127.0.0.1:${stack.loki.port}`, `http://127.0.0.1:${stack.loki.port}/ready`, READY_TIMEOUT_MS),
+      };
+    }
+    const port = stack.clickhouse.port;
+    return {
+      spec: {
+        component: 'clickhouse',
+        command: process.execPath,
+        args: [packagePath('dist', 'cli', 'store', 'embedded', 'server.js'), '--data-dir', join(stack.dataDir, 'clickhouse'), '--port', String(port), '--password-file', clickhousePasswordFile(stack)],
+        env: secretEnv,
+        ports: [port],
+      },
+      ready: httpOk(`embedded ClickHouse /ping on 127.0.0.1:${port}`, `http://127.0.0.1:${port}/ping`, READY_TIMEOUT_MS),
+    };
+  }
+
+  private collectorComponent(binary: string, secretEnv: Record<string, string>): Component {
+    const { stack } = this.ctx;
+    const r = stack.receivers;
+    const ports = [...(r.grpc.enabled ? [r.grpc.port] : []), ...(r.http.enabled ? [r.http.port] : []), stack.collector.healthPort, stack.collector.metricsPort];
+    return {
+      spec: { component: 'collector', command: binary, args: [`--config=file:${join(configDir(stack.dataDir), 'collector.yaml')}`], env: secretEnv, ports },
+      ready: httpOk(`collector health_check on 127.0.0.1:${stack.collector.healthPort}`, `http://127.0.0.1:${stack.collector.healthPort}/`, READY_TIMEOUT_MS),
+    };
+  }
+
+  /** The exporter creates its tables when it starts; the rollups read otel_logs, so they come after. */
+  private async applyRollups(password: string, progress: (line: string) => void): Promise<void> {
+    const { stack } = this.ctx;
+    const client = openClickHouse(stack, password);
+    try {
+      await waitFor({ name: `table ${stack.clickhouse.database}.otel_logs (created by the Collector's exporter)`, timeoutMs: READY_TIMEOUT_MS, probe: () => tableExists(client, stack.clickhouse.database, 'otel_logs') });
+      const sql = readFileSync(join(configDir(stack.dataDir), 'clickhouse', 'rollups.sql'), 'utf8');
+      for (const statement of sqlStatements(sql)) await client.command({ query: statement });
+      progress('clickhouse: rollup tables and views in place');
+    } finally {
+      await client.close();
+    }
+  }
+}
+
+/** The data dir holds collected data: private to its owner and never committed. */
+function prepareDataDir(dataDir: string): void {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const ignore = join(dataDir, '.gitignore');
+  if (!existsSync(ignore)) writeFileSync(ignore, '# Collected telemetry never goes into git.\n*\n');
+}

@@ -1,0 +1,58 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { UserError } from '../errors.js';
+import type { Stack } from '../stack/resolve.js';
+
+export interface StackSecrets {
+  /** Environment the Collector (and storage) need: password, HMAC key, bearer token. */
+  env: Record<string, string>;
+  /** Lines saying what was generated, for the person running `up`. */
+  generated: string[];
+}
+
+export const secretsDir = (stack: Stack) => join(stack.dataDir, 'secrets');
+export const clickhousePasswordFile = (stack: Stack) => join(secretsDir(stack), 'clickhouse-password');
+export const hmacKeyFile = (stack: Stack) => join(secretsDir(stack), 'hmac-key');
+
+/**
+ * Secrets come from the environment when set there; otherwise they are generated once, stored
+ * 0600 under the data directory, and reused, so a one-command start works and data hashed
+ * yesterday still matches today's hashes (purge by user depends on that).
+ */
+export function loadOrCreateSecrets(stack: Stack, env: NodeJS.ProcessEnv, options: { create: boolean }): StackSecrets {
+  const out: StackSecrets = { env: {}, generated: [] };
+  if (stack.backend !== 'loki') {
+    const name = stack.clickhouse.passwordEnv;
+    out.env[name] = env[name] || stored(clickhousePasswordFile(stack), options.create, 24, out.generated, 'ClickHouse password');
+  }
+  if (stack.privacy.userId.mode === 'hmac') {
+    const name = stack.privacy.userId.keyEnv;
+    const key = env[name] || stored(hmacKeyFile(stack), options.create, 32, out.generated, 'HMAC key for user ids');
+    // redaction's hmac-sha256 wants at least 32 bytes; a short key is weak and the Collector refuses it.
+    if (Buffer.byteLength(key) < 32) throw new UserError(`$${name}: the HMAC key is ${Buffer.byteLength(key)} bytes; use at least 32 (e.g. openssl rand -hex 32)`);
+    out.env[name] = key;
+  }
+  const auth = stack.receivers.auth;
+  if (auth) {
+    const token = env[auth.bearerTokenEnv];
+    if (!token) throw new UserError(`$${auth.bearerTokenEnv} is not set; receivers.auth needs the bearer token clients send (e.g. export ${auth.bearerTokenEnv}=$(openssl rand -hex 32))`);
+    out.env[auth.bearerTokenEnv] = token;
+  }
+  return out;
+}
+
+function stored(file: string, create: boolean, bytes: number, generated: string[], what: string): string {
+  if (existsSync(file)) {
+    const mode = statSync(file).mode & 0o777;
+    if (mode & 0o077) chmodSync(file, 0o600);
+    const value = readFileSync(file, 'utf8').trim();
+    if (value) return value;
+  }
+  if (!create) throw new UserError(`${file}: missing; run \`telemetry-stack up\` once to generate it, or set the variable in the environment`);
+  mkdirSync(join(file, '..'), { recursive: true, mode: 0o700 });
+  const value = randomBytes(bytes).toString('hex');
+  writeFileSync(file, value + '\n', { mode: 0o600 });
+  generated.push(`generated ${what} in ${file} (0600)`);
+  return value;
+}

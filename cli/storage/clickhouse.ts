@@ -1,0 +1,39 @@
+import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import type { Stack } from '../stack/resolve.js';
+
+/**
+ * One client for the ClickHouse server and the embedded engine alike: both answer ClickHouse's
+ * HTTP interface on 127.0.0.1, so every query, DDL statement and report runs the same way.
+ */
+export function openClickHouse(stack: Stack, password: string, options: { readonly?: boolean } = {}): ClickHouseClient {
+  return createClient({
+    url: `http://127.0.0.1:${stack.clickhouse.port}`,
+    username: stack.clickhouse.username,
+    password,
+    database: stack.clickhouse.database,
+    request_timeout: 60_000,
+    // readonly=2 lets reads set per-query settings but refuses any write or DDL.
+    ...(options.readonly ? { clickhouse_settings: { readonly: '2' } } : {}),
+  });
+}
+
+/** Splits a rendered .sql file into statements (ours never put `;` inside a literal). */
+export function sqlStatements(sql: string): string[] {
+  return sql
+    .split('\n')
+    .filter((line) => !line.trimStart().startsWith('--'))
+    .join('\n')
+    .split(/;\s*(?:\n|$)/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+export async function tableExists(client: ClickHouseClient, database: string, table: string): Promise<boolean> {
+  const rs = await client.query({
+    query: 'SELECT count() AS n FROM system.tables WHERE database = {db:String} AND name = {table:String}',
+    query_params: { db: database, table },
+    format: 'JSONEachRow',
+  });
+  const rows = (await rs.json()) as { n: string | number }[];
+  return Number(rows[0]?.n ?? 0) > 0;
+}

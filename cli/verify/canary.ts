@@ -1,0 +1,96 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import type { Stack } from '../stack/resolve.js';
+import { CLI_USAGE_SCOPE } from '../render/sanitize/profiles.js';
+
+/**
+ * A canary record for `verify`: it must pass the stack's own source filter, carry a planted fake
+ * secret and email that must arrive masked, and a user id that must arrive hashed.
+ */
+export interface Canary {
+  id: string;
+  secret: string;
+  email: string;
+  userId: string;
+  /** Resource service.name the canary claims, chosen so an enabled profile accepts it. */
+  serviceName: string;
+  scopeName: string;
+  sentAtMs: number;
+}
+
+export function makeCanary(stack: Stack): Canary {
+  const id = `canary-${randomBytes(6).toString('hex')}`;
+  // Shaped like an Anthropic API key so the secret ruleset must catch it; never a real key.
+  const secret = `sk-ant-api03-${randomBytes(30).toString('base64url')}-${randomBytes(4).toString('hex')}AA`;
+  const useClaude = stack.profiles.includes('claude-code') || !stack.profiles.includes('cli-usage');
+  return {
+    id,
+    secret,
+    email: `${id}@example.com`,
+    userId: `verify-user-${id}`,
+    serviceName: useClaude ? 'claude-code' : 'telemetry-stack-verify',
+    scopeName: useClaude ? 'com.anthropic.claude_code.events' : CLI_USAGE_SCOPE,
+    sentAtMs: Date.now(),
+  };
+}
+
+const str = (key: string, value: string) => ({ key, value: { stringValue: value } });
+
+/** OTLP/JSON logs payload: one event whose body and attributes carry the planted values. */
+export function canaryLogs(c: Canary): unknown {
+  const nanos = `${BigInt(c.sentAtMs) * 1_000_000n}`;
+  return {
+    resourceLogs: [
+      {
+        resource: { attributes: [str('service.name', c.serviceName), str('service.version', 'verify')] },
+        scopeLogs: [
+          {
+            scope: { name: c.scopeName },
+            logRecords: [
+              {
+                timeUnixNano: nanos,
+                observedTimeUnixNano: nanos,
+                severityNumber: 9,
+                severityText: 'INFO',
+                body: { stringValue: `${c.id} token=${c.secret} contact ${c.email}` },
+                attributes: [str('event.name', 'verify_canary'), str('session.id', c.id), str('cli.verb', 'verify canary'), str('user.id', c.userId), str('user.email', c.email)],
+              },
+            ],
+          },
+        ],
+      },
+    ],
+  };
+}
+
+/** OTLP/JSON metrics payload: one delta sum point tagged with the canary id. */
+export function canaryMetrics(c: Canary): unknown {
+  const nanos = `${BigInt(c.sentAtMs) * 1_000_000n}`;
+  return {
+    resourceMetrics: [
+      {
+        resource: { attributes: [str('service.name', c.serviceName)] },
+        scopeMetrics: [
+          {
+            scope: { name: c.scopeName },
+            metrics: [
+              {
+                name: 'telemetry_stack.verify.canary',
+                unit: '1',
+                sum: {
+                  aggregationTemporality: 1,
+                  isMonotonic: true,
+                  dataPoints: [{ startTimeUnixNano: nanos, timeUnixNano: nanos, asDouble: 1, attributes: [str('session.id', c.id), str('cli.verb', 'verify canary')] }],
+                },
+              },
+            ],
+          },
+        ],
+      },
+    ],
+  };
+}
+
+/** The hash the pipeline must have written for the canary's user id (redaction hmac-sha256, hex). */
+export function expectedUserHash(key: string, userId: string): string {
+  return createHmac('sha256', key).update(userId).digest('hex');
+}
