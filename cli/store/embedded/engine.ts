@@ -1,0 +1,219 @@
+import type { Session } from 'chdb';
+import { ErrorCode, fromEngineError } from './errors.js';
+import { SerialQueue } from './serial-queue.js';
+
+/**
+ * The in-process ClickHouse engine (npm `chdb`) on a persistent directory, behind a queue.
+ *
+ * chdb gives one connection per data directory per process, with one current database and one
+ * set of session settings. Every HTTP request therefore runs as one serialized job that switches
+ * the database and settings it asked for, runs its statement, and puts both back, so nothing a
+ * request sets can leak into the next one.
+ */
+
+export interface EngineInfo {
+  version: string;
+  timezone: string;
+  displayName: string;
+  chdbVersion: string;
+}
+
+export interface ExecRequest {
+  sql: string;
+  /** Output format used when the statement has no FORMAT clause. */
+  format: string;
+  /** Current database for the statement; the engine's `default` when absent. */
+  database?: string;
+  /** Settings for this statement only, by name, as the text ClickHouse would parse. */
+  settings?: ReadonlyMap<string, string>;
+  /** Query parameters (`{name:Type}`), already unescaped; null binds NULL. */
+  params?: Readonly<Record<string, string | null>>;
+  /** Read these settings back after the statement ran (a SET inside an HTTP session). */
+  captureSettings?: readonly string[];
+  /** Read the current database back after the statement ran (a USE inside an HTTP session). */
+  captureDatabase?: boolean;
+}
+
+export interface ExecResult {
+  bytes: Uint8Array;
+  rowsRead: number;
+  bytesRead: number;
+  elapsedSeconds: number;
+  captured?: { settings: Map<string, string>; database?: string };
+}
+
+const DEFAULT_DATABASE = 'default';
+
+export function quoteString(value: string): string {
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+export function quoteIdentifier(name: string): string {
+  return `\`${name.replace(/\\/g, '\\\\').replace(/`/g, '\\`')}\``;
+}
+
+export class Engine {
+  private readonly queue = new SerialQueue();
+
+  private constructor(
+    private readonly session: Session,
+    readonly info: EngineInfo,
+    /** Every setting name the engine knows (unknown names are ignored, not applied). */
+    readonly settingNames: ReadonlySet<string>,
+    /** Settings chdb itself changed at connect: restored to these values, not to DEFAULT. */
+    private readonly baseline: ReadonlyMap<string, string>,
+    /** Lower-case format name -> canonical name. */
+    readonly outputFormats: ReadonlyMap<string, string>,
+    readonly inputFormats: ReadonlyMap<string, string>,
+  ) {}
+
+  /**
+   * Opens (creating if needed) the engine directory. Throws a one-line Error when another
+   * process holds the directory: the engine locks `<dir>/status` itself.
+   */
+  static async open(dir: string): Promise<Engine> {
+    const chdb = await import('chdb');
+    let session: Session;
+    try {
+      session = new chdb.Session(dir);
+    } catch (err) {
+      const cause = (err as { cause?: { message?: string } }).cause?.message ?? '';
+      const own = err instanceof Error ? err.message : String(err);
+      if (/Cannot lock file|already running/i.test(`${own} ${cause}`)) {
+        throw new Error(
+          `engine directory ${dir} is in use by another process (its status file is locked); stop that process or use another --data-dir`,
+        );
+      }
+      throw new Error(`cannot open the embedded engine at ${dir}: ${own}${cause ? ` (${cause.replace(/\s+/g, ' ')})` : ''}`);
+    }
+    try {
+      const rows = async (sql: string): Promise<unknown[][]> => {
+        const text = (await session.queryAsync(sql, { format: 'JSONCompactEachRow' })).text();
+        return text
+          .split('\n')
+          .filter((l) => l.length > 0)
+          .map((l) => JSON.parse(l) as unknown[]);
+      };
+      const [first] = await rows('SELECT version(), timezone(), displayName()');
+      const v = chdb.version();
+      const info: EngineInfo = {
+        version: String(first?.[0] ?? ''),
+        timezone: String(first?.[1] ?? 'UTC'),
+        displayName: String(first?.[2] ?? 'embedded'),
+        chdbVersion: v.chdb,
+      };
+      const settingNames = new Set((await rows('SELECT name FROM system.settings')).map((r) => String(r[0])));
+      const baseline = new Map(
+        (await rows('SELECT name, value FROM system.settings WHERE changed')).map((r) => [String(r[0]), String(r[1])]),
+      );
+      const outputFormats = new Map<string, string>();
+      const inputFormats = new Map<string, string>();
+      for (const [name, isInput, isOutput] of await rows('SELECT name, is_input, is_output FROM system.formats')) {
+        const n = String(name);
+        if (Number(isOutput) === 1) outputFormats.set(n.toLowerCase(), n);
+        if (Number(isInput) === 1) inputFormats.set(n.toLowerCase(), n);
+      }
+      return new Engine(session, info, settingNames, baseline, outputFormats, inputFormats);
+    } catch (err) {
+      session.close();
+      throw err;
+    }
+  }
+
+  /** Jobs queued or running: a gauge for logs and shutdown. */
+  get pending(): number {
+    return this.queue.size;
+  }
+
+  exec(req: ExecRequest): Promise<ExecResult> {
+    return this.queue.run(() => this.execNow(req));
+  }
+
+  private async execNow(req: ExecRequest): Promise<ExecResult> {
+    const touched = new Set<string>();
+    let switchedDatabase = false;
+    try {
+      if (req.database !== undefined && req.database !== DEFAULT_DATABASE) {
+        switchedDatabase = true;
+        await this.session.queryAsync(`USE ${quoteIdentifier(req.database)}`);
+      }
+      for (const [name, value] of req.settings ?? []) {
+        touched.add(name);
+        await this.session.queryAsync(`SET ${quoteIdentifier(name)} = ${quoteString(value)}`);
+      }
+      for (const name of req.captureSettings ?? []) touched.add(name);
+      if (req.captureDatabase) switchedDatabase = true;
+
+      const result =
+        req.params !== undefined && Object.keys(req.params).length > 0
+          ? await this.session.queryBindAsync(req.sql, req.params, { format: req.format })
+          : await this.session.queryAsync(req.sql, { format: req.format });
+      const out: ExecResult = {
+        bytes: result.bytes(),
+        rowsRead: result.rowsRead,
+        bytesRead: result.bytesRead,
+        elapsedSeconds: result.elapsed,
+      };
+      if ((req.captureSettings?.length ?? 0) > 0 || req.captureDatabase) {
+        const settings = new Map<string, string>();
+        if (req.captureSettings && req.captureSettings.length > 0) {
+          const list = req.captureSettings.map(quoteString).join(', ');
+          const text = (
+            await this.session.queryAsync(`SELECT name, value FROM system.settings WHERE name IN (${list})`, {
+              format: 'JSONCompactEachRow',
+            })
+          ).text();
+          for (const line of text.split('\n')) {
+            if (line.length === 0) continue;
+            const [n, v] = JSON.parse(line) as [string, string];
+            settings.set(n, v);
+          }
+        }
+        out.captured = { settings };
+        if (req.captureDatabase) {
+          const db = (await this.session.queryAsync('SELECT currentDatabase()', { format: 'JSONCompactEachRow' })).text();
+          const parsed = JSON.parse(db.trim()) as [string];
+          out.captured.database = parsed[0];
+        }
+      }
+      return out;
+    } catch (err) {
+      throw fromEngineError(err);
+    } finally {
+      await this.restore(touched, switchedDatabase);
+    }
+  }
+
+  private async restore(settings: ReadonlySet<string>, database: boolean): Promise<void> {
+    for (const name of settings) {
+      const base = this.baseline.get(name);
+      const sql =
+        base === undefined
+          ? `SET ${quoteIdentifier(name)} = DEFAULT`
+          : `SET ${quoteIdentifier(name)} = ${quoteString(base)}`;
+      try {
+        await this.session.queryAsync(sql);
+      } catch (err) {
+        // A setting the engine refused to set was never changed; any other failure means the
+        // connection may carry state into the next request, which must not go unnoticed.
+        const e = fromEngineError(err);
+        if (e.code !== ErrorCode.UNKNOWN_SETTING) {
+          process.stderr.write(`embedded-store: could not restore setting ${name}: ${e.message.split('\n')[0]}\n`);
+        }
+      }
+    }
+    if (database) {
+      try {
+        await this.session.queryAsync(`USE ${DEFAULT_DATABASE}`);
+      } catch (err) {
+        process.stderr.write(`embedded-store: could not restore the current database: ${String(err)}\n`);
+      }
+    }
+  }
+
+  /** Waits for queued requests, then releases the engine (flushes and unlocks the directory). */
+  async close(): Promise<void> {
+    await this.queue.drain();
+    this.session.close();
+  }
+}
