@@ -30,10 +30,14 @@ export async function postOtlp(options: PostOptions): Promise<SendResult> {
   let client: typeof import('node:http') | typeof import('node:https');
   let dns: typeof import('node:dns');
   try {
-    [client, dns] = await Promise.all([
+    // The default exports, not the namespaces: dns.setServers() rebinds functions on the CommonJS
+    // exports object only, and the namespace would keep answering with the servers from before.
+    const [clientModule, dnsModule] = await Promise.all([
       url.protocol === 'https:' ? import('node:https') : import('node:http'),
       import('node:dns'),
     ]);
+    client = clientModule.default;
+    dns = dnsModule.default;
   } catch {
     return 'failed';
   }
