@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { buildCollector, collectorBinary } from '../collector/build.js';
-import { validateWithCollector } from '../collector/validate.js';
 import { UserError } from '../errors.js';
 import { printJson } from './shared.js';
 
@@ -13,6 +11,7 @@ export function registerCollector(program: Command): void {
     .option('--force', 'rebuild even when a cached binary exists')
     .option('--json', 'print the result as JSON')
     .action(async (opts: { force?: boolean; json?: boolean }) => {
+      const { buildCollector } = await import('../collector/build.js');
       const result = await buildCollector({ force: opts.force ?? false, log: (line) => process.stderr.write(`  ${line}\n`) });
       if (opts.json) printJson(result);
       else if (!result.built) process.stdout.write(`${result.path} (cached, ${(result.bytes / 1048576).toFixed(1)} MiB)\n`);
@@ -22,7 +21,8 @@ export function registerCollector(program: Command): void {
   collector
     .command('path')
     .description('print the path of the Collector binary the stack runs')
-    .action(() => {
+    .action(async () => {
+      const { collectorBinary } = await import('../collector/build.js');
       process.stdout.write(collectorBinary() + '\n');
     });
 
@@ -31,6 +31,7 @@ export function registerCollector(program: Command): void {
     .description("run the built Collector's own `validate` on config files")
     .argument('<collector.yaml...>', 'Collector config files')
     .action(async (files: string[]) => {
+      const [{ collectorBinary }, { validateWithCollector }] = await Promise.all([import('../collector/build.js'), import('../collector/validate.js')]);
       const binary = collectorBinary();
       let failed = 0;
       for (const file of files) {

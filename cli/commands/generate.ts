@@ -1,8 +1,6 @@
 import { basename, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
-import { renderBundle } from '../render/bundle.js';
-import { loadSanitizeInputs } from '../render/inputs.js';
 import { writeBundle } from '../render/write-bundle.js';
 import { toolVersion } from '../version.js';
 import { loadStack, printJson, STACK_FILE_OPTION } from './shared.js';
@@ -17,9 +15,10 @@ export function registerGenerate(program: Command): void {
     .option('-o, --out <dir>', 'directory to write into', DEFAULT_OUT_DIR)
     .option('--stdout', 'print the files instead of writing them')
     .option('--json', 'print what was written as JSON')
-    .action((opts: { file?: string; out: string; stdout?: boolean; json?: boolean }, cmd: Command) => {
+    .action(async (opts: { file?: string; out: string; stdout?: boolean; json?: boolean }, cmd: Command) => {
       if (opts.stdout && cmd.getOptionValueSource('out') === 'cli') throw new UsageError('--out and --stdout exclude each other; pick one');
-      const { stack, path } = loadStack(opts.file);
+      const { stack, path } = await loadStack(opts.file);
+      const [{ renderBundle }, { loadSanitizeInputs }] = await Promise.all([import('../render/bundle.js'), import('../render/inputs.js')]);
       const files = renderBundle(stack, loadSanitizeInputs(), { source: basename(path), toolVersion });
       if (opts.stdout) {
         process.stdout.write(files.map((f) => `# ==> ${f.path} <==\n${f.content}`).join('\n'));

@@ -4,7 +4,7 @@ import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import { UsageError, UserError } from '../errors.js';
 import { renderStackFile, type InitChoices } from '../render/stack-file.js';
-import { PROFILES, STACK_FILE_NAME, type ProfileName } from '../stack/schema.js';
+import { PROFILES, STACK_FILE_NAME, type ProfileName } from '../stack/constants.js';
 import { printJson } from './shared.js';
 
 const BACKENDS = ['embedded', 'clickhouse', 'loki'] as const;

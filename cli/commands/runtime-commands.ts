@@ -1,12 +1,11 @@
 import type { Command } from 'commander';
-import { chooseRuntime } from '../runtime/select.js';
-import { createRuntime } from '../runtime/create.js';
 import type { ComponentStatus, Runtime } from '../runtime/runtime.js';
 import type { Stack } from '../stack/resolve.js';
 import { loadStack, printJson, STACK_FILE_OPTION } from './shared.js';
 
 async function runtimeFor(file: string | undefined, announce: boolean): Promise<{ runtime: Runtime; stack: Stack }> {
-  const { stack } = loadStack(file);
+  const { stack } = await loadStack(file);
+  const [{ chooseRuntime }, { createRuntime }] = await Promise.all([import('../runtime/select.js'), import('../runtime/create.js')]);
   const choice = await chooseRuntime(stack, process.env);
   if (announce) process.stderr.write(`${choice.reason}\n`);
   return { runtime: await createRuntime(choice.kind, { stack, env: process.env }), stack };
@@ -63,7 +62,8 @@ export function registerRuntimeCommands(program: Command): void {
     .command('logs')
     .description('show a component log (collector, clickhouse or loki)')
     .argument('[component]', 'component', 'collector')
-    .option(...STACK_FILE_OPTION)
+    // -f means follow here, as in `docker logs -f` and `tail -f`; the stack file is --file only.
+    .option('--file <file>', STACK_FILE_OPTION[1])
     .option('-f, --follow', 'keep printing new lines until interrupted')
     .option('-n, --lines <n>', 'lines to show first', '50')
     .action(async (component: string, opts: { file?: string; follow?: boolean; lines: string }) => {

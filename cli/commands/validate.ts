@@ -2,12 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { Command } from 'commander';
-import { collectorBinary } from '../collector/build.js';
-import { validateWithCollector } from '../collector/validate.js';
 import { UserError } from '../errors.js';
 import { lintCollectorConfig } from '../lint/lint.js';
-import { renderBundle } from '../render/bundle.js';
-import { loadSanitizeInputs } from '../render/inputs.js';
 import { toolVersion } from '../version.js';
 import { envPlaceholders } from './env-placeholders.js';
 import { loadStack, printJson, STACK_FILE_OPTION } from './shared.js';
@@ -20,7 +16,8 @@ export function registerValidate(program: Command): void {
     .option('--collector', "also run the built Collector's own `validate` on the rendered config")
     .option('--json', 'print the result as JSON')
     .action(async (opts: { file?: string; collector?: boolean; json?: boolean }) => {
-      const { stack, path } = loadStack(opts.file);
+      const { stack, path } = await loadStack(opts.file);
+      const [{ renderBundle }, { loadSanitizeInputs }] = await Promise.all([import('../render/bundle.js'), import('../render/inputs.js')]);
       const files = renderBundle(stack, loadSanitizeInputs(), { source: basename(path), toolVersion });
       const collectorYaml = files.find((f) => f.path === 'collector.yaml')!.content;
       // The rendered config references secrets by env name on purpose; unset-env is for hand-written configs.
@@ -30,6 +27,7 @@ export function registerValidate(program: Command): void {
       }
       let collector: string | undefined;
       if (opts.collector) {
+        const [{ collectorBinary }, { validateWithCollector }] = await Promise.all([import('../collector/build.js'), import('../collector/validate.js')]);
         const dir = mkdtempSync(join(tmpdir(), 'telemetry-stack-validate-'));
         try {
           const file = join(dir, 'collector.yaml');

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { verifyStack } from '../verify/verify.js';
 import { loadStack, printJson, STACK_FILE_OPTION } from './shared.js';
 
 export function registerVerify(program: Command): void {
@@ -9,7 +8,8 @@ export function registerVerify(program: Command): void {
     .option(...STACK_FILE_OPTION)
     .option('--json', 'print the report as JSON')
     .action(async (opts: { file?: string; json?: boolean }) => {
-      const { stack } = loadStack(opts.file);
+      const { stack } = await loadStack(opts.file);
+      const { verifyStack } = await import('../verify/verify.js');
       const report = await verifyStack(stack, process.env, opts.json ? undefined : (line) => process.stdout.write(`${line}\n`));
       if (opts.json) printJson(report);
       else {

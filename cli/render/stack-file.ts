@@ -1,5 +1,4 @@
-import type { ProfileName } from '../stack/schema.js';
-import { CURRENT_VERSION } from '../stack/schema.js';
+import { CURRENT_VERSION, type ProfileName } from '../stack/constants.js';
 
 export interface InitChoices {
   name: string;

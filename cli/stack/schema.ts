@@ -6,9 +6,8 @@ import { z } from 'zod';
  * where it can, a default, so a stack file may be as short as `version: 1`.
  */
 
-export const STACK_FILE_NAME = 'telemetry-stack.yaml';
-/** The major.minor this code writes and understands; see stack/version.ts for the rule. */
-export const CURRENT_VERSION = '1.0';
+export { CURRENT_VERSION, PROFILES, STACK_FILE_NAME, type ProfileName } from './constants.js';
+import { PROFILES } from './constants.js';
 
 const duration = z
   .string()
@@ -28,8 +27,6 @@ const receiverProtocol = (defaultPort: number, what: string) =>
     })
     .prefault({});
 
-export const PROFILES = ['claude-code', 'cli-usage', 'generic'] as const;
-export type ProfileName = (typeof PROFILES)[number];
 
 const contentPolicy = z.enum(['drop', 'mask', 'keep']);
 

@@ -1,4 +1,4 @@
-import { CURRENT_VERSION } from './schema.js';
+import { CURRENT_VERSION } from './constants.js';
 
 /**
  * The stack file's `version` is major.minor. An unknown major means keys may have changed
