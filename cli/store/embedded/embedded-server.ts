@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Authenticator } from './auth.js';
 import { Engine } from './engine.js';
@@ -42,7 +42,17 @@ export async function startEmbeddedServer(opts: EmbeddedServerOptions): Promise<
   const spool = spoolDir(opts.dataDir);
   mkdirSync(spool, { recursive: true, mode: 0o700 });
 
-  const engine = await Engine.open(engineDir(opts.dataDir));
+  const pidFile = join(opts.dataDir, 'server.pid');
+  let engine: Engine;
+  try {
+    engine = await Engine.open(engineDir(opts.dataDir));
+  } catch (err) {
+    const holder = livePid(pidFile);
+    if (holder !== undefined) {
+      throw new Error(`data directory ${opts.dataDir} is in use by another embedded store (pid ${holder}); stop it first or use another --data-dir`);
+    }
+    throw err;
+  }
   // Spool files of a previous run belong to requests that were never acknowledged.
   for (const f of readdirSync(spool)) if (f.endsWith('.bin')) rmSync(join(spool, f), { force: true });
 
@@ -85,6 +95,8 @@ export async function startEmbeddedServer(opts: EmbeddedServerOptions): Promise<
     throw err;
   }
   const port = (server.address() as AddressInfo).port;
+  // Only consulted when the engine refuses the directory, to name the process holding it.
+  writeFileSync(pidFile, `${process.pid}\n`, { mode: 0o600 });
 
   let stopping: Promise<void> | undefined;
   const stop = (graceMs = 30_000): Promise<void> => {
@@ -101,9 +113,27 @@ export async function startEmbeddedServer(opts: EmbeddedServerOptions): Promise<
       server.closeAllConnections();
       await closed;
       await engine.close();
+      rmSync(pidFile, { force: true });
     })();
     return stopping;
   };
 
   return { port, url: `http://${LISTEN_HOST}:${port}`, engine, stop };
+}
+
+function livePid(pidFile: string): number | undefined {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(pidFile, 'utf8').trim());
+  } catch {
+    return undefined;
+  }
+  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return undefined;
+  try {
+    process.kill(pid, 0);
+    return pid;
+  } catch (err) {
+    // EPERM: alive but someone else's; still the holder as far as this message goes.
+    return (err as NodeJS.ErrnoException).code === 'EPERM' ? pid : undefined;
+  }
 }

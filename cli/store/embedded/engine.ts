@@ -28,10 +28,12 @@ export interface ExecRequest {
   settings?: ReadonlyMap<string, string>;
   /** Query parameters (`{name:Type}`), already unescaped; null binds NULL. */
   params?: Readonly<Record<string, string | null>>;
-  /** Read these settings back after the statement ran (a SET inside an HTTP session). */
-  captureSettings?: readonly string[];
-  /** Read the current database back after the statement ran (a USE inside an HTTP session). */
-  captureDatabase?: boolean;
+  /**
+   * The statement is a SET or a USE. Whatever it changed is undone after the request (as in
+   * ClickHouse, where a SET outside a session dies with its request); with `keep`, what it
+   * changed is also returned so an HTTP session can replay it on its next requests.
+   */
+  changesContext?: { kind: 'set' | 'use'; keep: boolean };
 }
 
 export interface ExecResult {
@@ -39,7 +41,7 @@ export interface ExecResult {
   rowsRead: number;
   bytesRead: number;
   elapsedSeconds: number;
-  captured?: { settings: Map<string, string>; database?: string };
+  captured?: { settings: Map<string, string>; reset?: string[]; database?: string };
 }
 
 const DEFAULT_DATABASE = 'default';
@@ -68,8 +70,8 @@ export class Engine {
   ) {}
 
   /**
-   * Opens (creating if needed) the engine directory. Throws a one-line Error when another
-   * process holds the directory: the engine locks `<dir>/status` itself.
+   * Opens (creating if needed) the engine directory. The engine locks `<dir>/status` itself, so
+   * a second process on the same directory fails here (and chdb prints the lock error on stderr).
    */
   static async open(dir: string): Promise<Engine> {
     const chdb = await import('chdb');
@@ -79,12 +81,7 @@ export class Engine {
     } catch (err) {
       const cause = (err as { cause?: { message?: string } }).cause?.message ?? '';
       const own = err instanceof Error ? err.message : String(err);
-      if (/Cannot lock file|already running/i.test(`${own} ${cause}`)) {
-        throw new Error(
-          `engine directory ${dir} is in use by another process (its status file is locked); stop that process or use another --data-dir`,
-        );
-      }
-      throw new Error(`cannot open the embedded engine at ${dir}: ${own}${cause ? ` (${cause.replace(/\s+/g, ' ')})` : ''}`);
+      throw new Error(`cannot open the embedded engine at ${dir}: ${own}${cause && cause !== own ? ` (${cause.replace(/\s+/g, ' ')})` : ''}`);
     }
     try {
       const rows = async (sql: string): Promise<unknown[][]> => {
@@ -131,18 +128,18 @@ export class Engine {
 
   private async execNow(req: ExecRequest): Promise<ExecResult> {
     const touched = new Set<string>();
-    let switchedDatabase = false;
+    let switchedDatabase = req.changesContext?.kind === 'use';
     try {
       if (req.database !== undefined && req.database !== DEFAULT_DATABASE) {
         switchedDatabase = true;
         await this.session.queryAsync(`USE ${quoteIdentifier(req.database)}`);
       }
+      const before = new Map<string, string>();
       for (const [name, value] of req.settings ?? []) {
         touched.add(name);
+        before.set(name, value);
         await this.session.queryAsync(`SET ${quoteIdentifier(name)} = ${quoteString(value)}`);
       }
-      for (const name of req.captureSettings ?? []) touched.add(name);
-      if (req.captureDatabase) switchedDatabase = true;
 
       const result =
         req.params !== undefined && Object.keys(req.params).length > 0
@@ -154,27 +151,24 @@ export class Engine {
         bytesRead: result.bytesRead,
         elapsedSeconds: result.elapsed,
       };
-      if ((req.captureSettings?.length ?? 0) > 0 || req.captureDatabase) {
-        const settings = new Map<string, string>();
-        if (req.captureSettings && req.captureSettings.length > 0) {
-          const list = req.captureSettings.map(quoteString).join(', ');
-          const text = (
-            await this.session.queryAsync(`SELECT name, value FROM system.settings WHERE name IN (${list})`, {
-              format: 'JSONCompactEachRow',
-            })
-          ).text();
-          for (const line of text.split('\n')) {
-            if (line.length === 0) continue;
-            const [n, v] = JSON.parse(line) as [string, string];
-            settings.set(n, v);
-          }
+
+      if (req.changesContext?.kind === 'set') {
+        // Read what the engine now has, rather than trusting a parse of the SET statement: every
+        // setting that differs from the baseline is restored below, whatever syntax set it.
+        const changed = await this.changedSettings();
+        const kept = new Map<string, string>();
+        const reset: string[] = [];
+        for (const [name, value] of changed) {
+          if (this.baseline.get(name) === value) continue;
+          touched.add(name);
+          if (before.get(name) !== value) kept.set(name, value);
         }
-        out.captured = { settings };
-        if (req.captureDatabase) {
-          const db = (await this.session.queryAsync('SELECT currentDatabase()', { format: 'JSONCompactEachRow' })).text();
-          const parsed = JSON.parse(db.trim()) as [string];
-          out.captured.database = parsed[0];
-        }
+        // A session setting the statement put back to its default is dropped from the session.
+        for (const name of before.keys()) if (!changed.has(name) || changed.get(name) === this.baseline.get(name)) reset.push(name);
+        if (req.changesContext.keep) out.captured = { settings: kept, reset };
+      } else if (req.changesContext?.kind === 'use' && req.changesContext.keep) {
+        const db = (await this.session.queryAsync('SELECT currentDatabase()', { format: 'JSONCompactEachRow' })).text();
+        out.captured = { settings: new Map(), database: (JSON.parse(db.trim()) as [string])[0] };
       }
       return out;
     } catch (err) {
@@ -182,6 +176,19 @@ export class Engine {
     } finally {
       await this.restore(touched, switchedDatabase);
     }
+  }
+
+  private async changedSettings(): Promise<Map<string, string>> {
+    const text = (
+      await this.session.queryAsync('SELECT name, value FROM system.settings WHERE changed', { format: 'JSONCompactEachRow' })
+    ).text();
+    const out = new Map<string, string>();
+    for (const line of text.split('\n')) {
+      if (line.length === 0) continue;
+      const [n, v] = JSON.parse(line) as [string, string];
+      out.set(n, v);
+    }
+    return out;
   }
 
   private async restore(settings: ReadonlySet<string>, database: boolean): Promise<void> {

@@ -158,11 +158,11 @@ export function createRequestHandler(opts: HttpInterfaceOptions): (req: Incoming
       }
 
       const exec = execRequest(parsed.sql, format, p, session);
-      if (session !== undefined && isSet && scan.setNames.length > 0) exec.captureSettings = scan.setNames;
-      if (session !== undefined && scan.keyword === 'USE') exec.captureDatabase = true;
+      if (isSet || scan.keyword === 'USE') exec.changesContext = { kind: isSet ? 'set' : 'use', keep: session !== undefined };
       const result = await engine.exec(exec);
       if (session !== undefined && result.captured !== undefined) {
         for (const [name, value] of result.captured.settings) session.settings.set(name, value);
+        for (const name of result.captured.reset ?? []) session.settings.delete(name);
         if (result.captured.database !== undefined) session.database = result.captured.database;
       }
       sendResult(req, res, p, queryId, READ_ONLY_KEYWORDS.has(scan.keyword) ? format : undefined, result.bytes, result);

@@ -30,10 +30,6 @@ export type ScanResult =
       format?: string;
       /** Another statement follows a top-level `;`. */
       multiStatement: boolean;
-      /** Names assigned by a `SET a = ..., b = ...` statement. */
-      setNames: string[];
-      /** Database named by `USE db`. */
-      useDatabase?: string;
     }
   | ({ state: 'insert-data'; keyword: 'INSERT' } & InsertData);
 
@@ -157,10 +153,7 @@ export function scanStatement(
   let format: string | undefined;
   let multiStatement = false;
   let sawTerminator = false;
-  const setNames: string[] = [];
-  let useDatabase: string | undefined;
   let prev: Token | undefined;
-  let prevPrev: Token | undefined;
   let insertSettingsOffset: number | undefined;
   let insertHasInfile = false;
   let insertIsSelect = false;
@@ -188,18 +181,6 @@ export function scanStatement(
       if (tok.v === '(') depth++;
       else if (tok.v === ')') depth = Math.max(0, depth - 1);
       else if (tok.v === ';' && depth === 0) sawTerminator = true;
-      else if (tok.v === '=' && depth === 0 && keyword === 'SET') {
-        const name = prev && (prev.t === 'word' || prev.t === 'qident') ? prev.v : undefined;
-        const before = prevPrev;
-        const atListStart =
-          before !== undefined &&
-          ((before.t === 'word' && before.v.toUpperCase() === 'SET') || (before.t === 'punct' && before.v === ','));
-        if (name !== undefined && atListStart) setNames.push(name);
-      }
-    }
-
-    if (keyword === 'USE' && tokenIndex === 2 && (tok.t === 'word' || tok.t === 'qident')) {
-      useDatabase = tok.v;
     }
 
     // `INSERT INTO format ...` names a table called format, not a FORMAT clause.
@@ -249,14 +230,12 @@ export function scanStatement(
       if (isFormatName(tok.v)) format = tok.v;
     }
 
-    prevPrev = prev;
     prev = tok;
   }
 
   if (!complete) return { state: 'incomplete' };
-  const result: ScanResult = { state: 'statement', keyword, multiStatement, setNames };
+  const result: ScanResult = { state: 'statement', keyword, multiStatement };
   if (format !== undefined) result.format = format;
-  if (useDatabase !== undefined) result.useDatabase = useDatabase;
   return result;
 }
 
