@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { linkSync, mkdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
@@ -9,7 +8,10 @@ import { dirname } from 'node:path';
 
 function writeTemp(path: string, data: string, mode: number): string {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  // Unique enough among writers of one directory; 'wx' refuses to reuse any existing name, so a clash
+  // fails the write instead of writing through someone else's file. node:crypto is not loaded for this
+  // because this module loads with the library, on every run of the host.
+  const temp = `${path}.${process.pid}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}.tmp`;
   writeFileSync(temp, data, { mode, flag: 'wx' });
   return temp;
 }

@@ -18,11 +18,10 @@ import {
   type UsageCategory,
 } from './names.js';
 import type { SenderOptions } from './options.js';
-import { readOrCreateId } from './persistent-id.js';
 import type { SendResult } from './result.js';
-import { sendEvents } from './send.js';
 import { resolveEndpoint, resolveProtocol, resolveTimeout, telemetryContext, type TelemetryContext } from './settings.js';
 import { sanitizeVerb } from './verb.js';
+import { cleanVersion } from './version.js';
 
 // Heartbeat mode, for long-running products (a server, a desktop app): usage is counted in memory and
 // sent on an interval, instead of one event per action.
@@ -172,13 +171,15 @@ class ActiveHeartbeat implements Heartbeat {
   private async send(): Promise<SendResult> {
     const endpoint = resolveEndpoint(this.context, this.options.endpoint);
     if (!endpoint.url) return 'disabled';
+    // Taken before the first await, so counts added while the send path loads stay for the next flush.
+    const snapshot = this.counters.snapshot();
+    const timeMs = Date.now();
+    const [{ readOrCreateId }, { sendEvents }] = await Promise.all([import('./persistent-id.js'), import('./send.js')]);
     this.instanceId ??=
       typeof this.options.instanceId === 'string' && this.options.instanceId.length > 0 && this.options.instanceId.length <= 128
         ? this.options.instanceId
         : readOrCreateId(this.context.instanceIdPath).id;
 
-    const snapshot = this.counters.snapshot();
-    const timeMs = Date.now();
     const summary: Record<string, string | number> = {
       [ATTR_EVENT_NAME]: EVENT_HEARTBEAT,
       [ATTR_HEARTBEAT_DROPPED]: snapshot.dropped,
@@ -205,7 +206,7 @@ class ActiveHeartbeat implements Heartbeat {
       headers: this.options.headers,
       resource: {
         [RESOURCE_SERVICE_NAME]: this.context.service,
-        [RESOURCE_SERVICE_VERSION]: String(this.options.version ?? ''),
+        [RESOURCE_SERVICE_VERSION]: cleanVersion(this.options.version),
         [RESOURCE_INSTANCE_ID]: this.instanceId,
       },
       events,

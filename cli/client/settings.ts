@@ -103,6 +103,12 @@ export function resolveTimeout(timeoutMs: number | undefined): number {
   return Math.min(timeoutMs, MAX_TIMEOUT_MS);
 }
 
+/**
+ * http/protobuf by default: it is the OTLP exporter specification's default (OTEL_EXPORTER_OTLP_PROTOCOL),
+ * every OTLP/HTTP receiver accepts it, a cli.command request is 266 bytes against 714 as JSON, and the
+ * protobuf logs serializer loads fewer modules than the JSON one (which also pulls in
+ * @opentelemetry/core). http/json stays available for gateways that only pass JSON.
+ */
 export function resolveProtocol(protocol: SenderOptions['protocol']): OtlpProtocol {
   return protocol === 'http/json' ? 'http/json' : 'http/protobuf';
 }

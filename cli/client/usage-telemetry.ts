@@ -9,9 +9,7 @@ import {
   RESOURCE_SERVICE_VERSION,
 } from './names.js';
 import type { SenderOptions } from './options.js';
-import { readOrCreateId } from './persistent-id.js';
 import type { SendResult } from './result.js';
-import { sendEvents } from './send.js';
 import {
   resolveEndpoint,
   resolveProtocol,
@@ -22,6 +20,7 @@ import {
 } from './settings.js';
 import { telemetryStatusOf, type TelemetryStatus } from './status.js';
 import { knownVerbSet, sanitizeVerb } from './verb.js';
+import { cleanVersion } from './version.js';
 
 // Payload decision: one OTLP log record (an event named `cli.command`) per dispatched command, not a
 // counter metric.
@@ -104,6 +103,8 @@ class CommandTelemetry implements UsageTelemetry {
     const clean = sanitizeVerb(verb, this.known);
     if (clean === undefined) return 'invalid';
 
+    // Loaded here, not at import: a host that never sends never pays for parsing the send path.
+    const [{ readOrCreateId }, { sendEvents }] = await Promise.all([import('./persistent-id.js'), import('./send.js')]);
     this.fingerprint ??= readOrCreateId(this.context.fingerprintPath).id;
     const attributes: Record<string, string | number> = { [ATTR_EVENT_NAME]: EVENT_COMMAND, [ATTR_VERB]: clean };
     if (isExitCode(options?.exit)) attributes[ATTR_EXIT_CODE] = options.exit;
@@ -115,7 +116,7 @@ class CommandTelemetry implements UsageTelemetry {
       headers: this.options.headers,
       resource: {
         [RESOURCE_SERVICE_NAME]: this.context.service,
-        [RESOURCE_SERVICE_VERSION]: String(this.options.version ?? ''),
+        [RESOURCE_SERVICE_VERSION]: cleanVersion(this.options.version),
         [RESOURCE_FINGERPRINT]: this.fingerprint,
       },
       events: [{ eventName: EVENT_COMMAND, attributes, timeMs }],

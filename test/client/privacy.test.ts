@@ -1,5 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ATTR_VERB, createUsageTelemetry, sanitizeVerb, type OtlpProtocol } from '../../cli/client/index.js';
+import {
+  ATTR_VERB,
+  createUsageTelemetry,
+  RESOURCE_SERVICE_VERSION,
+  sanitizeVerb,
+  type OtlpProtocol,
+} from '../../cli/client/index.js';
 import { isolatedHome } from './helpers/env.js';
 import { decodeLogs, flattenRecords } from './helpers/otlp-decode.js';
 import { startSink, type Sink } from './helpers/servers.js';
@@ -124,5 +130,16 @@ describe('sanitizeVerb', () => {
       expect(out.split(' ').length).toBeLessThanOrEqual(4);
       expect(input.startsWith(out)).toBe(true);
     }
+  });
+});
+
+describe('the version string', () => {
+  it('is sent when it has the shape of a version, replaced when it does not', async () => {
+    const versions = ['1.2.3', '2.0.0-rc.1+build.5', '/home/alice/src/tool', 'dev build on alice-laptop', 'x'.repeat(65)];
+    for (const version of versions) {
+      expect(await createUsageTelemetry({ service: 'tiny-cli', version, endpoint: sink.url, env: home.env }).track('greet')).toBe('sent');
+    }
+    const sent = sink.requests.map((r) => flattenRecords(decodeLogs(r.contentType, r.body))[0]!.resource[RESOURCE_SERVICE_VERSION]);
+    expect(sent).toEqual(['1.2.3', '2.0.0-rc.1+build.5', 'unknown', 'unknown', 'unknown']);
   });
 });

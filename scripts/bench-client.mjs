@@ -1,0 +1,172 @@
+#!/usr/bin/env node
+// Whole-process cost of telemetry-stack/client in a host CLI: runs the example tiny CLI as a child process
+// in five variants and prints the median wall time of each against the uninstrumented baseline.
+//
+//   npx tsc -p tsconfig.json && node scripts/bench-client.mjs [--runs 15]
+//
+// Variants run round-robin (one of each per round), so drift in machine load spreads over all of them.
+// Every server listens on 127.0.0.1 with port 0; nothing leaves the machine.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const ENTRY = join(REPO, 'dist/cli/client/index.js');
+const CLI = join(REPO, 'examples/tiny-cli/cli.mjs');
+const BASELINE = join(REPO, 'examples/tiny-cli/cli-baseline.mjs');
+const KILL_AFTER_MS = 10_000;
+
+function parseRuns(argv) {
+  const i = argv.indexOf('--runs');
+  const n = i >= 0 ? Number(argv[i + 1]) : 15;
+  if (!Number.isInteger(n) || n < 1 || n > 1000) {
+    console.error('--runs must be an integer from 1 to 1000');
+    process.exit(1);
+  }
+  return n;
+}
+
+function listen(server) {
+  return new Promise((done) => server.listen(0, '127.0.0.1', () => done(server.address().port)));
+}
+
+async function startSink() {
+  let requests = 0;
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      requests += 1;
+      res.writeHead(200, { 'content-type': 'application/x-protobuf' });
+      res.end();
+    });
+  });
+  const port = await listen(server);
+  return { url: `http://127.0.0.1:${port}`, requests: () => requests, close: () => new Promise((d) => server.close(d)) };
+}
+
+async function startBlackHole() {
+  const sockets = new Set();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('data', () => {});
+    socket.on('error', () => {});
+    socket.on('close', () => sockets.delete(socket));
+  });
+  const port = await listen(server);
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise((d) => {
+        for (const s of sockets) s.destroy();
+        server.close(d);
+      }),
+  };
+}
+
+async function refusedUrl() {
+  const server = net.createServer();
+  const port = await listen(server);
+  await new Promise((d) => server.close(d));
+  return `http://127.0.0.1:${port}`;
+}
+
+/** Asynchronous spawn: the sink answering the child runs on this process's event loop. */
+function timeRun(script, env) {
+  return new Promise((done, fail) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(process.execPath, [script, 'add', '1', '2'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => process.kill(child.pid, 'SIGKILL'), KILL_AFTER_MS);
+    child.on('error', fail);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      if (code !== 0 || stdout !== '3\n') fail(new Error(`${script}: exit ${code ?? signal}\n${stderr}`));
+      else done({ ms, stderr });
+    });
+  });
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function pad(text, width, right = false) {
+  const s = String(text);
+  return right ? s.padStart(width) : s.padEnd(width);
+}
+
+async function main() {
+  const runs = parseRuns(process.argv.slice(2));
+  if (!existsSync(ENTRY)) {
+    console.error(`${ENTRY} not found: build first with \`npx tsc -p tsconfig.json\``);
+    process.exit(1);
+  }
+  const home = mkdtempSync(join(tmpdir(), 'bench-client-'));
+  const sink = await startSink();
+  const hole = await startBlackHole();
+  const refused = await refusedUrl();
+  // Built from nothing so that a CI=true or DO_NOT_TRACK in the caller's shell cannot change a variant.
+  const baseEnv = { PATH: process.env.PATH, HOME: join(home, 'home'), XDG_CONFIG_HOME: join(home, 'config') };
+  const withEndpoint = (url, extra = {}) => ({
+    ...baseEnv,
+    TINY_CLI_TELEMETRY_ENDPOINT: url,
+    TINY_CLI_PRINT_TELEMETRY_RESULT: '1',
+    ...extra,
+  });
+  const variants = [
+    { name: 'baseline (no library)', script: BASELINE, env: baseEnv, expect: undefined },
+    { name: 'disabled (TINY_CLI_TELEMETRY=0)', script: CLI, env: withEndpoint(sink.url, { TINY_CLI_TELEMETRY: '0' }), expect: 'disabled' },
+    { name: 'enabled, local sink 200', script: CLI, env: withEndpoint(sink.url), expect: 'sent' },
+    { name: 'enabled, endpoint refused', script: CLI, env: withEndpoint(refused), expect: 'failed' },
+    { name: 'enabled, endpoint black-holed', script: CLI, env: withEndpoint(hole.url), expect: 'timeout' },
+  ];
+
+  try {
+    // One unmeasured run each: the first instrumented run creates the fingerprint and shows the notice,
+    // which is a once-per-installation cost, and the OS file cache warms up.
+    for (const v of variants) await timeRun(v.script, v.env);
+    const times = variants.map(() => []);
+    for (let round = 0; round < runs; round += 1) {
+      for (const [i, v] of variants.entries()) {
+        const { ms, stderr } = await timeRun(v.script, v.env);
+        if (v.expect && !stderr.includes(`telemetry: ${v.expect}`)) {
+          throw new Error(`${v.name}: expected telemetry: ${v.expect}, got: ${stderr.trim()}`);
+        }
+        times[i].push(ms);
+      }
+    }
+
+    const base = median(times[0]);
+    console.log(`node ${process.version}, ${runs} runs per variant, library timeout 800 ms (default)\n`);
+    console.log(
+      `${pad('variant', 34)}${pad('median ms', 11, true)}${pad('min', 8, true)}${pad('max', 8, true)}${pad('vs base', 10, true)}${pad('ratio', 8, true)}`,
+    );
+    for (const [i, v] of variants.entries()) {
+      const m = median(times[i]);
+      const diff = m - base;
+      console.log(
+        `${pad(v.name, 34)}${pad(m.toFixed(1), 11, true)}${pad(Math.min(...times[i]).toFixed(1), 8, true)}${pad(Math.max(...times[i]).toFixed(1), 8, true)}${pad(`${diff >= 0 ? '+' : ''}${diff.toFixed(1)}`, 10, true)}${pad(`${(m / base).toFixed(2)}x`, 8, true)}`,
+      );
+    }
+    console.log(`\nsink received ${sink.requests()} requests (expected ${runs + 1})`);
+  } finally {
+    await sink.close();
+    await hole.close();
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});
