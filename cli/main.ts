@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { registerCollector } from './commands/collector.js';
+import { registerEnv } from './commands/env.js';
 import { registerGenerate } from './commands/generate.js';
 import { registerInit } from './commands/init.js';
 import { registerLint } from './commands/lint.js';
@@ -23,6 +24,7 @@ function buildProgram(): Command {
   registerLint(program);
   registerRuntimeCommands(program);
   registerVerify(program);
+  registerEnv(program);
   registerCollector(program);
   return program;
 }

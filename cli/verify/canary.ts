@@ -79,7 +79,8 @@ export function canaryMetrics(c: Canary): unknown {
                 sum: {
                   aggregationTemporality: 1,
                   isMonotonic: true,
-                  dataPoints: [{ startTimeUnixNano: nanos, timeUnixNano: nanos, asDouble: 1, attributes: [str('session.id', c.id), str('cli.verb', 'verify canary')] }],
+                  // The id rides in an attribute each profile keeps (session.id for claude-code, cli.verb for cli-usage).
+                  dataPoints: [{ startTimeUnixNano: nanos, timeUnixNano: nanos, asDouble: 1, attributes: [str('session.id', c.id), str('cli.verb', `verify ${c.id}`)] }],
                 },
               },
             ],
