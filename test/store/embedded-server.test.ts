@@ -196,10 +196,28 @@ describe('embedded store over HTTP', () => {
     expect(err?.message).toMatch(new RegExp(`embedded-store: data directory .* is in use by another embedded store \\(pid ${server.pid}\\)`));
   });
 
-  it('keeps the data across a stop and a start', async () => {
+  it('finishes the in-flight request on SIGTERM, refuses new ones, and keeps the data for the next start', async () => {
+    // About two seconds of work, so SIGTERM lands while the request is being served.
+    let answeredAt = 0;
+    const slow = client
+      .query({ query: 'SELECT sum(sleepEachRow(0.5)) + count() AS n FROM numbers(4) SETTINGS max_block_size = 1', format: 'JSONEachRow' })
+      .then((rs) => {
+        answeredAt = Date.now();
+        return rs;
+      });
+    await new Promise((r) => setTimeout(r, 300));
+    const stopAt = Date.now();
+    const stopping = server.stop();
+    await new Promise((r) => setTimeout(r, 100));
+    const late = await fetch(`${server.ready.url}/?query=SELECT%201`).then(
+      (r) => r.status,
+      () => 'connection refused',
+    );
+    expect([503, 'connection refused']).toContain(late);
+    expect(await (await slow).json()).toEqual([{ n: 4 }]);
+    expect(answeredAt).toBeGreaterThan(stopAt + 1000);
+    expect(await stopping).toBe(0);
     await client.close();
-    const code = await server.stop();
-    expect(code).toBe(0);
     server = await launchEmbeddedServer({ entry, dataDir: dataDir(), passwordFile: passwordFile() });
     expect(server.ready.passwordFileCreated).toBe(false);
     client = open();

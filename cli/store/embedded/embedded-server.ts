@@ -45,7 +45,7 @@ export async function startEmbeddedServer(opts: EmbeddedServerOptions): Promise<
   const pidFile = join(opts.dataDir, 'server.pid');
   let engine: Engine;
   try {
-    engine = await Engine.open(engineDir(opts.dataDir));
+    engine = await Engine.open(engineDir(opts.dataDir), writeEngineConfig(opts.dataDir));
   } catch (err) {
     const holder = livePid(pidFile);
     if (holder !== undefined) {
@@ -119,6 +119,24 @@ export async function startEmbeddedServer(opts: EmbeddedServerOptions): Promise<
   };
 
   return { port, url: `http://${LISTEN_HOST}:${port}`, engine, stop };
+}
+
+/** The engine's whole server configuration, rewritten at every start so it cannot drift. */
+function writeEngineConfig(dataDir: string): string {
+  const path = join(dataDir, 'engine-config.xml');
+  writeFileSync(
+    path,
+    [
+      '<!-- Written by telemetry-stack at every start of the embedded store; edits are overwritten. -->',
+      '<clickhouse>',
+      // Shown by displayName() and X-ClickHouse-Server-Display-Name: says which store answered.
+      '    <display_name>telemetry-stack-embedded</display_name>',
+      '</clickhouse>',
+      '',
+    ].join('\n'),
+    { mode: 0o600 },
+  );
+  return path;
 }
 
 function livePid(pidFile: string): number | undefined {

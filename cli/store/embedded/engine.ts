@@ -73,11 +73,13 @@ export class Engine {
    * Opens (creating if needed) the engine directory. The engine locks `<dir>/status` itself, so
    * a second process on the same directory fails here (and chdb prints the lock error on stderr).
    */
-  static async open(dir: string): Promise<Engine> {
+  static async open(dir: string, configFile: string): Promise<Engine> {
     const chdb = await import('chdb');
     let session: Session;
     try {
-      session = new chdb.Session(dir);
+      // An explicit config file: otherwise the engine would pick up a config.xml from the
+      // current directory or ~/.clickhouse-local, and behave differently per machine.
+      session = new chdb.Session(dir, { connectionArgs: [`--config-file=${configFile}`] });
     } catch (err) {
       const cause = (err as { cause?: { message?: string } }).cause?.message ?? '';
       const own = err instanceof Error ? err.message : String(err);
