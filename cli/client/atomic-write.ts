@@ -46,7 +46,14 @@ export function createFileExclusive(path: string, data: string, mode = 0o600): b
     linkSync(temp, path);
     return true;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    // Some filesystems (FAT, some network and FUSE mounts) have no hard links; there the file is still
+    // written atomically, only the first-writer-wins guarantee is lost.
+    if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP' || code === 'ENOSYS') {
+      renameSync(temp, path);
+      return true;
+    }
     throw error;
   } finally {
     removeQuietly(temp);
