@@ -1,0 +1,121 @@
+import { afterAll, describe, expect, it } from 'vitest';
+
+import { createRandom } from '../../cli/privacy/corpus-random.js';
+import { parseGenerateTemplate, renderGenerateTemplate } from '../../cli/privacy/secret-generate.js';
+import type { GeneratedSecret } from '../../cli/privacy/secret-generate.js';
+import { loadSecretInnocents } from '../../cli/privacy/secret-innocents.js';
+import { compileSecretRules, coverageProblem, firstMatch, sampleFailures } from '../../cli/privacy/secret-match.js';
+import { portabilityProblems } from '../../cli/privacy/secret-regex.js';
+import { loadSecretRules, secretPatterns } from '../../cli/privacy/secret-rules.js';
+import type { SecretRule, SecretSample } from '../../cli/privacy/secret-rules.js';
+import { goAvailable, runGoRegexp } from './go-regexp.js';
+import type { GoProbe } from './go-regexp.js';
+
+const MIN_RULES = 110;
+const GENERATED_PER_TEMPLATE = 25;
+
+const rules = loadSecretRules();
+const compiled = compileSecretRules(rules);
+const innocents = loadSecretInnocents().flatMap((group) => group.values);
+const sampleCount = rules.reduce((n, r) => n + r.samples.positive.length + r.samples.negative.length, 0);
+
+// Fresh values from each rule's published shape; a fixed seed keeps a failure reproducible.
+const generated: { rule: SecretRule; value: GeneratedSecret }[] = (() => {
+  const rng = createRandom('secret-rules.test');
+  return rules.flatMap((rule) =>
+    rule.generate.flatMap((template) => {
+      const { parts } = parseGenerateTemplate(template);
+      return Array.from({ length: GENERATED_PER_TEMPLATE }, () => ({ rule, value: renderGenerateTemplate(parts, rng) }));
+    }),
+  );
+})();
+
+const hasGo = goAvailable();
+const failureCounts = new Map<string, number>();
+function record(check: string, failures: readonly string[]): readonly string[] {
+  failureCounts.set(check, failures.length);
+  return failures;
+}
+
+afterAll(() => {
+  const failures = [...failureCounts.values()].reduce((a, b) => a + b, 0);
+  const go = hasGo ? '' : ' (Go regexp check skipped: `go` not found on PATH)';
+  console.log(`secret rules: ${rules.length} rules, ${sampleCount} samples, ${failures} failures${go}`);
+});
+
+describe('secret rules', () => {
+  it(`has at least ${MIN_RULES} rules, each id once`, () => {
+    expect(rules.length).toBeGreaterThanOrEqual(MIN_RULES);
+    expect(new Set(rules.map((r) => r.id)).size).toBe(rules.length);
+  });
+
+  it('gives the redaction processor one pattern per rule, in file order', () => {
+    expect(secretPatterns(rules)).toEqual(rules.map((r) => r.regex));
+  });
+
+  it('keeps every pattern in the syntax Go RE2 and JavaScript read alike', () => {
+    const failures = rules.flatMap((r) => portabilityProblems(r.regex).map((p) => `${r.id}: ${p}`));
+    expect(record('portability', failures)).toEqual([]);
+  });
+
+  it('matches every positive sample over its secret and no negative sample (JavaScript)', () => {
+    expect(record('samples (js)', compiled.flatMap(sampleFailures))).toEqual([]);
+  });
+
+  it('matches no innocent value (JavaScript)', () => {
+    const failures: string[] = [];
+    for (const c of compiled) {
+      for (const innocent of innocents) {
+        const match = firstMatch(c, innocent);
+        if (match !== undefined) failures.push(`${c.rule.id}: matched ${JSON.stringify(match)} in innocent ${JSON.stringify(innocent)}`);
+      }
+    }
+    expect(record('innocents (js)', failures)).toEqual([]);
+  });
+
+  it('matches fresh values generated from every rule\'s shape (JavaScript)', () => {
+    const failures = generated.flatMap(({ rule, value }) => {
+      const c = compiled.find((x) => x.rule === rule);
+      const problem = c && coverageProblem(rule, value, firstMatch(c, value.text));
+      return problem === undefined ? [] : [`${rule.id}: generated ${JSON.stringify(value.text)}: ${problem}`];
+    });
+    expect(record('generated (js)', failures)).toEqual([]);
+  });
+
+  it.skipIf(!hasGo)('compiles every pattern with Go regexp and agrees with JavaScript on every sample, innocent and generated value', () => {
+    interface Expectation {
+      readonly rule: SecretRule;
+      readonly what: string;
+      /** A sample whose secret the match must cover, or null when nothing may match. */
+      readonly sample: SecretSample | null;
+    }
+    const probes: GoProbe[] = [];
+    const expectations: Expectation[] = [];
+    const add = (index: number, text: string, what: string, sample: SecretSample | null): void => {
+      probes.push({ pattern: index, text });
+      expectations.push({ rule: rules[index] as SecretRule, what, sample });
+    };
+    rules.forEach((rule, i) => {
+      rule.samples.positive.forEach((s, k) => add(i, s.text, `positive[${k}]`, s));
+      rule.samples.negative.forEach((text, k) => add(i, text, `negative[${k}]`, null));
+      innocents.forEach((text) => add(i, text, `innocent ${JSON.stringify(text)}`, null));
+    });
+    for (const { rule, value } of generated) add(rules.indexOf(rule), value.text, `generated ${JSON.stringify(value.text)}`, value);
+
+    const response = runGoRegexp({ patterns: rules.map((r) => ({ id: r.id, regex: r.regex })), probes });
+    const failures = response.compileErrors.map((e) => `${e.id}: Go regexp.Compile: ${e.error}`);
+    expectations.forEach(({ rule, what, sample }, i) => {
+      const goMatch = response.matches[i] ?? undefined;
+      const jsMatch = firstMatch(compiled[rules.indexOf(rule)]!, probes[i]!.text);
+      if (goMatch !== jsMatch) failures.push(`${rule.id}: ${what}: Go matched ${JSON.stringify(goMatch)}, JavaScript ${JSON.stringify(jsMatch)}`);
+      if (sample === null) {
+        if (goMatch !== undefined) failures.push(`${rule.id}: ${what}: Go matched ${JSON.stringify(goMatch)}`);
+      } else {
+        const problem = coverageProblem(rule, sample, goMatch);
+        if (problem !== undefined) failures.push(`${rule.id}: ${what}: Go ${problem}`);
+      }
+    });
+    expect(response.goVersion).toMatch(/^go\d/);
+    expect(record('go regexp', failures)).toEqual([]);
+  });
+});
