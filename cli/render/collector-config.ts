@@ -7,7 +7,7 @@ import { renderSanitizeChain, type SanitizeInputs, type Signal } from './sanitiz
 export type CollectorTarget = 'process' | 'docker';
 
 /** Path of the persistent queue inside the Collector container (a named volume is mounted here). */
-export const CONTAINER_QUEUE_DIR = '/var/lib/otelcol/queue';
+export const CONTAINER_QUEUE_DIR = '/var/lib/otelcol/file_storage';
 
 export function queueDirFor(stack: Stack, target: CollectorTarget): string {
   return target === 'docker' ? CONTAINER_QUEUE_DIR : join(stack.dataDir, 'queue');

@@ -7,15 +7,16 @@ import type { RenderedFile } from './bundle.js';
  * temporary name first and renamed into place only when all of them were written. Files in the
  * directory that are not part of the bundle are left alone.
  */
-export function writeBundle(outDir: string, files: readonly RenderedFile[]): string[] {
+export function writeBundle(outDir: string, files: readonly RenderedFile[], mode = 0o600): string[] {
   const staged: { tmp: string; final: string }[] = [];
   try {
     for (const f of files) {
       const final = join(outDir, ...f.path.split('/'));
       const tmp = `${final}.tmp-${process.pid}`;
       mkdirSync(dirname(final), { recursive: true });
-      // Config files may hold env references to secrets but never secrets; still, keep them private.
-      writeFileSync(tmp, f.content, { mode: 0o600 });
+      // Rendered files hold env references to secrets, never secrets; private by default all the
+      // same. Files mounted into containers (which run as an unprivileged user) pass 0o644.
+      writeFileSync(tmp, f.content, { mode });
       staged.push({ tmp, final });
     }
   } catch (e) {

@@ -16,11 +16,12 @@ export class NotReadyError extends Error {
   }
 }
 
-export async function waitFor(strategy: WaitStrategy, options: { intervalMs?: number; abort?: () => string | undefined } = {}): Promise<number> {
+/** `abort` is asked between probes: a reason (e.g. the process exited) ends the wait at once. */
+export async function waitFor(strategy: WaitStrategy, options: { intervalMs?: number; abort?: () => Promise<string | undefined> | string | undefined } = {}): Promise<number> {
   const started = Date.now();
   let reason = '';
   for (;;) {
-    const aborted = options.abort?.();
+    const aborted = await options.abort?.();
     if (aborted) throw new NotReadyError(strategy.name, Date.now() - started, aborted);
     try {
       if (await strategy.probe()) return Date.now() - started;

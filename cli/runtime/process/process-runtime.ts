@@ -1,26 +1,22 @@
-import { existsSync, mkdirSync, readFileSync, statSync, watch, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, watch } from 'node:fs';
 import { join } from 'node:path';
 import { ensureCollector } from '../../collector/build.js';
 import { UserError } from '../../errors.js';
-import { describeHolder, portInUse } from '../../net/port-holder.js';
 import { packagePath } from '../../paths.js';
 import { renderBundle } from '../../render/bundle.js';
 import { loadSanitizeInputs } from '../../render/inputs.js';
 import { writeBundle } from '../../render/write-bundle.js';
-import { openClickHouse, sqlStatements, tableExists } from '../../storage/clickhouse.js';
 import { toolVersion } from '../../version.js';
 import { readCollectorMetrics } from '../collector-metrics.js';
-import { httpOk, NotReadyError, waitFor, type WaitStrategy } from '../readiness.js';
+import { NotReadyError, waitFor, type WaitStrategy } from '../readiness.js';
 import type { ComponentStatus, DownResult, Runtime, RuntimeContext, UpResult } from '../runtime.js';
 import { clickhousePasswordFile, loadOrCreateSecrets } from '../secrets.js';
+import { applyRollups, collectorPorts, collectorReady, configDir, prepareDataDir, requirePortsFree, storagePorts, storageReady } from '../stack-parts.js';
 import { isAlive, logFile, readRecord, removeRecord, startProcess, stopProcess, tailFile, type ProcessSpec } from './managed-process.js';
 
-const READY_TIMEOUT_MS = 60_000;
 /** The Collector flushes its in-memory work to the persistent queue on SIGTERM; give it time. */
 const COLLECTOR_GRACE_MS = 20_000;
 const STORAGE_GRACE_MS = 15_000;
-
-export const configDir = (dataDir: string) => join(dataDir, 'config');
 
 interface Component {
   spec: ProcessSpec;
@@ -62,16 +58,14 @@ export class ProcessRuntime implements Runtime {
           removeRecord(stack.dataDir, c.spec.component);
           progress(`${c.spec.component}: removed a stale record (pid ${existing.pid} is gone)`);
         }
-        for (const port of c.spec.ports) {
-          if (await portInUse(port)) throw new UserError(`${c.spec.component}: ${describeHolder(port)}; stop it or change the port in the stack file`);
-        }
+        await requirePortsFree(c.spec.component, c.spec.ports);
         const record = startProcess(stack.dataDir, c.spec);
         result.started.push(c.spec.component);
         progress(`${c.spec.component}: started (pid ${record.pid}), waiting for ${c.ready.name}`);
         const waited = await waitFor(c.ready, { abort: () => (isAlive(record) ? undefined : `exited; last log lines:\n${tailFile(record.logFile, 8)}`) });
         progress(`${c.spec.component}: ready in ${(waited / 1000).toFixed(1)} s`);
       }
-      if (stack.backend !== 'loki') await this.applyRollups(secrets.env[stack.clickhouse.passwordEnv]!, progress);
+      if (stack.backend !== 'loki') await applyRollups(stack, secrets.env[stack.clickhouse.passwordEnv]!, progress);
     } catch (e) {
       // Leave nothing behind that this `up` started: a failed start must not hold ports or pids.
       for (const component of [...result.started].reverse()) {
@@ -168,8 +162,8 @@ export class ProcessRuntime implements Runtime {
         throw new UserError('backend loki on runtime process needs a Loki binary: build one with scripts/provision/loki.sh and set binaries.loki (or $TELEMETRY_STACK_LOKI_BIN)');
       }
       return {
-        spec: { component: 'loki', command: binary, args: [`-config.file=${join(configDir(stack.dataDir), 'loki.yaml')}`], env: {}, ports: [stack.loki.port] },
-        ready: httpOk(`loki /ready on 127.0.0.1:${stack.loki.port}`, `http://127.0.0.1:${stack.loki.port}/ready`, READY_TIMEOUT_MS),
+        spec: { component: 'loki', command: binary, args: [`-config.file=${join(configDir(stack.dataDir), 'loki.yaml')}`], env: {}, ports: storagePorts(stack) },
+        ready: storageReady(stack),
       };
     }
     const port = stack.clickhouse.port;
@@ -179,40 +173,17 @@ export class ProcessRuntime implements Runtime {
         command: process.execPath,
         args: [packagePath('dist', 'cli', 'store', 'embedded', 'server.js'), '--data-dir', join(stack.dataDir, 'clickhouse'), '--port', String(port), '--password-file', clickhousePasswordFile(stack)],
         env: secretEnv,
-        ports: [port],
+        ports: storagePorts(stack),
       },
-      ready: httpOk(`embedded ClickHouse /ping on 127.0.0.1:${port}`, `http://127.0.0.1:${port}/ping`, READY_TIMEOUT_MS),
+      ready: storageReady(stack),
     };
   }
 
   private collectorComponent(binary: string, secretEnv: Record<string, string>): Component {
     const { stack } = this.ctx;
-    const r = stack.receivers;
-    const ports = [...(r.grpc.enabled ? [r.grpc.port] : []), ...(r.http.enabled ? [r.http.port] : []), stack.collector.healthPort, stack.collector.metricsPort];
     return {
-      spec: { component: 'collector', command: binary, args: [`--config=file:${join(configDir(stack.dataDir), 'collector.yaml')}`], env: secretEnv, ports },
-      ready: httpOk(`collector health_check on 127.0.0.1:${stack.collector.healthPort}`, `http://127.0.0.1:${stack.collector.healthPort}/`, READY_TIMEOUT_MS),
+      spec: { component: 'collector', command: binary, args: [`--config=file:${join(configDir(stack.dataDir), 'collector.yaml')}`], env: secretEnv, ports: collectorPorts(stack) },
+      ready: collectorReady(stack),
     };
   }
-
-  /** The exporter creates its tables when it starts; the rollups read otel_logs, so they come after. */
-  private async applyRollups(password: string, progress: (line: string) => void): Promise<void> {
-    const { stack } = this.ctx;
-    const client = openClickHouse(stack, password);
-    try {
-      await waitFor({ name: `table ${stack.clickhouse.database}.otel_logs (created by the Collector's exporter)`, timeoutMs: READY_TIMEOUT_MS, probe: () => tableExists(client, stack.clickhouse.database, 'otel_logs') });
-      const sql = readFileSync(join(configDir(stack.dataDir), 'clickhouse', 'rollups.sql'), 'utf8');
-      for (const statement of sqlStatements(sql)) await client.command({ query: statement });
-      progress('clickhouse: rollup tables and views in place');
-    } finally {
-      await client.close();
-    }
-  }
-}
-
-/** The data dir holds collected data: private to its owner and never committed. */
-function prepareDataDir(dataDir: string): void {
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const ignore = join(dataDir, '.gitignore');
-  if (!existsSync(ignore)) writeFileSync(ignore, '# Collected telemetry never goes into git.\n*\n');
 }

@@ -1,0 +1,65 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { UserError } from '../errors.js';
+import { describeHolder, portInUse } from '../net/port-holder.js';
+import type { Stack } from '../stack/resolve.js';
+import { openClickHouse, sqlStatements, tableExists } from '../storage/clickhouse.js';
+import { httpOk, waitFor, type WaitStrategy } from './readiness.js';
+
+/** What both runtimes share: readiness of each part, ports, the data dir, the rollups. */
+export const READY_TIMEOUT_MS = 60_000;
+
+export const configDir = (dataDir: string) => join(dataDir, 'config');
+
+export function collectorPorts(stack: Stack): number[] {
+  const r = stack.receivers;
+  return [...(r.grpc.enabled ? [r.grpc.port] : []), ...(r.http.enabled ? [r.http.port] : []), stack.collector.healthPort, stack.collector.metricsPort];
+}
+
+export function collectorReady(stack: Stack): WaitStrategy {
+  const port = stack.collector.healthPort;
+  return httpOk(`collector health_check on 127.0.0.1:${port}`, `http://127.0.0.1:${port}/`, READY_TIMEOUT_MS);
+}
+
+export function storagePorts(stack: Stack): number[] {
+  return stack.backend === 'loki' ? [stack.loki.port] : [stack.clickhouse.port];
+}
+
+export function storageReady(stack: Stack, timeoutMs = READY_TIMEOUT_MS): WaitStrategy {
+  if (stack.backend === 'loki') {
+    return httpOk(`loki /ready on 127.0.0.1:${stack.loki.port}`, `http://127.0.0.1:${stack.loki.port}/ready`, timeoutMs);
+  }
+  const what = stack.backend === 'embedded' ? 'embedded ClickHouse' : 'ClickHouse server';
+  return httpOk(`${what} /ping on 127.0.0.1:${stack.clickhouse.port}`, `http://127.0.0.1:${stack.clickhouse.port}/ping`, timeoutMs);
+}
+
+/** Refuses to start over a busy port, naming who holds it. */
+export async function requirePortsFree(component: string, ports: readonly number[]): Promise<void> {
+  for (const port of ports) {
+    if (await portInUse(port)) throw new UserError(`${component}: ${describeHolder(port)}; stop it or change the port in the stack file`);
+  }
+}
+
+/** The data dir holds collected data: private to its owner and never committed. */
+export function prepareDataDir(dataDir: string): void {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const ignore = join(dataDir, '.gitignore');
+  if (!existsSync(ignore)) writeFileSync(ignore, '# Collected telemetry never goes into git.\n*\n');
+}
+
+/** The exporter creates its tables when it starts; the rollups read otel_logs, so they come after. */
+export async function applyRollups(stack: Stack, password: string, progress: (line: string) => void): Promise<void> {
+  const client = openClickHouse(stack, password);
+  try {
+    await waitFor({
+      name: `table ${stack.clickhouse.database}.otel_logs (created by the Collector's exporter)`,
+      timeoutMs: READY_TIMEOUT_MS,
+      probe: () => tableExists(client, stack.clickhouse.database, 'otel_logs'),
+    });
+    const sql = readFileSync(join(configDir(stack.dataDir), 'clickhouse', 'rollups.sql'), 'utf8');
+    for (const statement of sqlStatements(sql)) await client.command({ query: statement });
+    progress('clickhouse: rollup tables and views in place');
+  } finally {
+    await client.close();
+  }
+}

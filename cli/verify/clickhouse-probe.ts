@@ -1,0 +1,56 @@
+import type { Stack } from '../stack/resolve.js';
+import { openClickHouse } from '../storage/clickhouse.js';
+import type { Canary } from './canary.js';
+import type { ProbeResult, StorageProbe, StoredCanary } from './storage-probe.js';
+
+const NEEDED_TABLES = ['otel_logs', 'otel_metrics_sum', 'cli_usage_daily', 'claude_code_cost_daily'];
+
+export function clickhouseProbe(stack: Stack, password: string): StorageProbe {
+  const client = openClickHouse(stack, password);
+  const db = stack.clickhouse.database;
+  const where = `ClickHouse on 127.0.0.1:${stack.clickhouse.port}`;
+  const rows = async <T>(query: string, params: Record<string, unknown> = {}) =>
+    (await (await client.query({ query, query_params: params, format: 'JSONEachRow' })).json()) as T[];
+
+  return {
+    signals: ['logs', 'metrics'],
+    userIdKey: 'user.id',
+    async check(): Promise<ProbeResult> {
+      try {
+        const tables = new Set((await rows<{ name: string }>('SELECT name FROM system.tables WHERE database = {db:String}', { db })).map((r) => r.name));
+        const missing = NEEDED_TABLES.filter((t) => !tables.has(t));
+        if (missing.length > 0) return { ok: false, detail: `missing tables in ${db}: ${missing.join(', ')}`, hint: 'run telemetry-stack up (it creates them)' };
+        return { ok: true, detail: `${where} answers; ${NEEDED_TABLES.length} tables present in ${db}` };
+      } catch (e) {
+        return { ok: false, detail: `${where}: ${firstLine(e)}`, hint: 'see telemetry-stack logs clickhouse' };
+      }
+    },
+    async findCanary(canary: Canary) {
+      const [log] = await rows<{ Body: string; LogAttributes: Record<string, string>; ResourceAttributes: Record<string, string> }>(
+        `SELECT Body, LogAttributes, ResourceAttributes FROM ${db}.otel_logs WHERE Timestamp >= now() - INTERVAL 1 HOUR AND position(Body, {id:String}) > 0 LIMIT 1`,
+        { id: canary.id },
+      );
+      const [metric] = await rows<{ n: string }>(
+        `SELECT count() AS n FROM ${db}.otel_metrics_sum WHERE MetricName = 'telemetry_stack.verify.canary' AND position(toString(Attributes), {id:String}) > 0`,
+        { id: canary.id },
+      );
+      const stored: StoredCanary | undefined = log && { body: log.Body, attributes: log.LogAttributes, raw: JSON.stringify(log) };
+      return { ...(stored ? { log: stored } : {}), metric: Number(metric?.n ?? 0) > 0 };
+    },
+    async retention(): Promise<ProbeResult> {
+      try {
+        const ddl = await (await client.query({ query: `SHOW CREATE TABLE ${db}.otel_logs`, format: 'TabSeparatedRaw' })).text();
+        const ttl = /\bTTL\b([^\n]*)/.exec(ddl);
+        if (!ttl) return { ok: false, detail: 'otel_logs has no TTL', hint: 'set retention in the stack file and recreate the table' };
+        return { ok: true, detail: `otel_logs TTL ${ttl[1]!.trim()} (stack retention ${stack.retention})` };
+      } catch (e) {
+        return { ok: false, detail: firstLine(e) };
+      }
+    },
+    close: () => client.close(),
+  };
+}
+
+function firstLine(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split('\n')[0]!.slice(0, 300);
+}
