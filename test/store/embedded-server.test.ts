@@ -60,7 +60,11 @@ describe('embedded store over HTTP', () => {
     const r = await fetch(`${server.ready.url}/ping`);
     expect(r.status).toBe(200);
     expect(await r.text()).toBe('Ok.\n');
+    expect(await (await fetch(`${server.ready.url}/`)).text()).toBe('Ok.\n');
     expect((await client.ping()).success).toBe(true);
+    const hello = await httpQuery('SELECT displayName() FORMAT TSV');
+    expect(hello.headers.get('x-clickhouse-server-display-name')).toBe('telemetry-stack-embedded');
+    expect(await hello.text()).toBe('telemetry-stack-embedded\n');
   });
 
   it('refuses queries without the password, with ClickHouse error codes', async () => {

@@ -64,9 +64,8 @@ export class Engine {
     readonly settingNames: ReadonlySet<string>,
     /** Settings chdb itself changed at connect: restored to these values, not to DEFAULT. */
     private readonly baseline: ReadonlyMap<string, string>,
-    /** Lower-case format name -> canonical name. */
+    /** Lower-case output format name -> canonical name. */
     readonly outputFormats: ReadonlyMap<string, string>,
-    readonly inputFormats: ReadonlyMap<string, string>,
   ) {}
 
   /**
@@ -106,13 +105,10 @@ export class Engine {
         (await rows('SELECT name, value FROM system.settings WHERE changed')).map((r) => [String(r[0]), String(r[1])]),
       );
       const outputFormats = new Map<string, string>();
-      const inputFormats = new Map<string, string>();
-      for (const [name, isInput, isOutput] of await rows('SELECT name, is_input, is_output FROM system.formats')) {
-        const n = String(name);
-        if (Number(isOutput) === 1) outputFormats.set(n.toLowerCase(), n);
-        if (Number(isInput) === 1) inputFormats.set(n.toLowerCase(), n);
+      for (const [name] of await rows('SELECT name FROM system.formats WHERE is_output')) {
+        outputFormats.set(String(name).toLowerCase(), String(name));
       }
-      return new Engine(session, info, settingNames, baseline, outputFormats, inputFormats);
+      return new Engine(session, info, settingNames, baseline, outputFormats);
     } catch (err) {
       session.close();
       throw err;

@@ -34,7 +34,7 @@ export interface HttpInterfaceOptions {
 export function createRequestHandler(opts: HttpInterfaceOptions): (req: IncomingMessage, res: ServerResponse) => void {
   const sessions = new SessionStore();
   const { engine } = opts;
-  const isOutputFormat = (name: string): boolean => engine.outputFormats.has(name.toLowerCase()) || engine.inputFormats.has(name.toLowerCase());
+  const isOutputFormat = (name: string): boolean => engine.outputFormats.has(name.toLowerCase());
   const knownSetting = (name: string): boolean => engine.settingNames.has(name);
 
   const baseHeaders = (res: ServerResponse, queryId: string): void => {
@@ -66,7 +66,13 @@ export function createRequestHandler(opts: HttpInterfaceOptions): (req: Incoming
   };
 
   return (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://embedded.invalid');
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://embedded.invalid');
+    } catch {
+      sendError(req, res, randomUUID(), new ClickHouseHttpError(ErrorCode.BAD_ARGUMENTS, 'Malformed request URL'));
+      return;
+    }
     const queryId = url.searchParams.get('query_id') || randomUUID();
 
     if (opts.shuttingDown()) {
@@ -92,10 +98,10 @@ export function createRequestHandler(opts: HttpInterfaceOptions): (req: Incoming
       sendError(req, res, queryId, new ClickHouseHttpError(ErrorCode.BAD_ARGUMENTS, `HTTP method ${req.method} is not supported`));
       return;
     }
-    if (req.method === 'HEAD' && !url.searchParams.has('query')) {
-      // A bare HEAD / (or GET /) is ClickHouse's liveness answer.
+    if ((req.method === 'GET' || req.method === 'HEAD') && !url.searchParams.has('query')) {
+      // A bare GET / is ClickHouse's liveness answer, with no credentials needed.
       res.writeHead(200, { 'Content-Type': 'text/html; charset=UTF-8', 'Content-Length': 4 });
-      res.end();
+      res.end(req.method === 'HEAD' ? undefined : 'Ok.\n');
       return;
     }
 
@@ -106,11 +112,6 @@ export function createRequestHandler(opts: HttpInterfaceOptions): (req: Incoming
     const p = sortParams(url.searchParams, knownSetting);
     opts.auth.check(extractCredentials(req.headers, p));
 
-    if (req.method === 'GET' && !p.query) {
-      res.writeHead(200, { 'Content-Type': 'text/html; charset=UTF-8', 'Content-Length': 4 });
-      res.end('Ok.\n');
-      return;
-    }
     if (p.nativeCompression) {
       throw new ClickHouseHttpError(
         ErrorCode.UNSUPPORTED_METHOD,
@@ -133,9 +134,9 @@ export function createRequestHandler(opts: HttpInterfaceOptions): (req: Incoming
     const parsed = await parseRequest(p.query, body, opts.spoolDir, isOutputFormat);
 
     try {
-      const readOnly = req.method === 'GET' || p.readonly > 0;
+      const readOnly = req.method !== 'POST' || p.readonly > 0;
       if (parsed.kind === 'insert') {
-        if (readOnly) throw readonlyError(req.method === 'GET');
+        if (readOnly) throw readonlyError(req.method !== 'POST');
         const result = await engine.exec(execRequest(parsed.sql, 'TabSeparated', p, session));
         sendResult(req, res, p, queryId, undefined, new Uint8Array(0), result);
         return;
@@ -148,7 +149,7 @@ export function createRequestHandler(opts: HttpInterfaceOptions): (req: Incoming
       }
       const isSet = scan.keyword === 'SET';
       if (readOnly && !READ_ONLY_KEYWORDS.has(scan.keyword) && !(isSet && p.readonly !== 1)) {
-        throw readonlyError(req.method === 'GET');
+        throw readonlyError(req.method !== 'POST');
       }
 
       const format = canonicalOutputFormat(scan.format ?? p.defaultFormat ?? 'TabSeparated');
