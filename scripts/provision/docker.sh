@@ -51,6 +51,11 @@ answers() { timeout 10 "$DOCKER_CLI" version >/dev/null 2>&1; }
 # 2. start -----------------------------------------------------------------
 if answers; then
   log "a daemon already answers on $SOCK; not starting another"
+  if ! { [ -s "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; }; then
+    # e.g. the distribution's docker.service on a systemd host: its bridge/iptables
+    # settings are its own; containers must still be run with --network host.
+    log "that daemon was not started by this script (no live pid in $PIDFILE)"
+  fi
 else
   if [ -s "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; then
     log "dockerd pid $(cat "$PIDFILE") is running but not answering yet; waiting for it"
