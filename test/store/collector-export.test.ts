@@ -1,8 +1,9 @@
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testCollectorBinary } from '../support/collector.js';
 import { launchEmbeddedServer, type LaunchedServer } from '../../cli/store/embedded/launch.js';
 import { compiledServerEntry, freePort, repoRoot, rssMiB, tempDir, waitFor } from './helpers.js';
 
@@ -11,7 +12,8 @@ import { compiledServerEntry, freePort, repoRoot, rssMiB, tempDir, waitFor } fro
  * writing into the embedded store, and @clickhouse/client reading back what it wrote.
  */
 
-const COLLECTOR_BIN = process.env.TELEMETRY_STACK_COLLECTOR_BIN || '/tmp/ocbtest/build/otelcol-telemetry-stack';
+/** The project's Collector (built from collector/manifest.yaml when missing), or TELEMETRY_STACK_COLLECTOR_BIN. */
+let COLLECTOR_BIN = '';
 const DDL_FILE = join(repoRoot, 'configs', 'clickhouse', 'exporter-ddl-v0.161.0.sql');
 const TABLES = [
   'otel_logs',
@@ -115,9 +117,7 @@ async function logCount(runId: string): Promise<number> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(COLLECTOR_BIN)) {
-    throw new Error(`Collector binary not found at ${COLLECTOR_BIN}: build it (collector/) or set TELEMETRY_STACK_COLLECTOR_BIN`);
-  }
+  COLLECTOR_BIN = await testCollectorBinary();
   const entry = compiledServerEntry();
   dir = tempDir('embedded-collector');
   const passwordFile = join(dir.path, 'secrets', 'clickhouse-password');

@@ -49,6 +49,8 @@ export class DockerRuntime implements Runtime {
     const createdContainers: string[] = [];
     const createdVolumes: string[] = [];
     try {
+      // Every image first: a missing one fails in a second, before any container starts.
+      for (const spec of this.specs()) await this.ensureImage(spec.image, progress);
       for (const spec of this.specs()) {
         const ready = spec.service === 'collector' ? collectorReady(stack) : storageReady(stack, 120_000);
         const existing = await this.engine.inspectContainer(spec.name);
@@ -63,7 +65,6 @@ export class DockerRuntime implements Runtime {
           progress(`${spec.service}: removed a stopped container left from an earlier run`);
         }
         await requirePortsFree(spec.service, spec.service === 'collector' ? collectorPorts(stack) : storagePorts(stack));
-        await this.ensureImage(spec.image, progress);
         for (const v of spec.volumes) {
           if ((await this.engine.ensureVolume(v.volume, spec.labels)) === 'created') createdVolumes.push(v.volume);
         }
