@@ -67,7 +67,7 @@ function checkRegex(r: YamlReader, node: unknown, path: string, regex: string): 
     r.report(node, path, `does not compile: ${(error as Error).message}`);
     return;
   }
-  // A pattern that matches nothing would make the processor insert a mask between every character.
+  // A pattern that can match the empty string makes ReplaceAll insert a mask between every character.
   if (compiled.test('')) r.report(node, path, 'matches the empty string');
 }
 
@@ -104,6 +104,7 @@ function readSamples(r: YamlReader, node: unknown, path: string): SecretRule['sa
 }
 
 function readRule(r: YamlReader, node: unknown, path: string, seen: Map<string, string>): SecretRule | undefined {
+  const problemsBefore = r.problems.length;
   const entries = r.entries(node, path, RULE_KEYS);
   if (entries === undefined) return undefined;
   const idNode = r.required(entries, 'id', node, path);
@@ -145,9 +146,11 @@ function readRule(r: YamlReader, node: unknown, path: string, seen: Map<string, 
   }
 
   const samples = readSamples(r, r.required(entries, 'samples', node, at), `${at}.samples`);
+  // Only a rule without problems is returned, so a caller that renders what parsed never ships
+  // a pattern that failed a check.
   if (
-    id === undefined || description === undefined || regex === undefined || keywords === undefined ||
-    (masks !== 'value' && masks !== 'match') || generate === undefined || samples === undefined
+    r.problems.length > problemsBefore || id === undefined || description === undefined || regex === undefined ||
+    keywords === undefined || (masks !== 'value' && masks !== 'match') || generate === undefined || samples === undefined
   ) {
     return undefined;
   }
