@@ -30,6 +30,19 @@ const generated: { rule: SecretRule; value: GeneratedSecret }[] = (() => {
   );
 })();
 
+// Claude Code sends tool parameters as a JSON string, and a command inside them may carry JSON of
+// its own, so every sample must still be found once or twice JSON-escaped.
+const escapeJson = (s: string): string => JSON.stringify(s).slice(1, -1);
+const escapedSamples: { rule: SecretRule; depth: number; sample: SecretSample }[] = rules.flatMap((rule) =>
+  rule.samples.positive.flatMap((sample) =>
+    [1, 2].map((depth) => {
+      let { text, secret } = sample;
+      for (let i = 0; i < depth; i++) [text, secret] = [escapeJson(text), escapeJson(secret)];
+      return { rule, depth, sample: { text, secret } };
+    }),
+  ),
+);
+
 const hasGo = goAvailable();
 const failureCounts = new Map<string, number>();
 function record(check: string, failures: readonly string[]): readonly string[] {
@@ -86,7 +99,15 @@ describe('secret rules', () => {
     expect(record('generated (js)', failures)).toEqual([]);
   });
 
-  it.skipIf(!hasGo)('compiles every pattern with Go regexp and agrees with JavaScript on every sample, innocent and generated value', () => {
+  it('matches every positive sample inside JSON strings, one and two levels deep (JavaScript)', () => {
+    const failures = escapedSamples.flatMap(({ rule, depth, sample }) => {
+      const problem = coverageProblem(rule, sample, firstMatch(compiled[rules.indexOf(rule)]!, sample.text));
+      return problem === undefined ? [] : [`${rule.id}: ${JSON.stringify(sample.text)} (JSON depth ${depth}): ${problem}`];
+    });
+    expect(record('json-escaped (js)', failures)).toEqual([]);
+  });
+
+  it.skipIf(!hasGo)('compiles every pattern with Go regexp and agrees with JavaScript on every sample, escaped sample, innocent and generated value', () => {
     interface Expectation {
       readonly rule: SecretRule;
       readonly what: string;
@@ -105,6 +126,7 @@ describe('secret rules', () => {
       innocents.forEach((text) => add(i, text, `innocent ${JSON.stringify(text)}`, null));
     });
     for (const { rule, value } of generated) add(rules.indexOf(rule), value.text, `generated ${JSON.stringify(value.text)}`, value);
+    for (const { rule, depth, sample } of escapedSamples) add(rules.indexOf(rule), sample.text, `JSON depth ${depth} ${JSON.stringify(sample.text)}`, sample);
 
     const response = runGoRegexp({ patterns: rules.map((r) => ({ id: r.id, regex: r.regex })), probes });
     const failures = response.compileErrors.map((e) => `${e.id}: Go regexp.Compile: ${e.error}`);
