@@ -19,15 +19,20 @@ export function registerEnv(program: Command): void {
       if (opts.endpoint !== undefined && !/^https?:\/\/[^\s/]+(:\d+)?\/?$/.test(opts.endpoint)) {
         throw new UsageError(`--endpoint ${opts.endpoint}: expected http(s)://host:port`);
       }
+      const format = opts.format as ClaudeCodeEnvFormat;
+      // Turning telemetry off needs no stack: it must work on any machine, stack file or not.
+      if (opts.disable) {
+        process.stdout.write(formatClaudeCodeEnv({ CLAUDE_CODE_ENABLE_TELEMETRY: '0' }, format));
+        return;
+      }
       const { stack } = await loadStack(opts.file);
       const auth = stack.receivers.auth;
-      const format = opts.format as ClaudeCodeEnvFormat;
       // Shell output can reference the token variable; the other formats need its value.
       const token = auth && format !== 'shell' ? process.env[auth.bearerTokenEnv] : undefined;
       if (auth && format !== 'shell' && !token) {
         process.stderr.write(`warning: $${auth.bearerTokenEnv} is not set; the header below holds a placeholder to replace with the team token\n`);
       }
-      const vars = claudeCodeEnv(stack, { disable: opts.disable ?? false, ...(opts.endpoint ? { endpoint: opts.endpoint.replace(/\/$/, '') } : {}), ...(token ? { token } : {}) });
+      const vars = claudeCodeEnv(stack, { ...(opts.endpoint ? { endpoint: opts.endpoint.replace(/\/$/, '') } : {}), ...(token ? { token } : {}) });
       process.stdout.write(formatClaudeCodeEnv(vars, format));
     });
 }

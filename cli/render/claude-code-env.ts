@@ -8,7 +8,6 @@ export interface ClaudeCodeEnvOptions {
   endpoint?: string;
   /** The team token's value, when known; otherwise a reference or placeholder is printed. */
   token?: string;
-  disable: boolean;
 }
 
 /**
@@ -16,7 +15,6 @@ export interface ClaudeCodeEnvOptions {
  * privacy policy: a stack that drops prompt text does not ask Claude Code to send it at all.
  */
 export function claudeCodeEnv(stack: Stack, options: ClaudeCodeEnvOptions): Record<string, string> {
-  if (options.disable) return { CLAUDE_CODE_ENABLE_TELEMETRY: '0' };
   const r = stack.receivers;
   const http = r.http.enabled;
   const host = r.bind === '0.0.0.0' || r.bind === '::' ? '127.0.0.1' : r.bind;
