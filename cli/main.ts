@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { registerCollector } from './commands/collector.js';
+import { registerEmit } from './commands/emit.js';
 import { registerEnv } from './commands/env.js';
 import { registerGenerate } from './commands/generate.js';
+import { registerImages } from './commands/images.js';
 import { registerInit } from './commands/init.js';
 import { registerLint } from './commands/lint.js';
 import { registerRuntimeCommands } from './commands/runtime-commands.js';
@@ -25,7 +27,9 @@ function buildProgram(): Command {
   registerRuntimeCommands(program);
   registerVerify(program);
   registerEnv(program);
+  registerEmit(program);
   registerCollector(program);
+  registerImages(program);
   return program;
 }
 
