@@ -9,49 +9,55 @@ import { renderBundle, type RenderedFile } from './bundle.js';
 import type { SanitizeInputs } from './sanitize/chain.js';
 
 /**
- * Golden outputs: each directory under configs/golden/ holds a stack file and everything the
+ * Golden outputs: each directory under configs/golden/ (and compose/) holds a stack file and everything the
  * renderers make from it, committed, so a change to any renderer shows up as a reviewable diff.
  * The same version string is used for every render so goldens do not churn on releases.
  */
 export const GOLDEN_DIR = packagePath('configs', 'golden');
+/** compose/ at the repository root: the compose part of its stack file's render, for `docker compose up`. */
+export const COMPOSE_DIR = packagePath('compose');
 export const JSON_SCHEMA_PATH = packagePath('configs', 'telemetry-stack.schema.json');
 export const GOLDEN_TOOL_VERSION = 'golden';
 export const GOLDEN_UPDATE_COMMAND = 'npm run golden:update';
 
-export function goldenVariants(): string[] {
-  return readdirSync(GOLDEN_DIR)
+/** Every golden directory: each holds a stack file and what is rendered from it. */
+export function goldenDirs(): string[] {
+  const variants = readdirSync(GOLDEN_DIR)
     .filter((d) => existsSync(join(GOLDEN_DIR, d, STACK_FILE_NAME)))
-    .sort();
+    .sort()
+    .map((d) => join(GOLDEN_DIR, d));
+  return [...variants, COMPOSE_DIR];
 }
 
-/** What a variant's directory should contain, rendered now (the stack file itself excluded). */
-export function renderGoldenVariant(variant: string, inputs: SanitizeInputs): RenderedFile[] {
-  const file = join(GOLDEN_DIR, variant, STACK_FILE_NAME);
+/** What a golden directory should contain, rendered now (its stack file excluded). */
+export function renderGoldenDir(dir: string, inputs: SanitizeInputs): RenderedFile[] {
+  const file = join(dir, STACK_FILE_NAME);
   // A fixed, empty environment: goldens must not depend on who renders them.
   const { stack } = loadStackFile(file, {});
-  return renderBundle(resolveStack(stack, file, {}), inputs, { source: STACK_FILE_NAME, toolVersion: GOLDEN_TOOL_VERSION });
+  const files = renderBundle(resolveStack(stack, file, {}), inputs, { source: STACK_FILE_NAME, toolVersion: GOLDEN_TOOL_VERSION });
+  if (dir !== COMPOSE_DIR) return files;
+  return files.filter((f) => f.path.startsWith('compose/')).map((f) => ({ ...f, path: f.path.slice('compose/'.length) }));
 }
 
 export function renderJsonSchemaFile(): string {
   return JSON.stringify(stackJsonSchema(), null, 2) + '\n';
 }
 
-/** Files present in a variant directory now, other than its stack file. */
-export function committedGoldenFiles(variant: string): string[] {
-  const root = join(GOLDEN_DIR, variant);
+/** Files present in a golden directory now, other than its stack file and READMEs. */
+export function committedGoldenFiles(dir: string): string[] {
   const out: string[] = [];
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir)) {
-      const p = join(dir, name);
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const p = join(d, name);
       if (statSync(p).isDirectory()) walk(p);
-      else out.push(relative(root, p).split('\\').join('/'));
+      else out.push(relative(dir, p).split('\\').join('/'));
     }
   };
-  walk(root);
-  return out.filter((f) => f !== STACK_FILE_NAME).sort();
+  walk(dir);
+  return out.filter((f) => f !== STACK_FILE_NAME && f !== 'README.md').sort();
 }
 
-export function readGolden(variant: string, path: string): string | undefined {
-  const p = join(GOLDEN_DIR, variant, ...path.split('/'));
+export function readGolden(dir: string, path: string): string | undefined {
+  const p = join(dir, ...path.split('/'));
   return existsSync(p) ? readFileSync(p, 'utf8') : undefined;
 }

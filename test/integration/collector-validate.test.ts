@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { validateWithCollector } from '../../cli/collector/validate.js';
 import { envPlaceholders } from '../../cli/commands/env-placeholders.js';
-import { goldenVariants, renderGoldenVariant } from '../../cli/render/golden.js';
+import { basename } from 'node:path';
+import { goldenDirs, renderGoldenDir } from '../../cli/render/golden.js';
 import { loadSanitizeInputs } from '../../cli/render/inputs.js';
 import { testCollectorBinary } from '../support/collector.js';
 import { LINT_FIXTURE_ENV, lintFixtureRules, passesFixture, triggersFixture } from '../support/lint-fixtures.js';
@@ -18,8 +19,9 @@ describe('the real Collector validates', () => {
 
   const dir = mkdtempSync(join(tmpdir(), 'telemetry-stack-golden-'));
   const inputs = loadSanitizeInputs();
-  for (const variant of goldenVariants()) {
-    for (const file of renderGoldenVariant(variant, inputs).filter((f) => f.path.endsWith('collector.yaml'))) {
+  for (const goldenDir of goldenDirs()) {
+    const variant = basename(goldenDir);
+    for (const file of renderGoldenDir(goldenDir, inputs).filter((f) => f.path.endsWith('collector.yaml'))) {
       it(`${variant}/${file.path}`, async () => {
         const path = join(dir, `${variant}-${file.path.replaceAll('/', '-')}`);
         writeFileSync(path, file.content);

@@ -1,15 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { basename, relative } from 'node:path';
 import {
-  committedGoldenFiles, GOLDEN_UPDATE_COMMAND, goldenVariants, JSON_SCHEMA_PATH, readGolden, renderGoldenVariant, renderJsonSchemaFile,
+  committedGoldenFiles, COMPOSE_DIR, GOLDEN_UPDATE_COMMAND, goldenDirs, JSON_SCHEMA_PATH, readGolden, renderGoldenDir, renderJsonSchemaFile,
 } from '../../cli/render/golden.js';
+import { packageRoot } from '../../cli/paths.js';
 import { loadSanitizeInputs } from '../../cli/render/inputs.js';
 
 const stale = (what: string) => `${what} is stale; regenerate with: ${GOLDEN_UPDATE_COMMAND}`;
 
 describe('golden renders', () => {
   const inputs = loadSanitizeInputs();
-  const variants = goldenVariants();
+  const dirs = goldenDirs();
+  const variants = dirs.map((d) => basename(d));
 
   it('covers every backend with every profile', () => {
     for (const backend of ['embedded', 'clickhouse', 'loki']) {
@@ -17,21 +20,27 @@ describe('golden renders', () => {
     }
   });
 
-  for (const variant of variants) {
-    it(`${variant} matches configs/golden/${variant}`, () => {
-      const files = renderGoldenVariant(variant, inputs);
-      expect(committedGoldenFiles(variant), stale(`the file list of configs/golden/${variant}`)).toEqual(files.map((f) => f.path).sort());
-      for (const f of files) expect(readGolden(variant, f.path), stale(`configs/golden/${variant}/${f.path}`)).toBe(f.content);
+  for (const dir of dirs) {
+    const name = relative(packageRoot, dir);
+    it(`${name} matches what its stack file renders`, () => {
+      const files = renderGoldenDir(dir, inputs);
+      expect(committedGoldenFiles(dir), stale(`the file list of ${name}`)).toEqual(files.map((f) => f.path).sort());
+      for (const f of files) expect(readGolden(dir, f.path), stale(`${name}/${f.path}`)).toBe(f.content);
     });
   }
+
+  it('compose/ holds a compose file, its .env.template and the configs it mounts', () => {
+    expect(committedGoldenFiles(COMPOSE_DIR)).toEqual(['.env.template', 'clickhouse/listen.xml', 'collector.yaml', 'compose.yaml']);
+  });
 
   it('the committed JSON Schema matches the schema in code', () => {
     expect(readFileSync(JSON_SCHEMA_PATH, 'utf8'), stale('configs/telemetry-stack.schema.json')).toBe(renderJsonSchemaFile());
   });
 
   it('renders the same bytes twice (pure)', () => {
-    const a = renderGoldenVariant('clickhouse-team', inputs);
-    const b = renderGoldenVariant('clickhouse-team', inputs);
+    const team = dirs.find((d) => d.endsWith('clickhouse-team'))!;
+    const a = renderGoldenDir(team, inputs);
+    const b = renderGoldenDir(team, inputs);
     expect(a).toEqual(b);
   });
 });
