@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
+import { registerCleanup } from './commands/cleanup.js';
 import { registerCollector } from './commands/collector.js';
 import { registerEmit } from './commands/emit.js';
 import { registerEnv } from './commands/env.js';
@@ -7,7 +8,11 @@ import { registerGenerate } from './commands/generate.js';
 import { registerImages } from './commands/images.js';
 import { registerInit } from './commands/init.js';
 import { registerLint } from './commands/lint.js';
+import { registerPurge } from './commands/purge.js';
+import { registerQuery } from './commands/query.js';
+import { registerReport } from './commands/report.js';
 import { registerRuntimeCommands } from './commands/runtime-commands.js';
+import { registerUsage } from './commands/usage.js';
 import { registerValidate } from './commands/validate.js';
 import { registerVerify } from './commands/verify.js';
 import { UserError } from './errors.js';
@@ -26,6 +31,11 @@ function buildProgram(): Command {
   registerLint(program);
   registerRuntimeCommands(program);
   registerVerify(program);
+  registerUsage(program);
+  registerQuery(program);
+  registerReport(program);
+  registerCleanup(program);
+  registerPurge(program);
   registerEnv(program);
   registerEmit(program);
   registerCollector(program);

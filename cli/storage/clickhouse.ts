@@ -1,4 +1,4 @@
-import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import type { Stack } from '../stack/resolve.js';
 
 /**
@@ -12,6 +12,9 @@ export function openClickHouse(stack: Stack, password: string, options: { readon
     password,
     database: stack.clickhouse.database,
     request_timeout: 60_000,
+    // Failures come back as rejections, handled by the caller; the client's own logger would
+    // print each one again, with a stack trace, on the person's terminal.
+    log: { level: ClickHouseLogLevel.OFF },
     // readonly=2 lets reads set per-query settings but refuses any write or DDL.
     ...(options.readonly ? { clickhouse_settings: { readonly: '2' } } : {}),
   });

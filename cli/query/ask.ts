@@ -1,0 +1,96 @@
+import { printJson } from '../commands/shared.js';
+import { UserError } from '../errors.js';
+import type { Stack } from '../stack/resolve.js';
+import type { OutputMode } from './cli-options.js';
+import { renderCsv } from './csv.js';
+import { checkFilters, type QueryFilters } from './params.js';
+import type { QueryResult } from './result.js';
+import { openQuerySource, type QuerySource } from './source.js';
+import { renderTable, terminalWidth, type Presentation } from './table.js';
+
+/** One table a command prints: a template and how its columns read. */
+export interface Section {
+  /** Key in --json output and --only. */
+  key: string;
+  title: string;
+  template: string;
+  bar?: string;
+  present?: Readonly<Record<string, Presentation>>;
+}
+
+export interface Question {
+  /** As typed, e.g. `query cost`: used in messages. */
+  command: string;
+  sections: readonly Section[];
+}
+
+export const PRESENT: Readonly<Record<string, Presentation>> = {
+  cost_usd: 'usd',
+  failure_rate: 'percent',
+  cache_hit_ratio: 'percent',
+  adoption: 'percent',
+  output_input_ratio: 'ratio',
+};
+
+export interface Answer {
+  section: Section;
+  result: QueryResult;
+}
+
+/** Runs every section of a question against the stack's storage. */
+export async function answer(source: QuerySource, question: Question, filters: QueryFilters): Promise<Answer[]> {
+  const templates = question.sections.flatMap((s) => source.templates(s.template));
+  checkFilters(question.command, templates, filters);
+  const out: Answer[] = [];
+  for (const section of question.sections) out.push({ section, result: await source.run(section.template, filters) });
+  return out;
+}
+
+export function describeRange(filters: QueryFilters): string {
+  const f = (d: Date) => d.toISOString().replace('T', ' ').replace(/:\d\d\.\d{3}Z$/, '').replace(/ 00:00$/, '');
+  return `${f(filters.range.since)} .. ${f(filters.range.until)} UTC`;
+}
+
+function filtersJson(filters: QueryFilters): Record<string, unknown> {
+  return {
+    since: filters.range.since.toISOString(),
+    until: filters.range.until.toISOString(),
+    ...(filters.service ? { service: filters.service } : {}),
+    ...(filters.user ? { user: filters.user } : {}),
+    ...(filters.model ? { model: filters.model } : {}),
+    limit: filters.limit,
+    raw: filters.raw,
+    ...(filters.userAttribute !== 'team' ? { userAttribute: filters.userAttribute } : {}),
+  };
+}
+
+export function printAnswers(stack: Stack, question: Question, filters: QueryFilters, answers: Answer[], mode: OutputMode): void {
+  if (mode === 'json') {
+    const sections = Object.fromEntries(answers.map((a) => [a.section.key, { title: a.section.title, template: a.section.template, columns: a.result.columns, rows: a.result.rows }]));
+    printJson({ command: question.command, backend: stack.backend, filters: filtersJson(filters), ...(answers.length === 1 ? sections[answers[0]!.section.key] : { sections }) });
+    return;
+  }
+  if (mode === 'csv') {
+    process.stdout.write(renderCsv(answers[0]!.result));
+    return;
+  }
+  const width = terminalWidth();
+  process.stdout.write(`${question.command}: ${describeRange(filters)}${filters.raw ? ' (raw events only)' : ''}\n`);
+  for (const a of answers) {
+    process.stdout.write(`\n${a.section.title}\n`);
+    process.stdout.write(renderTable(a.result, { width, ...(a.section.bar ? { bar: a.section.bar } : {}), present: { ...PRESENT, ...a.section.present } }));
+  }
+}
+
+/** The whole of a question command once the stack is loaded: storage, filters checked, answers printed. */
+export async function askQuestion(stack: Stack, question: Question, filters: QueryFilters, mode: OutputMode): Promise<void> {
+  if (mode === 'csv' && question.sections.length !== 1) {
+    throw new UserError(`${question.command} --csv: CSV holds one table; pick one with --only ${question.sections.map((s) => s.key).join('|')}`);
+  }
+  const source = openQuerySource(stack, process.env);
+  try {
+    printAnswers(stack, question, filters, await answer(source, question, filters), mode);
+  } finally {
+    await source.close();
+  }
+}
