@@ -11,8 +11,8 @@ export function times(now: number) {
 
 const cliResource = (service: string, fingerprint: string) => ({ 'service.name': service, 'service.version': '1.2.0', 'cli.fingerprint': fingerprint });
 
-export function cliUsage(now: number): ResourceLogs[] {
-  const { T0, T3, T2, T1 } = times(now);
+export function cliUsage(now: number, at: ReturnType<typeof times> = times(now)): ResourceLogs[] {
+  const { T0, T3, T2, T1 } = at;
   return [
     {
       resource: cliResource('tinycli', 'fp-a'),
