@@ -27,6 +27,11 @@ export function renderLokiConfig(stack: Stack, dataDir: string): Record<string, 
       replication_factor: 1,
       ring: { kvstore: { store: 'inmemory' } },
     },
+    // Unused with the in-memory ring; pinned to loopback should a kvstore ever be switched on.
+    memberlist: { bind_addr: ['127.0.0.1'], advertise_addr: '127.0.0.1' },
+    // One instance: the 15 s ring-settling delay and the 10 s scheduler poll only delay /ready.
+    ingester: { lifecycler: { min_ready_duration: '0s' } },
+    frontend: { scheduler_dns_lookup_period: '1s' },
     schema_config: {
       configs: [{ from: '2024-01-01', store: 'tsdb', object_store: 'filesystem', schema: 'v13', index: { prefix: 'index_', period: '24h' } }],
     },
@@ -55,5 +60,6 @@ export function renderLokiConfig(stack: Stack, dataDir: string): Record<string, 
       },
     },
     analytics: { reporting_enabled: false },
+    tracing: { enabled: false },
   };
 }
