@@ -6,7 +6,7 @@ import {
   USER_ID_ATTRIBUTES,
   type Profile,
 } from './profiles.js';
-import { EMAIL_PATTERN, HOME_PATH_PATTERN, IPV4_PATTERN, IPV6_PATTERN } from './pii-patterns.js';
+import { EMAIL_PATTERN, HOME_PATH_PATTERN, HOME_PATH_REDACTION_PATTERN, IPV4_PATTERN, IPV6_PATTERN } from './pii-patterns.js';
 
 export type Signal = 'logs' | 'metrics';
 
@@ -27,14 +27,19 @@ const list = (keys: readonly string[]) => `[${keys.map(quote).join(', ')}]`;
 
 /**
  * The sanitize chain, from stock processors only, in the order the data must meet them:
- *  1. filter/sources   — drop records from sources whose profile is not enabled (fail closed);
- *  2. transform/allow  — per-profile attribute allow-lists, content policy, home-path masking,
- *                        truncation and the attribute cap;
- *  3. redaction/user   — keyed hash (hmac-sha256) of user identity, key from an env var;
- *  4. redaction/values — secrets, emails, IP addresses and extra patterns masked in attribute
- *                        values and log bodies.
- * Hashing runs before value masking so a hashed email is no longer an email to mask, and the
- * allow-list runs first so nothing is hashed or scanned that is about to be deleted.
+ *  1. filter/sources    — drop records from sources whose profile is not enabled (fail closed);
+ *  2. transform/allow   — per-profile attribute allow-lists (record, resource and scope), content
+ *                         policy; kept arrays and maps flattened to scalar keys; home-path masking
+ *                         in string values (keeping the readable prefix);
+ *  3. redaction/user    — keyed hash (hmac-sha256) of user identity, key from an env var;
+ *  4. redaction/values  — secrets, emails, IP addresses, home paths and extra patterns masked in
+ *                         resource and record attributes (arrays and maps already flattened to
+ *                         their leaves) and in log bodies of any shape (map bodies recursively);
+ *  5. transform/limit   — truncation (maxValueLength) and the attribute cap (maxAttributes).
+ * The allow-list runs first so nothing is hashed or scanned that is about to be deleted. Hashing runs
+ * before value masking so a hashed email is no longer an email to mask. Truncation runs after
+ * masking: cut first, a secret straddling the limit loses the tail its pattern needs to match and
+ * the rest of it (all but a few characters of a token) would be stored.
  */
 export function renderSanitizeChain(stack: Stack, inputs: SanitizeInputs): SanitizeChain {
   const profiles = enabledProfiles(stack.profiles);
@@ -56,16 +61,22 @@ export function renderSanitizeChain(stack: Stack, inputs: SanitizeInputs): Sanit
 
   processors['transform/allow'] = {
     error_mode: 'ignore',
-    log_statements: profiles.map((profile) => ({
-      context: 'log',
-      conditions: [profile.match],
-      statements: logStatements(profile, stack),
-    })),
-    metric_statements: profiles.map((profile) => ({
-      context: 'datapoint',
-      conditions: [profile.match],
-      statements: datapointStatements(profile, stack),
-    })),
+    log_statements: [
+      ...profiles.map((profile) => ({
+        context: 'log',
+        conditions: [profile.match],
+        statements: logAllowStatements(profile, stack),
+      })),
+      { context: 'log', statements: logSharedStatements(stack) },
+    ],
+    metric_statements: [
+      ...profiles.map((profile) => ({
+        context: 'datapoint',
+        conditions: [profile.match],
+        statements: datapointAllowStatements(profile, stack),
+      })),
+      { context: 'datapoint', statements: datapointSharedStatements(stack) },
+    ],
   };
   logs.push('transform/allow');
   metrics.push('transform/allow');
@@ -73,9 +84,12 @@ export function renderSanitizeChain(stack: Stack, inputs: SanitizeInputs): Sanit
   if (p.userId.mode === 'hmac') {
     processors['redaction/user'] = {
       allow_all_keys: true,
-      blocked_key_patterns: [`^(${USER_ID_ATTRIBUTES.map(escapeRegex).join('|')})$`],
+      // `.0`, `.sub`: a user id sent as an array or a map arrives flattened, and is hashed too.
+      blocked_key_patterns: [`^(${USER_ID_ATTRIBUTES.map(escapeRegex).join('|')})(\\..+)?$`],
       hash_function: 'hmac-sha256',
       hmac_key: `\${env:${p.userId.keyEnv}}`,
+      // A numeric user id would otherwise be read as "" and stored empty instead of hashed.
+      redact_all_types: true,
       summary: 'silent',
     };
     logs.push('redaction/user');
@@ -86,6 +100,7 @@ export function renderSanitizeChain(stack: Stack, inputs: SanitizeInputs): Sanit
     ...(p.maskSecrets ? inputs.secretPatterns : []),
     ...(p.maskEmails ? [EMAIL_PATTERN] : []),
     ...(p.maskIpAddresses ? [IPV4_PATTERN, IPV6_PATTERN] : []),
+    ...(p.maskHomePaths ? [HOME_PATH_REDACTION_PATTERN] : []),
     ...p.blockedPatterns,
   ];
   if (blocked.length > 0) {
@@ -99,11 +114,22 @@ export function renderSanitizeChain(stack: Stack, inputs: SanitizeInputs): Sanit
       allow_all_keys: true,
       ...(ignored.length > 0 ? { ignored_keys: ignored } : {}),
       blocked_values: blocked,
+      // No redact_all_types here: arrays and maps arrive flattened to their leaves, and no pattern can
+      // match the text of a number or a bool, so scanning those would only cost time (every value
+      // meets every pattern; this processor is most of the chain's CPU).
       summary: 'silent',
     };
     logs.push('redaction/values');
     metrics.push('redaction/values');
   }
+
+  processors['transform/limit'] = {
+    error_mode: 'ignore',
+    log_statements: [{ context: 'log', statements: logLimitStatements(stack) }],
+    metric_statements: [{ context: 'datapoint', statements: datapointLimitStatements(stack) }],
+  };
+  logs.push('transform/limit');
+  metrics.push('transform/limit');
 
   return { processors, order: { logs, metrics } };
 }
@@ -118,43 +144,99 @@ function keptRecordKeys(profile: Profile, stack: Stack, base: readonly string[])
   return keys;
 }
 
-function logStatements(profile: Profile, stack: Stack): string[] {
-  const p = stack.privacy;
-  const statements = [
+function logAllowStatements(profile: Profile, stack: Stack): string[] {
+  return [
     `keep_keys(log.attributes, ${list(keptRecordKeys(profile, stack, profile.logAttributes))})`,
     `keep_keys(resource.attributes, ${list(profile.resourceAttributes)})`,
     `keep_keys(scope.attributes, [])`,
   ];
-  if (p.maskHomePaths) {
-    statements.push(
-      `replace_all_patterns(log.attributes, "value", ${quote(HOME_PATH_PATTERN)}, "$\${1}****")`,
-      `replace_pattern(log.body, ${quote(HOME_PATH_PATTERN)}, "$\${1}****") where IsString(log.body)`,
-    );
-  }
-  statements.push(
-    `truncate_all(log.attributes, ${p.maxValueLength})`,
-    `truncate_all(resource.attributes, ${p.maxValueLength})`,
-    `set(log.body, Substring(log.body, 0, ${p.maxValueLength})) where IsString(log.body) and Len(log.body) > ${p.maxValueLength}`,
-    `limit(log.attributes, ${p.maxAttributes}, [])`,
-  );
-  return statements;
 }
 
-function datapointStatements(profile: Profile, stack: Stack): string[] {
-  const p = stack.privacy;
-  const statements = [
+function datapointAllowStatements(profile: Profile, stack: Stack): string[] {
+  return [
     `keep_keys(datapoint.attributes, ${list(keptRecordKeys(profile, stack, profile.datapointAttributes))})`,
     `keep_keys(resource.attributes, ${list(profile.resourceAttributes)})`,
+    `keep_keys(scope.attributes, [])`,
   ];
-  if (p.maskHomePaths) {
-    statements.push(`replace_all_patterns(datapoint.attributes, "value", ${quote(HOME_PATH_PATTERN)}, "$\${1}****")`);
-  }
-  statements.push(
-    `truncate_all(datapoint.attributes, ${p.maxValueLength})`,
+}
+
+const HOME_MASK = `${quote(HOME_PATH_PATTERN)}, "$\${1}****"`;
+
+/**
+ * After the allow-list, for every source. Arrays and maps in kept attributes are flattened into
+ * scalar keys (`k.0`, `k.sub`): the masks below and in the redaction processor then see each
+ * element as the plain string it is. Unflattened, OTTL's replace functions skip them and the
+ * redaction processor can only scan their JSON text, where quotes, backslashes and newlines are
+ * escaped and patterns that need that context (a Windows path, `-p <password>` after a line
+ * break) no longer match.
+ */
+function logSharedStatements(stack: Stack): string[] {
+  return [
+    'flatten(log.attributes)',
+    'flatten(resource.attributes)',
+    ...(stack.privacy.maskHomePaths
+      ? [
+          `replace_all_patterns(log.attributes, "value", ${HOME_MASK})`,
+          `replace_all_patterns(resource.attributes, "value", ${HOME_MASK})`,
+          `replace_pattern(log.body, ${HOME_MASK}) where IsString(log.body)`,
+        ]
+      : []),
+  ];
+}
+
+function datapointSharedStatements(stack: Stack): string[] {
+  return [
+    'flatten(datapoint.attributes)',
+    'flatten(resource.attributes)',
+    ...(stack.privacy.maskHomePaths
+      ? [
+          `replace_all_patterns(datapoint.attributes, "value", ${HOME_MASK})`,
+          `replace_all_patterns(resource.attributes, "value", ${HOME_MASK})`,
+        ]
+      : []),
+  ];
+}
+
+/** A keyed hash is 64 hex characters; a shorter value limit must not cut it (it would match no user). */
+const HASH_LENGTH = 64;
+
+/**
+ * truncate_all for record attributes, keeping hashed user ids whole when the limit is below a hash's
+ * length (truncate_all has no exclusions; the per-record cache carries them across it).
+ */
+function truncateRecordAttributes(context: 'log' | 'datapoint', stack: Stack): string[] {
+  const p = stack.privacy;
+  const truncate = `truncate_all(${context}.attributes, ${p.maxValueLength})`;
+  if (p.userId.mode !== 'hmac' || p.maxValueLength >= HASH_LENGTH) return [truncate];
+  const attr = (k: string) => `${context}.attributes[${quote(k)}]`;
+  const cache = (k: string) => `${context}.cache[${quote(k)}]`;
+  return [
+    ...USER_ID_ATTRIBUTES.map((k) => `set(${cache(k)}, ${attr(k)}) where ${attr(k)} != nil`),
+    truncate,
+    ...USER_ID_ATTRIBUTES.map((k) => `set(${attr(k)}, ${cache(k)}) where ${cache(k)} != nil`),
+  ];
+}
+
+function logLimitStatements(stack: Stack): string[] {
+  const p = stack.privacy;
+  return [
+    ...truncateRecordAttributes('log', stack),
+    `truncate_all(resource.attributes, ${p.maxValueLength})`,
+    `set(log.body, Substring(log.body, 0, ${p.maxValueLength})) where IsString(log.body) and Len(log.body) > ${p.maxValueLength}`,
+    // truncate_all reaches only the top level of a map, so a structured body is flattened first.
+    'flatten(log.body) where IsMap(log.body)',
+    `truncate_all(log.body, ${p.maxValueLength}) where IsMap(log.body)`,
+    `limit(log.attributes, ${p.maxAttributes}, [])`,
+  ];
+}
+
+function datapointLimitStatements(stack: Stack): string[] {
+  const p = stack.privacy;
+  return [
+    ...truncateRecordAttributes('datapoint', stack),
     `truncate_all(resource.attributes, ${p.maxValueLength})`,
     `limit(datapoint.attributes, ${p.maxAttributes}, [])`,
-  );
-  return statements;
+  ];
 }
 
 function escapeRegex(s: string): string {

@@ -18,5 +18,16 @@ export const IPV6_PATTERN =
 /**
  * Home directories: the first capture group is kept and the user name after it masked.
  * Used with OTTL replace_pattern (transform), which can keep a capture group; redaction cannot.
+ * Windows paths are also matched with doubled backslashes: that is how they read inside JSON text
+ * (a tool's input, a structured body), which telemetry carries as plain strings.
  */
-export const HOME_PATH_PATTERN = '(/home/|/Users/|[A-Za-z]:\\\\Users\\\\)[^/\\\\\\s"\':]+';
+export const HOME_PATH_PATTERN = '(/home/|/Users/|[A-Za-z]:\\\\{1,2}Users\\\\{1,2})[^/\\\\\\s"\':]+';
+
+/**
+ * The same paths for the redaction processor, which masks the whole match (prefix included). The
+ * transform masks string values first and keeps the prefix; redaction catches what OTTL's
+ * replace functions never see (values inside arrays, maps and map bodies). The user-name class
+ * excludes `*`, so a path the transform already masked (`/home/****`) no longer matches and keeps
+ * its readable prefix.
+ */
+export const HOME_PATH_REDACTION_PATTERN = '(/home/|/Users/|[A-Za-z]:\\\\{1,2}Users\\\\{1,2})[^/\\\\\\s"\':*]+';
