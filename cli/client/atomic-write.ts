@@ -1,5 +1,4 @@
-import { linkSync, mkdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { nodeFs, nodePath } from './builtins.js';
 
 // Files are written to a temporary sibling and then renamed (or linked) into place, so a reader never
 // sees half a file and a crash mid-write leaves the old file intact. The sibling lives in the same
@@ -7,10 +6,11 @@ import { dirname } from 'node:path';
 // no window in which another user could read the file.
 
 function writeTemp(path: string, data: string, mode: number): string {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  const { mkdirSync, writeFileSync } = nodeFs();
+  mkdirSync(nodePath().dirname(path), { recursive: true, mode: 0o700 });
   // Unique enough among writers of one directory; 'wx' refuses to reuse any existing name, so a clash
-  // fails the write instead of writing through someone else's file. node:crypto is not loaded for this
-  // because this module loads with the library, on every run of the host.
+  // fails the write instead of writing through someone else's file. node:crypto is not loaded for this:
+  // consent and notice writes happen on runs that may never need it otherwise.
   const temp = `${path}.${process.pid}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}.tmp`;
   writeFileSync(temp, data, { mode, flag: 'wx' });
   return temp;
@@ -18,7 +18,7 @@ function writeTemp(path: string, data: string, mode: number): string {
 
 function removeQuietly(path: string): void {
   try {
-    unlinkSync(path);
+    nodeFs().unlinkSync(path);
   } catch {
     // The temp file may already be gone (renamed); nothing to clean up then.
   }
@@ -28,7 +28,7 @@ function removeQuietly(path: string): void {
 export function writeFileAtomic(path: string, data: string, mode = 0o600): void {
   const temp = writeTemp(path, data, mode);
   try {
-    renameSync(temp, path);
+    nodeFs().renameSync(temp, path);
   } catch (error) {
     removeQuietly(temp);
     throw error;
@@ -41,6 +41,7 @@ export function writeFileAtomic(path: string, data: string, mode = 0o600): void 
  * a first run agree on one file instead of the last writer silently winning.
  */
 export function createFileExclusive(path: string, data: string, mode = 0o600): boolean {
+  const { linkSync, renameSync } = nodeFs();
   const temp = writeTemp(path, data, mode);
   try {
     linkSync(temp, path);

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from './atomic-write.js';
+import { nodeFs } from './builtins.js';
 
 /** What `telemetry.json` may hold. Unknown keys are kept on rewrite so a newer version's keys survive. */
 export interface TelemetryConfigFile {
@@ -31,7 +31,7 @@ function pickKnown(raw: Record<string, unknown>): TelemetryConfigFile {
 export function readConfigFile(path: string): ConfigRead {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = nodeFs().readFileSync(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return { state: 'missing' };

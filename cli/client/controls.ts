@@ -1,4 +1,4 @@
-import { unlinkSync } from 'node:fs';
+import { nodeFs } from './builtins.js';
 import { updateConfigFile } from './config-file.js';
 import type { ConsentOptions, SenderOptions } from './options.js';
 import { telemetryContext } from './settings.js';
@@ -30,7 +30,7 @@ function setEnabled(location: ConfigLocation, enabled: boolean): ControlResult {
   if (!enabled) {
     // A later `enable` starts from a new random id, so data from before and after cannot be linked.
     try {
-      unlinkSync(context.fingerprintPath);
+      nodeFs().unlinkSync(context.fingerprintPath);
     } catch {
       // Absent already, or not ours to remove; consent is recorded either way.
     }

@@ -18,6 +18,7 @@ import {
   type UsageCategory,
 } from './names.js';
 import type { SenderOptions } from './options.js';
+import { readOrCreateId } from './persistent-id.js';
 import type { SendResult } from './result.js';
 import { resolveEndpoint, resolveProtocol, resolveTimeout, telemetryContext, type TelemetryContext } from './settings.js';
 import { sanitizeVerb } from './verb.js';
@@ -174,7 +175,7 @@ class ActiveHeartbeat implements Heartbeat {
     // Taken before the first await, so counts added while the send path loads stay for the next flush.
     const snapshot = this.counters.snapshot();
     const timeMs = Date.now();
-    const [{ readOrCreateId }, { sendEvents }] = await Promise.all([import('./persistent-id.js'), import('./send.js')]);
+    const { sendEvents } = await import('./send.js');
     this.instanceId ??=
       typeof this.options.instanceId === 'string' && this.options.instanceId.length > 0 && this.options.instanceId.length <= 128
         ? this.options.instanceId

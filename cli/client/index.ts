@@ -1,5 +1,5 @@
-// Public surface of `telemetry-stack/client`. Only this library's own small modules and Node built-ins
-// load with it; the OTLP encoder and the network modules load on the first send.
+// Public surface of `telemetry-stack/client`. Only this library's own small modules load with it: no
+// Node built-in (see builtins.ts), no dependency. The OTLP encoder and the HTTP code load on the first send.
 
 export * from './names.js';
 export type { SendResult } from './result.js';

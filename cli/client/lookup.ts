@@ -1,6 +1,6 @@
 import type { LookupAddress } from 'node:dns';
+import { nodeDns } from './builtins.js';
 
-type DnsModule = typeof import('node:dns');
 type Callback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
 
 // dns.lookup (getaddrinfo) runs on the libuv thread pool and cannot be cancelled: with a resolver that
@@ -8,13 +8,15 @@ type Callback = (error: NodeJS.ErrnoException | null, address: string | LookupAd
 // own timeout says. So names are first resolved through a c-ares Resolver, which can be cancelled when the
 // deadline passes. Only a definitive "no such name" falls back to dns.lookup, for names that live in
 // /etc/hosts or search domains; by then the resolver has shown it answers quickly.
+// Node calls a lookup only for names, never for an IP address literal, so node:dns is fetched inside it:
+// an endpoint such as http://127.0.0.1:4318 never loads it.
 
 const LOOPBACK: LookupAddress[] = [
   { address: '127.0.0.1', family: 4 },
   { address: '::1', family: 6 },
 ];
 
-export function boundedLookup(dns: DnsModule, signal: AbortSignal, timeoutMs: number) {
+export function boundedLookup(signal: AbortSignal, timeoutMs: number) {
   return (hostname: string, options: { all?: boolean }, callback: Callback): void => {
     const reply = (error: NodeJS.ErrnoException | null, addresses: LookupAddress[] = []): void => {
       const first = addresses[0];
@@ -31,6 +33,7 @@ export function boundedLookup(dns: DnsModule, signal: AbortSignal, timeoutMs: nu
       reply(null, options.all ? LOOPBACK : LOOPBACK.slice(0, 1));
       return;
     }
+    const dns = nodeDns();
     const resolver = new dns.Resolver({ timeout: Math.max(1, Math.ceil(timeoutMs)), tries: 1 });
     // The process-wide servers, so a host that called dns.setServers gets what it asked for.
     resolver.setServers(dns.getServers());

@@ -1,5 +1,4 @@
-import { homedir } from 'node:os';
-import { isAbsolute, join } from 'node:path';
+import { nodeOs, nodePath } from './builtins.js';
 
 export const CONFIG_FILE_NAME = 'telemetry.json';
 export const FINGERPRINT_FILE_NAME = 'telemetry-fingerprint';
@@ -12,8 +11,9 @@ export const INSTANCE_ID_FILE_NAME = 'telemetry-instance-id';
  */
 export function telemetryConfigDir(service: string, env: NodeJS.ProcessEnv, override?: string): string {
   if (override) return override;
+  const { isAbsolute, join } = nodePath();
   const xdg = env.XDG_CONFIG_HOME;
   if (xdg && isAbsolute(xdg)) return join(xdg, service);
-  const home = env.HOME && isAbsolute(env.HOME) ? env.HOME : homedir();
+  const home = env.HOME && isAbsolute(env.HOME) ? env.HOME : nodeOs().homedir();
   return join(home, '.config', service);
 }

@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { chmodSync, readFileSync, statSync } from 'node:fs';
 import { createFileExclusive, writeFileAtomic } from './atomic-write.js';
+import { nodeCrypto, nodeFs } from './builtins.js';
 
 // The anonymous fingerprint (and a heartbeat's instance id) is 16 random bytes, not a hash of hostname,
 // user or MAC address: a hash of identifying inputs can be recomputed by anyone who knows the inputs, and
@@ -15,18 +14,21 @@ export interface PersistentId {
   outcome: IdOutcome;
 }
 
+// node:crypto is fetched only to make a new id: every run after the first reads the file instead, and
+// loading crypto costs more than the rest of reading the id.
 function newId(): string {
-  return randomBytes(16).toString('hex');
+  return nodeCrypto().randomBytes(16).toString('hex');
 }
 
 function readExisting(path: string): string | undefined {
-  const text = readFileSync(path, 'utf8').trim();
+  const text = nodeFs().readFileSync(path, 'utf8').trim();
   return ID_SHAPE.test(text) ? text : undefined;
 }
 
 /** A file someone made group- or world-readable is put back to 0600; best effort (e.g. not our file). */
 function tightenMode(path: string): void {
   try {
+    const { chmodSync, statSync } = nodeFs();
     if ((statSync(path).mode & 0o077) !== 0) chmodSync(path, 0o600);
   } catch {
     // Reading worked, so the id is still usable; the mode is a hardening step, not a precondition.

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { nodePath } from './builtins.js';
 import { readConfigFile, type ConfigRead } from './config-file.js';
 import { resolveConsent, type Consent } from './consent.js';
 import type { OtlpProtocol } from './encode.js';
@@ -36,6 +36,8 @@ export function telemetryContext(options: ConsentOptions): TelemetryContext {
   const validService = isValidServiceName(options.service);
   const service = validService ? options.service : 'invalid-service';
   const configDir = telemetryConfigDir(service, env, options.configDir);
+  // Node has node:path loaded before any user code runs, so fetching it here loads nothing.
+  const { join } = nodePath();
   const configPath = join(configDir, CONFIG_FILE_NAME);
   let config: ConfigRead | undefined;
   let consent: Consent | undefined;

@@ -1,3 +1,4 @@
+import { nodeHttp, nodeHttps } from './builtins.js';
 import { boundedLookup } from './lookup.js';
 import type { SendResult } from './result.js';
 
@@ -28,20 +29,11 @@ export async function postOtlp(options: PostOptions): Promise<SendResult> {
   const { url, body, signal } = options;
   if (signal.aborted) return 'timeout';
   let client: typeof import('node:http') | typeof import('node:https');
-  let dns: typeof import('node:dns');
   try {
-    // The default exports, not the namespaces: dns.setServers() rebinds functions on the CommonJS
-    // exports object only, and the namespace would keep answering with the servers from before.
-    const [clientModule, dnsModule] = await Promise.all([
-      url.protocol === 'https:' ? import('node:https') : import('node:http'),
-      import('node:dns'),
-    ]);
-    client = clientModule.default;
-    dns = dnsModule.default;
+    client = url.protocol === 'https:' ? nodeHttps() : nodeHttp();
   } catch {
     return 'failed';
   }
-  if (signal.aborted) return 'timeout';
 
   return new Promise<SendResult>((resolve) => {
     let settled = false;
@@ -60,7 +52,7 @@ export async function postOtlp(options: PostOptions): Promise<SendResult> {
           method: 'POST',
           agent: false,
           signal,
-          lookup: boundedLookup(dns, signal, options.timeoutMs) as never,
+          lookup: boundedLookup(signal, options.timeoutMs) as never,
           headers: {
             ...options.headers,
             'content-type': options.contentType,

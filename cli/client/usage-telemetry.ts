@@ -9,6 +9,7 @@ import {
   RESOURCE_SERVICE_VERSION,
 } from './names.js';
 import type { SenderOptions } from './options.js';
+import { readOrCreateId } from './persistent-id.js';
 import type { SendResult } from './result.js';
 import {
   resolveEndpoint,
@@ -103,8 +104,9 @@ class CommandTelemetry implements UsageTelemetry {
     const clean = sanitizeVerb(verb, this.known);
     if (clean === undefined) return 'invalid';
 
-    // Loaded here, not at import: a host that never sends never pays for parsing the send path.
-    const [{ readOrCreateId }, { sendEvents }] = await Promise.all([import('./persistent-id.js'), import('./send.js')]);
+    // Loaded here, not at import: a host that never sends never pays for the encoder and the HTTP code.
+    // (persistent-id.js is imported statically: it fetches node:fs and node:crypto only when called.)
+    const { sendEvents } = await import('./send.js');
     this.fingerprint ??= readOrCreateId(this.context.fingerprintPath).id;
     const attributes: Record<string, string | number> = { [ATTR_EVENT_NAME]: EVENT_COMMAND, [ATTR_VERB]: clean };
     if (isExitCode(options?.exit)) attributes[ATTR_EXIT_CODE] = options.exit;

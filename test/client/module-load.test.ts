@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildClient, type BuiltClient } from './helpers/build.js';
 import { isolatedHome } from './helpers/env.js';
@@ -12,11 +14,15 @@ import { startSink, type Sink } from './helpers/servers.js';
 let built: BuiltClient;
 let home: ReturnType<typeof isolatedHome>;
 let sink: Sink;
+let warm: string;
 
 beforeAll(async () => {
   built = await buildClient();
   home = isolatedHome();
   sink = await startSink();
+  // Imported first by the built-in probes, so what Node loads to read any ES module file is not counted.
+  warm = join(built.root, 'warm.mjs');
+  writeFileSync(warm, 'export {};\n');
 });
 
 afterAll(async () => {
@@ -94,5 +100,65 @@ describe('module loading', () => {
     expect(loaded.some((p) => p.includes('otlp-transformer/build/src/logs/protobuf/'))).toBe(true);
     expect(loaded.some((p) => p.includes('@opentelemetry/sdk-metrics'))).toBe(false);
     expect(loaded.some((p) => p.endsWith('otlp-transformer/build/src/index.js'))).toBe(false);
+  });
+});
+
+// Node built-ins: process.moduleLoadList names every built-in (and internal module) once it is loaded.
+// An ESM import of node:fs alone loads some twenty stream internals, which is why the library imports none.
+
+interface BuiltinReport {
+  result: string;
+  /** Built-ins and their internals first loaded by import + create + track, in load order. */
+  builtins: string[];
+}
+
+async function builtinProbe(entry: string, env: NodeJS.ProcessEnv): Promise<BuiltinReport> {
+  const script = `
+    await import(${JSON.stringify(warm)});
+    const before = new Set(process.moduleLoadList);
+    const client = await import(${JSON.stringify(entry)});
+    const telemetry = client.createUsageTelemetry({ service: 'tiny-cli', version: '1' });
+    const result = await telemetry.track('greet', { exit: 0 });
+    const builtins = process.moduleLoadList.filter((m) => !before.has(m) && m.startsWith('NativeModule '));
+    process.stdout.write(JSON.stringify({ result, builtins }));
+  `;
+  const run = await runNode(['--input-type=module', '-e', script], { env, killAfterMs: 15_000 });
+  expect(run.stderr).toBe('');
+  expect(run.code).toBe(0);
+  return JSON.parse(run.stdout) as BuiltinReport;
+}
+
+const builds = [['tsc output', () => built.entry]] as const;
+
+describe.each(builds)('%s: Node built-ins', (_name, entry) => {
+  it.each([{ DO_NOT_TRACK: '1' }, { TINY_CLI_TELEMETRY: '0' }, { CI: 'true' }])(
+    'disabled by %j: import, create and track load no Node built-in at all',
+    async (optOut) => {
+      const report = await builtinProbe(entry(), { ...home.env, ...optOut, TINY_CLI_TELEMETRY_ENDPOINT: sink.url });
+      expect(report.result).toBe('disabled');
+      expect(report.builtins).toEqual([]);
+    },
+  );
+
+  it('control: the first send loads node:http, and node:crypto to make the fingerprint', async () => {
+    const fresh = isolatedHome();
+    try {
+      const report = await builtinProbe(entry(), { ...fresh.env, TINY_CLI_TELEMETRY_ENDPOINT: sink.url });
+      expect(report.result).toBe('sent');
+      expect(report.builtins).toContain('NativeModule http');
+      expect(report.builtins).toContain('NativeModule crypto');
+    } finally {
+      fresh.cleanup();
+    }
+  });
+
+  it('a later send to an IP address reads the fingerprint: neither node:crypto nor node:dns is loaded', async () => {
+    const env = { ...home.env, TINY_CLI_TELEMETRY_ENDPOINT: sink.url };
+    expect((await builtinProbe(entry(), env)).result).toBe('sent');
+    const report = await builtinProbe(entry(), env);
+    expect(report.result).toBe('sent');
+    expect(report.builtins).toContain('NativeModule http');
+    expect(report.builtins).not.toContain('NativeModule crypto');
+    expect(report.builtins).not.toContain('NativeModule dns');
   });
 });
