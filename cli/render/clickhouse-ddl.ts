@@ -80,5 +80,32 @@ SELECT
 FROM ${db}.otel_logs
 WHERE ServiceName = 'claude-code' AND LogAttributes['event.name'] = 'api_request'
 GROUP BY Day, User, Model;
+
+-- Insert deduplication. The exporter retries a batch when its insert times out (10 s), yet the
+-- insert may still complete: the embedded engine runs one statement at a time, so an insert queued
+-- behind a long report query outlives the exporter's patience. The retry carries the identical
+-- block, and with a deduplication window the engine drops it. The rollup tables need their own
+-- window: the engine forwards the retried block to the materialized views above and deduplicates
+-- it again in each target table (deduplicate_blocks_in_dependent_materialized_views, on by default).
+${[...EXPORTER_TABLES, 'cli_usage_daily', 'claude_code_cost_daily']
+  .map((t) => `ALTER TABLE ${db}.${t} MODIFY SETTING non_replicated_deduplication_window = ${DEDUPLICATION_WINDOW};`)
+  .join('\n')}
 `;
 }
+
+/** Tables the clickhouse exporter creates (create_schema: true) for the logs and metrics pipelines. */
+export const EXPORTER_TABLES = [
+  'otel_logs',
+  'otel_metrics_gauge',
+  'otel_metrics_sum',
+  'otel_metrics_summary',
+  'otel_metrics_histogram',
+  'otel_metrics_exponential_histogram',
+] as const;
+
+/**
+ * Blocks whose hashes the engine remembers. A retry comes within the exporter's backoff (at most
+ * 30 s apart) and, with 10 consumers, a few hundred inserts later at most; 10,000 is the engine's
+ * own default window for replicated tables and costs a few hundred KiB per table.
+ */
+export const DEDUPLICATION_WINDOW = 10_000;

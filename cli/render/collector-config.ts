@@ -129,6 +129,11 @@ function renderExporter(stack: Stack): { id: string; config: Record<string, unkn
       create_schema: true,
       // The embedded engine's HTTP front speaks plain bodies; the server gets lz4.
       compress: stack.backend === 'embedded' ? 'none' : 'lz4',
+      // Synchronous inserts: ClickHouse deduplicates a retried block only on that path (an async
+      // insert into a non-replicated table is never deduplicated), and the exporter already sends
+      // batches of thousands of rows, the size async inserts exist to build. The embedded engine
+      // inserts synchronously either way.
+      async_insert: false,
       timeout: '10s',
       ...deliveryConfig(stack),
     },

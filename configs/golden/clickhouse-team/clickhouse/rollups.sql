@@ -63,3 +63,18 @@ SELECT
 FROM telemetry.otel_logs
 WHERE ServiceName = 'claude-code' AND LogAttributes['event.name'] = 'api_request'
 GROUP BY Day, User, Model;
+
+-- Insert deduplication. The exporter retries a batch when its insert times out (10 s), yet the
+-- insert may still complete: the embedded engine runs one statement at a time, so an insert queued
+-- behind a long report query outlives the exporter's patience. The retry carries the identical
+-- block, and with a deduplication window the engine drops it. The rollup tables need their own
+-- window: the engine forwards the retried block to the materialized views above and deduplicates
+-- it again in each target table (deduplicate_blocks_in_dependent_materialized_views, on by default).
+ALTER TABLE telemetry.otel_logs MODIFY SETTING non_replicated_deduplication_window = 10000;
+ALTER TABLE telemetry.otel_metrics_gauge MODIFY SETTING non_replicated_deduplication_window = 10000;
+ALTER TABLE telemetry.otel_metrics_sum MODIFY SETTING non_replicated_deduplication_window = 10000;
+ALTER TABLE telemetry.otel_metrics_summary MODIFY SETTING non_replicated_deduplication_window = 10000;
+ALTER TABLE telemetry.otel_metrics_histogram MODIFY SETTING non_replicated_deduplication_window = 10000;
+ALTER TABLE telemetry.otel_metrics_exponential_histogram MODIFY SETTING non_replicated_deduplication_window = 10000;
+ALTER TABLE telemetry.cli_usage_daily MODIFY SETTING non_replicated_deduplication_window = 10000;
+ALTER TABLE telemetry.claude_code_cost_daily MODIFY SETTING non_replicated_deduplication_window = 10000;
