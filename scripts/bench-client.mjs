@@ -1,21 +1,25 @@
 #!/usr/bin/env node
 // Whole-process cost of telemetry-stack/client in a host CLI: runs the example tiny CLI as a child process
-// in five variants and prints the median wall time of each against the uninstrumented baseline.
+// in five variants and prints the median wall time of each against the uninstrumented baseline. Then the
+// import alone, timed inside fresh processes (less noisy than whole processes): import, and import +
+// createUsageTelemetry + a track that DO_NOT_TRACK turns down, for the bundle that `telemetry-stack/client`
+// resolves to, tsc's multi-file output, and an empty module as the floor of any first import.
 //
-//   npx tsc -p tsconfig.json && node scripts/bench-client.mjs [--runs 15]
+//   npm run build && node scripts/bench-client.mjs [--runs 15]
 //
 // Variants run round-robin (one of each per round), so drift in machine load spreads over all of them.
 // Every server listens on 127.0.0.1 with port 0; nothing leaves the machine.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const ENTRY = join(REPO, 'dist/cli/client/index.js');
+const ENTRY = join(REPO, 'dist/client/index.js');
+const TSC_ENTRY = join(REPO, 'dist/cli/client/index.js');
 const CLI = join(REPO, 'examples/tiny-cli/cli.mjs');
 const BASELINE = join(REPO, 'examples/tiny-cli/cli-baseline.mjs');
 const KILL_AFTER_MS = 10_000;
@@ -94,6 +98,37 @@ function timeRun(script, env) {
   });
 }
 
+/** In-process milliseconds of the import (and of import + create + a declined track) in a fresh process. */
+function timeImport(entry, warm, env) {
+  const script = `
+    await import(${JSON.stringify(warm)});
+    // performance.now() loads internals of its own on first use; taken before the snapshot.
+    let t0 = performance.now();
+    const before = new Set(process.moduleLoadList);
+    t0 = performance.now();
+    const client = await import(${JSON.stringify(entry)});
+    const t1 = performance.now();
+    if (client.createUsageTelemetry) {
+      const result = await client.createUsageTelemetry({ service: 'tiny-cli', version: '1.0.0' }).track('add');
+      if (result !== 'disabled') throw new Error('expected disabled, got ' + result);
+    }
+    const t2 = performance.now();
+    const builtins = process.moduleLoadList.filter((m) => !before.has(m) && m.startsWith('NativeModule ')).length;
+    process.stdout.write(JSON.stringify({ importMs: t1 - t0, totalMs: t2 - t0, builtins }));
+  `;
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', fail);
+    child.on('close', (code) => (code === 0 ? done(JSON.parse(stdout)) : fail(new Error(`${entry}: exit ${code}\n${stderr}`))));
+  });
+}
+
+const load = () => loadavg().map((n) => n.toFixed(2)).join(' ');
+
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
@@ -108,10 +143,11 @@ function pad(text, width, right = false) {
 async function main() {
   const runs = parseRuns(process.argv.slice(2));
   if (!existsSync(ENTRY)) {
-    console.error(`${ENTRY} not found: build first with \`npx tsc -p tsconfig.json\``);
+    console.error(`${ENTRY} not found: build first with \`npm run build\``);
     process.exit(1);
   }
   const home = mkdtempSync(join(tmpdir(), 'bench-client-'));
+  const loadBefore = load();
   const sink = await startSink();
   const hole = await startBlackHole();
   const refused = await refusedUrl();
@@ -159,6 +195,32 @@ async function main() {
       );
     }
     console.log(`\nsink received ${sink.requests()} requests (expected ${runs + 1})`);
+
+    // The floor: the first import of any ES module file, here an empty one, is paid by every host anyway.
+    const empty = join(home, 'empty.mjs');
+    const warm = join(home, 'warm.mjs');
+    writeFileSync(empty, 'export {};\n');
+    writeFileSync(warm, 'export {};\n');
+    const imports = [
+      { name: 'empty module (floor)', entry: empty },
+      { name: 'telemetry-stack/client (bundle)', entry: ENTRY },
+      ...(existsSync(TSC_ENTRY) ? [{ name: 'dist/cli/client (tsc output)', entry: TSC_ENTRY }] : []),
+    ];
+    const declined = { ...baseEnv, DO_NOT_TRACK: '1' };
+    const samples = imports.map(() => []);
+    for (const v of imports) await timeImport(v.entry, warm, declined);
+    for (let round = 0; round < runs; round += 1) {
+      for (const [i, v] of imports.entries()) samples[i].push(await timeImport(v.entry, warm, declined));
+    }
+    console.log(`\nimport in a fresh process (in-process ms, median of ${runs}; DO_NOT_TRACK=1)\n`);
+    console.log(`${pad('module', 34)}${pad('import', 11, true)}${pad('+track', 10, true)}${pad('built-ins', 11, true)}`);
+    for (const [i, v] of imports.entries()) {
+      const s = samples[i];
+      console.log(
+        `${pad(v.name, 34)}${pad(median(s.map((x) => x.importMs)).toFixed(2), 11, true)}${pad(median(s.map((x) => x.totalMs)).toFixed(2), 10, true)}${pad(Math.max(...s.map((x) => x.builtins)), 11, true)}`,
+      );
+    }
+    console.log(`\nload average ${loadBefore} before, ${load()} after (${cpus().length} CPUs)`);
   } finally {
     await sink.close();
     await hole.close();

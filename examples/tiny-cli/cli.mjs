@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // A tiny CLI instrumented with telemetry-stack/client. The endpoint comes from TINY_CLI_TELEMETRY_ENDPOINT
-// (the library reads <SERVICE>_TELEMETRY_ENDPOINT); without it nothing is sent anywhere.
+// (the library reads <SERVICE>_TELEMETRY_ENDPOINT); without it nothing is sent anywhere. Inside this
+// repository the package name resolves to itself (package.json "exports"), so this is the import a host
+// writes, and it loads the bundle that `npm run build` makes in dist/client/.
 //
 //   TINY_CLI_TELEMETRY_ENDPOINT=http://127.0.0.1:4318 node examples/tiny-cli/cli.mjs greet Ada
 //   node examples/tiny-cli/cli.mjs telemetry status|enable|disable
@@ -10,7 +12,7 @@ import {
   enableTelemetry,
   firstRunNotice,
   telemetryStatus,
-} from '../../dist/cli/client/index.js';
+} from 'telemetry-stack/client';
 import { dispatch, VERBS } from './commands.mjs';
 
 const service = 'tiny-cli';

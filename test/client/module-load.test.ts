@@ -128,7 +128,10 @@ async function builtinProbe(entry: string, env: NodeJS.ProcessEnv): Promise<Buil
   return JSON.parse(run.stdout) as BuiltinReport;
 }
 
-const builds = [['tsc output', () => built.entry]] as const;
+const builds = [
+  ['bundle', () => built.bundle],
+  ['tsc output', () => built.entry],
+] as const;
 
 describe.each(builds)('%s: Node built-ins', (_name, entry) => {
   it.each([{ DO_NOT_TRACK: '1' }, { TINY_CLI_TELEMETRY: '0' }, { CI: 'true' }])(
