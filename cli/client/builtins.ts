@@ -3,13 +3,13 @@
 // decides reads no file, and a run that sends reads its fingerprint and never needs node:crypto. An ESM
 // `import` of a built-in is not free even when Node has it loaded already: `import 'node:fs'` builds a
 // namespace of every export, which evaluates the `fs.promises` getter and loads its internals (about
-// 4-5 ms here), and node:crypto, node:http and node:os are not loaded at all until somebody asks.
+// 4-5 ms here), and node:crypto, node:net and node:os are not loaded at all until somebody asks.
 //
 // process.getBuiltinModule (Node >= 20.16) hands out the CommonJS exports object synchronously, which the
 // synchronous consent and config code needs. Before 20.16, one require() made from node:module does the
 // same; only there is anything imported when this module loads.
 
-type Builtin = 'node:fs' | 'node:os' | 'node:path' | 'node:crypto' | 'node:http' | 'node:https' | 'node:dns';
+type Builtin = 'node:fs' | 'node:os' | 'node:path' | 'node:crypto' | 'node:net' | 'node:tls' | 'node:dns';
 
 const load: (id: Builtin) => unknown =
   typeof process.getBuiltinModule === 'function'
@@ -20,7 +20,7 @@ export const nodeFs = (): typeof import('node:fs') => load('node:fs') as typeof 
 export const nodeOs = (): typeof import('node:os') => load('node:os') as typeof import('node:os');
 export const nodePath = (): typeof import('node:path') => load('node:path') as typeof import('node:path');
 export const nodeCrypto = (): typeof import('node:crypto') => load('node:crypto') as typeof import('node:crypto');
-export const nodeHttp = (): typeof import('node:http') => load('node:http') as typeof import('node:http');
-export const nodeHttps = (): typeof import('node:https') => load('node:https') as typeof import('node:https');
+export const nodeNet = (): typeof import('node:net') => load('node:net') as typeof import('node:net');
+export const nodeTls = (): typeof import('node:tls') => load('node:tls') as typeof import('node:tls');
 /** The CommonJS exports object, which is what dns.setServers() rebinds; a namespace import would not see it. */
 export const nodeDns = (): typeof import('node:dns') => load('node:dns') as typeof import('node:dns');
