@@ -10,7 +10,7 @@
 // Variants run round-robin (one of each per round), so drift in machine load spreads over all of them.
 // Every server listens on 127.0.0.1 with port 0; nothing leaves the machine.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -78,9 +78,26 @@ async function refusedUrl() {
   return `http://127.0.0.1:${port}`;
 }
 
+/**
+ * CPU seconds (user + system) of this process's children that have been waited for, from /proc (Linux):
+ * CPU time moves less than wall time when other jobs share the machine. Ticks are 10 ms, so it is only
+ * read as a mean over all runs of a variant. Undefined where there is no /proc.
+ */
+function childrenCpuMs() {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // Fields 16 and 17 of proc(5), cutime and cstime; `fields` starts at field 3.
+    return ((Number(fields[13]) + Number(fields[14])) * 1000) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Asynchronous spawn: the sink answering the child runs on this process's event loop. */
 function timeRun(script, env) {
   return new Promise((done, fail) => {
+    const cpuBefore = childrenCpuMs();
     const started = process.hrtime.bigint();
     const child = spawn(process.execPath, [script, 'add', '1', '2'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -92,8 +109,10 @@ function timeRun(script, env) {
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      const cpuAfter = childrenCpuMs();
+      const cpuMs = cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore;
       if (code !== 0 || stdout !== '3\n') fail(new Error(`${script}: exit ${code ?? signal}\n${stderr}`));
-      else done({ ms, stderr });
+      else done({ ms, cpuMs, stderr });
     });
   });
 }
@@ -172,28 +191,35 @@ async function main() {
     // which is a once-per-installation cost, and the OS file cache warms up.
     for (const v of variants) await timeRun(v.script, v.env);
     const times = variants.map(() => []);
+    const cpu = variants.map(() => []);
     for (let round = 0; round < runs; round += 1) {
       for (const [i, v] of variants.entries()) {
-        const { ms, stderr } = await timeRun(v.script, v.env);
+        const { ms, cpuMs, stderr } = await timeRun(v.script, v.env);
         if (v.expect && !stderr.includes(`telemetry: ${v.expect}`)) {
           throw new Error(`${v.name}: expected telemetry: ${v.expect}, got: ${stderr.trim()}`);
         }
         times[i].push(ms);
+        if (cpuMs !== undefined) cpu[i].push(cpuMs);
       }
     }
 
     const base = median(times[0]);
+    const mean = (values) => values.reduce((a, b) => a + b, 0) / values.length;
+    const cpuBase = cpu[0].length === runs ? mean(cpu[0]) : undefined;
+    const signed = (n) => `${n >= 0 ? '+' : ''}${n.toFixed(1)}`;
     console.log(`node ${process.version}, ${runs} runs per variant, library timeout 800 ms (default)\n`);
     console.log(
-      `${pad('variant', 34)}${pad('median ms', 11, true)}${pad('min', 8, true)}${pad('max', 8, true)}${pad('vs base', 10, true)}${pad('ratio', 8, true)}`,
+      `${pad('variant', 34)}${pad('median ms', 11, true)}${pad('min', 8, true)}${pad('max', 8, true)}${pad('vs base', 10, true)}${pad('ratio', 8, true)}` +
+        (cpuBase === undefined ? '' : `${pad('cpu ms', 9, true)}${pad('vs base', 10, true)}`),
     );
     for (const [i, v] of variants.entries()) {
       const m = median(times[i]);
-      const diff = m - base;
+      const cpuColumns = cpuBase === undefined ? '' : `${pad(mean(cpu[i]).toFixed(1), 9, true)}${pad(signed(mean(cpu[i]) - cpuBase), 10, true)}`;
       console.log(
-        `${pad(v.name, 34)}${pad(m.toFixed(1), 11, true)}${pad(Math.min(...times[i]).toFixed(1), 8, true)}${pad(Math.max(...times[i]).toFixed(1), 8, true)}${pad(`${diff >= 0 ? '+' : ''}${diff.toFixed(1)}`, 10, true)}${pad(`${(m / base).toFixed(2)}x`, 8, true)}`,
+        `${pad(v.name, 34)}${pad(m.toFixed(1), 11, true)}${pad(Math.min(...times[i]).toFixed(1), 8, true)}${pad(Math.max(...times[i]).toFixed(1), 8, true)}${pad(signed(m - base), 10, true)}${pad(`${(m / base).toFixed(2)}x`, 8, true)}${cpuColumns}`,
       );
     }
+    if (cpuBase !== undefined) console.log('(cpu ms: mean user + system time of the child process, from /proc)');
     console.log(`\nsink received ${sink.requests()} requests (expected ${runs + 1})`);
 
     // The floor: the first import of any ES module file, here an empty one, is paid by every host anyway.
