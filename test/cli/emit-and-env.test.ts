@@ -36,7 +36,8 @@ describe('telemetry-stack emit', () => {
 
   it('sends one event with the verb and exit code, nothing else of the command line', async () => {
     const before = s.bodies.length;
-    const r = await runCli(['emit', 'deploy', 'preview', '--exit', '3', '--service', 'shelltool', '--endpoint', s.url, '--json'], { env: env() });
+    // A generous timeout: this test is about what is sent, and a loaded machine can be slow to connect.
+    const r = await runCli(['emit', 'deploy', 'preview', '--exit', '3', '--service', 'shelltool', '--endpoint', s.url, '--timeout', '10000', '--json'], { env: env() });
     expect(r.exitCode).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({ result: 'sent' });
     expect(s.bodies.length).toBe(before + 1);
