@@ -1,5 +1,6 @@
 import type { LookupAddress } from 'node:dns';
 import { nodeDns } from './builtins.js';
+import type { Deadline } from './deadline.js';
 
 type Callback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
 
@@ -16,7 +17,7 @@ const LOOPBACK: LookupAddress[] = [
   { address: '::1', family: 6 },
 ];
 
-export function boundedLookup(signal: AbortSignal, timeoutMs: number) {
+export function boundedLookup(deadline: Deadline, timeoutMs: number) {
   return (hostname: string, options: { all?: boolean }, callback: Callback): void => {
     const reply = (error: NodeJS.ErrnoException | null, addresses: LookupAddress[] = []): void => {
       const first = addresses[0];
@@ -37,13 +38,12 @@ export function boundedLookup(signal: AbortSignal, timeoutMs: number) {
     const resolver = new dns.Resolver({ timeout: Math.max(1, Math.ceil(timeoutMs)), tries: 1 });
     // The process-wide servers, so a host that called dns.setServers gets what it asked for.
     resolver.setServers(dns.getServers());
-    const cancel = (): void => resolver.cancel();
-    signal.addEventListener('abort', cancel, { once: true });
+    const stopWaiting = deadline.onExpire(() => resolver.cancel());
     resolver.resolve4(hostname, (error, addresses) => {
-      signal.removeEventListener('abort', cancel);
+      stopWaiting();
       if (!error && addresses.length > 0) {
         reply(null, addresses.map((address) => ({ address, family: 4 })));
-      } else if (!signal.aborted && (error?.code === 'ENOTFOUND' || error?.code === 'ENODATA')) {
+      } else if (!deadline.expired && (error?.code === 'ENOTFOUND' || error?.code === 'ENODATA')) {
         dns.lookup(hostname, { all: true }, (fallbackError, list) => reply(fallbackError, list));
       } else {
         reply(error);

@@ -1,3 +1,4 @@
+import { startDeadline } from './deadline.js';
 import { encodeLogs, type LogEvent, type OtlpProtocol } from './encode.js';
 import type { SendResult } from './result.js';
 import { postOtlp } from './transport.js';
@@ -16,9 +17,9 @@ export interface SendRequest {
  * host's budget too. Settles on the deadline even if a step never returns; never rejects.
  */
 export function sendEvents(request: SendRequest): Promise<SendResult> {
-  const signal = AbortSignal.timeout(request.timeoutMs);
-  const deadline = new Promise<SendResult>((resolve) => {
-    signal.addEventListener('abort', () => resolve('timeout'), { once: true });
+  const deadline = startDeadline(request.timeoutMs);
+  const timedOut = new Promise<SendResult>((resolve) => {
+    deadline.onExpire(() => resolve('timeout'));
   });
   const work = (async (): Promise<SendResult> => {
     let encoded;
@@ -27,15 +28,15 @@ export function sendEvents(request: SendRequest): Promise<SendResult> {
     } catch {
       return 'failed';
     }
-    if (signal.aborted) return 'timeout';
+    if (deadline.expired) return 'timeout';
     return postOtlp({
       url: request.url,
       body: encoded.body,
       contentType: encoded.contentType,
       headers: request.headers,
-      signal,
+      deadline,
       timeoutMs: request.timeoutMs,
     });
   })();
-  return Promise.race([work, deadline]);
+  return Promise.race([work, timedOut]).finally(() => deadline.clear());
 }

@@ -1,4 +1,5 @@
 import { nodeNet, nodeTls } from './builtins.js';
+import type { Deadline } from './deadline.js';
 import { boundedLookup } from './lookup.js';
 import type { SendResult } from './result.js';
 
@@ -7,8 +8,8 @@ export interface PostOptions {
   body: Uint8Array;
   contentType: string;
   headers?: Readonly<Record<string, string>>;
-  /** One deadline for the whole send (encode + connect + answer), created when the send started. */
-  signal: AbortSignal;
+  /** One deadline for the whole send (encode + connect + answer), started when the send started. */
+  deadline: Deadline;
   timeoutMs: number;
 }
 
@@ -31,13 +32,13 @@ export interface PostOptions {
  * https the server name sent and the certificate checked against it by node:tls' defaults.
  *
  * The socket stays ref'd on purpose: a CLI that returns from main without awaiting `track` should still
- * get its event out. What bounds the process is the deadline: AbortSignal.timeout (whose own timer is
- * unref'd) destroys the socket, and the promise settles on the same signal even if Node never reports
- * back. So the host lives at most `timeoutMs` past the call, and less when the answer comes sooner.
+ * get its event out. What bounds the process is the deadline (deadline.ts, an unref'd timer): it destroys
+ * the socket, and the promise settles on it even if Node never reports back. So the host lives at most
+ * `timeoutMs` past the call, and less when the answer comes sooner.
  */
 export async function postOtlp(options: PostOptions): Promise<SendResult> {
-  const { url, body, signal } = options;
-  if (signal.aborted) return 'timeout';
+  const { url, body, deadline } = options;
+  if (deadline.expired) return 'timeout';
   let request: Buffer;
   try {
     const head = requestHead(url, options.headers, options.contentType, body.byteLength);
@@ -51,21 +52,21 @@ export async function postOtlp(options: PostOptions): Promise<SendResult> {
   return new Promise<SendResult>((resolve) => {
     let settled = false;
     let socket: import('node:net').Socket | undefined;
+    let stopWaiting = (): void => {};
     const settle = (result: SendResult): void => {
       if (settled) return;
       settled = true;
-      signal.removeEventListener('abort', onAbort);
+      stopWaiting();
       socket?.destroy();
       resolve(result);
     };
-    const onAbort = (): void => settle('timeout');
-    signal.addEventListener('abort', onAbort, { once: true });
+    stopWaiting = deadline.onExpire(() => settle('timeout'));
     try {
       const https = url.protocol === 'https:';
       // URL keeps the brackets of an IPv6 literal in `hostname`; sockets want the bare address.
       const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
       const port = url.port === '' ? (https ? 443 : 80) : Number(url.port);
-      const lookup = boundedLookup(signal, options.timeoutMs) as never;
+      const lookup = boundedLookup(deadline, options.timeoutMs) as never;
       const net = nodeNet();
       socket = https
         ? nodeTls().connect({
@@ -86,8 +87,8 @@ export async function postOtlp(options: PostOptions): Promise<SendResult> {
         // The body (an OTLP partial-success message at most) changes nothing we would do.
         settle(typeof status === 'number' && status >= 200 && status < 300 ? 'sent' : 'failed');
       });
-      open.on('error', () => settle(signal.aborted ? 'timeout' : 'failed'));
-      open.on('close', () => settle(signal.aborted ? 'timeout' : 'failed'));
+      open.on('error', () => settle(deadline.expired ? 'timeout' : 'failed'));
+      open.on('close', () => settle(deadline.expired ? 'timeout' : 'failed'));
     } catch {
       settle('failed');
     }

@@ -4,6 +4,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startDeadline } from '../../cli/client/deadline.js';
 import { finalStatus, postOtlp } from '../../cli/client/transport.js';
 import { buildClient, type BuiltClient } from './helpers/build.js';
 import { isolatedHome } from './helpers/env.js';
@@ -23,7 +24,7 @@ function post(url: string, headers?: Record<string, string>, timeoutMs = 2000) {
     body: BODY,
     contentType: 'application/x-protobuf',
     headers,
-    signal: AbortSignal.timeout(timeoutMs),
+    deadline: startDeadline(timeoutMs),
     timeoutMs,
   });
 }
