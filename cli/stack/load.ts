@@ -20,22 +20,31 @@ export interface LoadResult {
  */
 export function parseStackFile(text: string, file: string, env: NodeJS.ProcessEnv = process.env): LoadResult {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // logLevel error: the library would otherwise print its own warnings (e.g. for a collection used as a
+  // key) on the host's stderr; the schema reports such a key as unknown, with its line.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
   const lineOf = (offset: number | undefined) => (offset === undefined ? undefined : lineCounter.linePos(offset).line);
 
   const problems: Problem[] = [];
   for (const e of doc.errors) {
     problems.push({ file, line: lineOf(e.pos[0]), path: '', message: firstLine(e.message), severity: 'error' });
   }
-  if (problems.length > 0) return { problems };
+  if (problems.length > 0) return { problems: problems.map(oneLineProblem) };
 
   substituteDocumentEnv(doc, env, (node, path, message) =>
     problems.push({ file, line: lineOf(node.range?.[0]), path, message, severity: 'error' }),
   );
 
-  const raw: unknown = doc.toJS() ?? {};
+  let raw: unknown;
+  try {
+    raw = doc.toJS() ?? {};
+  } catch (e) {
+    // Aliases are resolved only here: an undefined anchor, or aliases that expand exponentially
+    // (the yaml library's guard against "billion laughs"), throw instead of landing in doc.errors.
+    return { problems: [...problems, { file, line: 1, path: '', message: aliasMessage(e), severity: 'error' as const }].map(oneLineProblem) };
+  }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    return { problems: [...problems, { file, line: 1, path: '', message: 'expected a mapping of keys (start with `version: 1`)', severity: 'error' }] };
+    return { problems: [...problems, { file, line: 1, path: '', message: 'expected a mapping of keys (start with `version: 1`)', severity: 'error' as const }].map(oneLineProblem) };
   }
 
   const version = checkVersion((raw as Record<string, unknown>)['version']);
@@ -52,7 +61,27 @@ export function parseStackFile(text: string, file: string, env: NodeJS.ProcessEn
 
   problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
   const failed = problems.some((p) => p.severity === 'error');
-  return failed || !parsed.success ? { problems } : { stack: parsed.data, problems };
+  const lines = problems.map(oneLineProblem);
+  return failed || !parsed.success ? { problems: lines } : { stack: parsed.data, problems: lines };
+}
+
+/**
+ * Problems quote what the file holds (a key, a value), and a file can hold newlines, control
+ * characters or megabytes in either; each problem must still print as one readable line.
+ */
+function oneLineProblem(p: Problem): Problem {
+  return { ...p, path: oneLine(p.path, 120), message: oneLine(p.message, 400) };
+}
+
+function oneLine(text: string, max: number): string {
+  const flat = text.replace(/\r\n|[\r\n]/g, '\\n').replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+function aliasMessage(e: unknown): string {
+  const message = firstLine((e as Error).message ?? String(e));
+  if (/excessive alias count/i.test(message)) return 'YAML aliases expand to too many values (a guard against resource exhaustion); write the values out instead of nesting aliases';
+  return message;
 }
 
 /** Reads and parses a stack file; throws one UserError listing every problem when it has errors. */

@@ -56,7 +56,9 @@ export function checkStackRules(stack: StackFile): StackRuleProblem[] {
  */
 export function re2Problem(pattern: string): string | undefined {
   try {
-    new RegExp(pattern);
+    // RE2 flag groups, (?i) and (?i:...), are not JavaScript syntax (Node 20); drop them for the
+    // syntax check so a valid RE2 pattern such as (?i)token=\w+ is not refused.
+    new RegExp(pattern.replace(/\(\?[imsU-]+\)/g, '').replace(/\(\?[imsU-]+:/g, '(?:'));
   } catch (e) {
     return `not a valid regular expression: ${(e as Error).message}`;
   }

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /**
@@ -29,6 +30,15 @@ const receiverProtocol = (defaultPort: number, what: string) =>
 
 
 const contentPolicy = z.enum(['drop', 'mask', 'keep']);
+
+/**
+ * The bind address lands in the Collector's `endpoint: host:port`; anything but an IP literal or
+ * a host name would make the Collector fail at start, far from the line that caused it.
+ */
+function isBindAddress(value: string): boolean {
+  if (isIP(value) !== 0) return true;
+  return /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/.test(value);
+}
 
 export const stackFileSchema = z
   .strictObject({
@@ -62,6 +72,7 @@ export const stackFileSchema = z
       .strictObject({
         bind: z
           .string()
+          .refine(isBindAddress, 'expected an IP address such as 127.0.0.1 or ::1 (no brackets), or a host name')
           .default('127.0.0.1')
           .describe('Address the OTLP receivers listen on. Anything beyond loopback needs auth.bearerTokenEnv.'),
         grpc: receiverProtocol(4317, 'gRPC').describe('OTLP/gRPC receiver.'),
