@@ -181,7 +181,10 @@ async function startCollector(binary, name, build) {
   child.stderr.on('data', (d) => (output = (output + d).slice(-20_000)));
   const deadline = Date.now() + 30_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`${name}: collector exited early:\n${output}`);
+    if (child.exitCode !== null) {
+      rmSync(dir, { recursive: true, force: true });
+      throw new Error(`${name}: collector exited early:\n${output}`);
+    }
     try {
       const res = await fetch(`http://127.0.0.1:${ports.health}/`, { signal: AbortSignal.timeout(1000) });
       if (res.ok) break;
@@ -190,6 +193,7 @@ async function startCollector(binary, name, build) {
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
       throw new Error(`${name}: collector not healthy within 30 s:\n${output}`);
     }
     await new Promise((r) => setTimeout(r, 200));

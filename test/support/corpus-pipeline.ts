@@ -97,9 +97,13 @@ ${options.stackYaml}
   const out = join(dir, 'out.json');
   const config = withFileExporter(renderCollectorConfig(stack, options.inputs ?? loadSanitizeInputs(), 'process'), out);
   const hmacKey = options.hmacKey ?? TEST_HMAC_KEY;
-  const collector: RunningCollector = await startCollector(binary, toYaml(config, ''), health, {
-    [stack.privacy.userId.keyEnv]: hmacKey,
-  });
+  let collector: RunningCollector;
+  try {
+    collector = await startCollector(binary, toYaml(config, ''), health, { [stack.privacy.userId.keyEnv]: hmacKey });
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
 
   const read = (): StoredOutput => {
     const raw = existsSync(out) ? readFileSync(out, 'utf8') : '';
