@@ -1,5 +1,6 @@
 // Public surface of `telemetry-stack/client`. Only this library's own small modules load with it: no
-// Node built-in (see builtins.ts), no dependency. The OTLP encoder and the HTTP code load on the first send.
+// dependency, and no Node built-in but node:module (see builtins.ts). The OTLP encoder and the socket code
+// load on the first send.
 
 export * from './names.js';
 export type { SendResult } from './result.js';

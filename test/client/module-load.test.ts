@@ -107,7 +107,9 @@ describe('module loading', () => {
 });
 
 // Node built-ins: process.moduleLoadList names every built-in (and internal module) once it is loaded.
-// An ESM import of node:fs alone loads some twenty stream internals, which is why the library imports none.
+// An ESM import of node:fs alone loads some twenty stream internals, which is why the library imports no
+// built-in but node:module (builtins.ts says why), and that loads exactly these two.
+const NODE_MODULE = ['NativeModule internal/source_map/source_map', 'NativeModule module'];
 
 interface BuiltinReport {
   result: string;
@@ -138,11 +140,11 @@ const builds = [
 
 describe.each(builds)('%s: Node built-ins', (_name, entry) => {
   it.each([{ DO_NOT_TRACK: '1' }, { TINY_CLI_TELEMETRY: '0' }, { CI: 'true' }])(
-    'disabled by %j: import, create and track load no Node built-in at all',
+    'disabled by %j: import, create and track load no Node built-in but node:module',
     async (optOut) => {
       const report = await builtinProbe(entry(), { ...home.env, ...optOut, TINY_CLI_TELEMETRY_ENDPOINT: sink.url });
       expect(report.result).toBe('disabled');
-      expect(report.builtins).toEqual([]);
+      expect([...report.builtins].sort()).toEqual(NODE_MODULE);
     },
   );
 
@@ -169,4 +171,25 @@ describe.each(builds)('%s: Node built-ins', (_name, entry) => {
     expect(report.builtins).not.toContain('NativeModule crypto');
     expect(report.builtins).not.toContain('NativeModule dns');
   });
+});
+
+describe.each(builds)('%s: CommonJS hosts', (_name, entry) => {
+  // require() of an ES module works only for modules without top-level await (Node >= 22.12 by default,
+  // 20.17 behind this flag), so a top-level await anywhere in the import graph would lock them out.
+  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+  it.runIf(major > 20 || (major === 20 && minor >= 17))(
+    'can require() the library and send nothing when disabled',
+    async () => {
+      const script = `
+        const client = require(${JSON.stringify(entry())});
+        client.createUsageTelemetry({ service: 'tiny-cli', version: '1' }).track('greet').then((r) => process.stdout.write(r));
+      `;
+      const run = await runNode(['--experimental-require-module', '--no-warnings', '-e', script], {
+        env: { ...home.env, DO_NOT_TRACK: '1' },
+        killAfterMs: 15_000,
+      });
+      expect(run.stderr).toBe('');
+      expect(run.stdout).toBe('disabled');
+    },
+  );
 });
