@@ -25,7 +25,7 @@ export function registerRuntimeCommands(program: Command): void {
         const r = stack.receivers;
         process.stdout.write(
           `stack ${stack.name} is up on ${result.runtime} in ${result.seconds.toFixed(1)} s (data: ${stack.dataDir})\n` +
-            `  OTLP: ${r.grpc.enabled ? `grpc ${r.bind}:${r.grpc.port}  ` : ''}${r.http.enabled ? `http http://${r.bind}:${r.http.port}` : ''}\n` +
+            `  OTLP: ${r.grpc.enabled ? `grpc ${r.bind}:${r.grpc.port}  ` : ''}${r.http.enabled ? `http ${r.tls ? 'https' : 'http'}://${r.bind}:${r.http.port}` : ''}\n` +
             `  next: telemetry-stack verify\n`,
         );
       }

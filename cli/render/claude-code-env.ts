@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { Stack } from '../stack/resolve.js';
 
 export const CLAUDE_CODE_ENV_FORMATS = ['shell', 'dotenv', 'managed-settings'] as const;
@@ -33,6 +34,13 @@ export function claudeCodeEnv(stack: Stack, options: ClaudeCodeEnvOptions): Reco
     OTEL_LOG_USER_PROMPTS: stack.privacy.promptText === 'drop' ? '0' : '1',
     OTEL_LOG_TOOL_DETAILS: stack.privacy.toolDetails === 'drop' ? '0' : '1',
   };
+  if (r.tls?.generate) {
+    // The receivers' certificate comes from the stack's own CA: the OTLP variable for exporters
+    // that honour it, and Node's own for Claude Code's HTTP client.
+    const ca = join(stack.dataDir, 'tls', 'ca.pem');
+    env['OTEL_EXPORTER_OTLP_CERTIFICATE'] = ca;
+    env['NODE_EXTRA_CA_CERTS'] = ca;
+  }
   if (r.auth) env['OTEL_EXPORTER_OTLP_HEADERS'] = `Authorization=Bearer ${options.token ?? `\${${r.auth.bearerTokenEnv}}`}`;
   return env;
 }

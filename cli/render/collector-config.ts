@@ -73,12 +73,19 @@ function renderProtocols(stack: Stack): Record<string, unknown> {
   const r = stack.receivers;
   const common = {
     ...(r.auth ? { auth: { authenticator: 'bearertokenauth' } } : {}),
-    ...(r.tls ? { tls: { cert_file: r.tls.certFile, key_file: r.tls.keyFile } } : {}),
+    ...(r.tls ? { tls: tlsFiles(stack) } : {}),
   };
   const protocols: Record<string, unknown> = {};
   if (r.grpc.enabled) protocols['grpc'] = { endpoint: hostPort(r.bind, r.grpc.port), ...common };
   if (r.http.enabled) protocols['http'] = { endpoint: hostPort(r.bind, r.http.port), ...common };
   return protocols;
+}
+
+/** Generated files live in <dataDir>/tls (written by `up`, runtime/tls.ts); the rules keep generate off Docker. */
+function tlsFiles(stack: Stack): { cert_file: string | undefined; key_file: string | undefined } {
+  const tls = stack.receivers.tls!;
+  if (tls.generate) return { cert_file: join(stack.dataDir, 'tls', 'cert.pem'), key_file: join(stack.dataDir, 'tls', 'key.pem') };
+  return { cert_file: tls.certFile, key_file: tls.keyFile };
 }
 
 const hostPort = (host: string, port: number) => (host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`);

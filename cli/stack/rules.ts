@@ -19,6 +19,17 @@ export function checkStackRules(stack: StackFile): StackRuleProblem[] {
   if (!isLoopback(r.bind) && !r.auth) {
     error(['receivers', 'bind'], `${r.bind} is reachable beyond this machine; add receivers.auth.bearerTokenEnv (team mode) or bind 127.0.0.1`);
   }
+  if (r.tls) {
+    const files = r.tls.certFile !== undefined || r.tls.keyFile !== undefined;
+    if (r.tls.generate && files) error(['receivers', 'tls'], 'generate: true and certFile/keyFile exclude each other; keep one');
+    else if (!r.tls.generate && (r.tls.certFile === undefined || r.tls.keyFile === undefined)) {
+      error(['receivers', 'tls'], 'give both certFile and keyFile, or generate: true for a local CA and certificate');
+    }
+    // The certificate is written under the data directory, which no container mounts.
+    if (r.tls.generate && (stack.runtime === 'docker' || (stack.runtime === 'auto' && stack.backend !== 'embedded'))) {
+      error(['receivers', 'tls', 'generate'], 'needs the process runtime (set runtime: process), or give certFile and keyFile');
+    }
+  }
   if (!r.grpc.enabled && !r.http.enabled) {
     error(['receivers'], 'both grpc and http receivers are disabled; enable at least one');
   }

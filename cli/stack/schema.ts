@@ -85,11 +85,15 @@ export const stackFileSchema = z
           .describe('Require a bearer token from clients (team mode).'),
         tls: z
           .strictObject({
-            certFile: z.string().min(1).describe('PEM certificate file served by the receivers.'),
-            keyFile: z.string().min(1).describe('PEM private key file for certFile.'),
+            generate: z
+              .boolean()
+              .default(false)
+              .describe('up generates a local CA and a certificate for the bind address into <dataDir>/tls; clients trust <dataDir>/tls/ca.pem. Runtime process only.'),
+            certFile: z.string().min(1).optional().describe('PEM certificate file served by the receivers (instead of generate).'),
+            keyFile: z.string().min(1).optional().describe('PEM private key file for certFile.'),
           })
           .optional()
-          .describe('Serve the receivers over TLS.'),
+          .describe('Serve the receivers over TLS: generate: true, or certFile and keyFile.'),
       })
       .prefault({})
       .describe('OTLP receivers clients send to.'),

@@ -7,6 +7,7 @@ import { configDir } from '../runtime/stack-parts.js';
 import type { Stack } from '../stack/resolve.js';
 import { canaryLogs, canaryMetrics, expectedUserHash, makeCanary, type Canary } from './canary.js';
 import { clickhouseProbe } from './clickhouse-probe.js';
+import { postToReceiver, receiverBaseUrl } from './deep-http.js';
 import { lokiProbe } from './loki-probe.js';
 import type { StorageProbe, StoredCanary } from './storage-probe.js';
 
@@ -93,8 +94,7 @@ async function checkCollectorHealth(stack: Stack): Promise<CheckResult> {
 async function sendCanary(stack: Stack, canary: Canary, env: NodeJS.ProcessEnv, signals: readonly ('logs' | 'metrics')[]): Promise<CheckResult> {
   const r = stack.receivers;
   if (!r.http.enabled) return { name: 'canary sent', ok: false, detail: 'the OTLP/HTTP receiver is disabled', hint: 'enable receivers.http for verify' };
-  const host = r.bind === '0.0.0.0' || r.bind === '::' ? '127.0.0.1' : r.bind;
-  const base = `${r.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${r.http.port}`;
+  const base = receiverBaseUrl(stack);
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (r.auth) headers['authorization'] = `Bearer ${env[r.auth.bearerTokenEnv] ?? ''}`;
   canary.sentAtMs = Date.now();
@@ -102,9 +102,9 @@ async function sendCanary(stack: Stack, canary: Canary, env: NodeJS.ProcessEnv, 
   if (signals.includes('metrics')) payloads.push(['/v1/metrics', canaryMetrics(canary)]);
   try {
     for (const [path, body] of payloads) {
-      const res = await fetch(base + path, { method: 'POST', headers, body: JSON.stringify(body), signal: AbortSignal.timeout(5000) });
-      const text = await res.text();
-      if (!res.ok) return { name: 'canary sent', ok: false, detail: `${path}: HTTP ${res.status} ${text.slice(0, 200)}`, hint: 'see telemetry-stack logs collector' };
+      // node:https under the hood, so a generated CA can be trusted (fetch cannot be given one).
+      const res = await postToReceiver(stack, path, JSON.stringify(body), { headers, timeoutMs: 5000 });
+      if (res.status < 200 || res.status > 299) return { name: 'canary sent', ok: false, detail: `${path}: HTTP ${res.status} ${res.body.slice(0, 200)}`, hint: 'see telemetry-stack logs collector' };
     }
     return { name: 'canary sent', ok: true, detail: `${signals.join(' and ')} ${canary.id} accepted by ${base}` };
   } catch (e) {

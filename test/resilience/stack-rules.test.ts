@@ -72,3 +72,23 @@ describe('privacy.blockedPatterns', () => {
     expect(messages('version: 1\nprivacy:\n  blockedPatterns: ["(?i)(unclosed"]\n')[0]).toMatch(/not a valid regular expression/);
   });
 });
+
+describe('receivers.tls', () => {
+  it('takes generate: true, or certFile with keyFile, never both and never half', () => {
+    expect(load('version: 1\nreceivers:\n  tls: {generate: true}\n').stack?.receivers.tls).toEqual({ generate: true });
+    expect(load('version: 1\nreceivers:\n  tls: {certFile: c.pem, keyFile: k.pem}\n').stack?.receivers.tls).toEqual({ generate: false, certFile: 'c.pem', keyFile: 'k.pem' });
+    expect(messages('version: 1\nreceivers:\n  tls: {generate: true, certFile: c.pem}\n')).toEqual([
+      'telemetry-stack.yaml:3: receivers.tls: generate: true and certFile/keyFile exclude each other; keep one',
+    ]);
+    expect(messages('version: 1\nreceivers:\n  tls: {certFile: c.pem}\n')).toEqual([
+      'telemetry-stack.yaml:3: receivers.tls: give both certFile and keyFile, or generate: true for a local CA and certificate',
+    ]);
+  });
+
+  it('refuses generate where the stack would run in containers', () => {
+    expect(messages('version: 1\nbackend: clickhouse\nruntime: docker\nreceivers:\n  tls: {generate: true}\n')).toEqual([
+      'telemetry-stack.yaml:5: receivers.tls.generate: needs the process runtime (set runtime: process), or give certFile and keyFile',
+    ]);
+    expect(load('version: 1\nbackend: loki\nruntime: process\nreceivers:\n  tls: {generate: true}\n').stack).toBeDefined();
+  });
+});

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli, type CliResult } from '../support/cli.js';
 import { testCollectorBinary } from '../support/collector.js';
@@ -17,9 +17,14 @@ export interface RunningStack extends TestStack {
   query(sql: string): Promise<string>;
 }
 
-export async function startStack(extra = '', env: NodeJS.ProcessEnv = process.env): Promise<RunningStack> {
+/**
+ * A stack file from writeTestStack (free loopback ports, data inside a temp dir); `receivers`
+ * lines (two-space indented) go into its receivers block, `extra` after it.
+ */
+export async function startStack(extra = '', env: NodeJS.ProcessEnv = process.env, receivers = ''): Promise<RunningStack> {
   await testCollectorBinary();
   const base = await writeTestStack(extra);
+  if (receivers) writeFileSync(base.file, readFileSync(base.file, 'utf8').replace(/^receivers:\n/m, `receivers:\n${receivers.replace(/\n?$/, '\n')}`));
   const stack: RunningStack = {
     ...base,
     cli: (args, e = env) => runCli([...args, '--file', base.file], { cwd: base.dir, env: e }),

@@ -11,6 +11,7 @@ import { readCollectorMetrics } from '../collector-metrics.js';
 import { NotReadyError, waitFor, type WaitStrategy } from '../readiness.js';
 import type { ComponentStatus, DownResult, Runtime, RuntimeContext, UpResult } from '../runtime.js';
 import { clickhousePasswordFile, loadOrCreateSecrets } from '../secrets.js';
+import { ensureReceiverTls } from '../tls.js';
 import { applyRollups, collectorPorts, collectorReady, configDir, prepareDataDir, requirePortsFree, storagePorts, storageReady } from '../stack-parts.js';
 import { isAlive, logFile, readRecord, removeRecord, startProcess, stopProcess, tailFile, type ProcessSpec } from './managed-process.js';
 
@@ -38,6 +39,7 @@ export class ProcessRuntime implements Runtime {
     prepareDataDir(stack.dataDir);
     const secrets = loadOrCreateSecrets(stack, env, { create: true });
     secrets.generated.forEach(progress);
+    if (stack.receivers.tls?.generate) ensureReceiverTls(stack).forEach(progress);
     const files = renderBundle(stack, loadSanitizeInputs(), { source: 'the stack file', toolVersion }).filter((f) => !f.path.startsWith('compose/'));
     writeBundle(configDir(stack.dataDir), files);
 
