@@ -24,9 +24,10 @@ export function registerCleanup(program: Command): void {
         return;
       }
       const verb = result.dryRun ? 'would remove' : 'removed';
+      const rows = (n: number) => `${n.toLocaleString('en-US')} row${n === 1 ? '' : 's'}`;
       process.stdout.write(`cleanup: data dated before ${result.cutoff} (${stack.clickhouse.database})\n`);
       const width = Math.max(...result.tables.map((t) => t.table.length));
-      for (const t of result.tables) process.stdout.write(`  ${t.table.padEnd(width)}  ${verb} ${t.rows.toLocaleString('en-US')} rows\n`);
-      process.stdout.write(`cleanup: ${verb} ${result.total.toLocaleString('en-US')} rows in total\n`);
+      for (const t of result.tables) process.stdout.write(`  ${t.table.padEnd(width)}  ${verb} ${rows(t.rows)}\n`);
+      process.stdout.write(`cleanup: ${verb} ${rows(result.total)} in total\n`);
     });
 }

@@ -22,12 +22,14 @@ export function registerPurge(program: Command): void {
       if (opts.json) printJson(result);
       else {
         const verb = result.dryRun ? 'would remove' : 'removed';
+        const rows = (n: number) => `${n.toLocaleString('en-US')} row${n === 1 ? '' : 's'}`;
+        process.stdout.write(`purge: rows whose user.id, user.email or user.account_uuid is ${id}${result.matched.length > 1 ? ' or its keyed hash' : ''} (${stack.clickhouse.database})\n`);
         if (stack.privacy.userId.mode === 'drop') process.stdout.write('purge: privacy.userId.mode is drop, so user ids are not stored; matching the value as given only\n');
         const width = Math.max(...result.tables.map((t) => t.table.length));
         for (const t of result.tables) {
-          process.stdout.write(`  ${t.table.padEnd(width)}  ${verb} ${t.rows.toLocaleString('en-US')} rows${t.rebuilt ? ` (${t.rebuilt} shared rollup rows rebuilt from the events left)` : ''}\n`);
+          process.stdout.write(`  ${t.table.padEnd(width)}  ${verb} ${rows(t.rows)}${t.rebuilt ? ` (${t.rebuilt} shared rollup rows rebuilt from the events left)` : ''}\n`);
         }
-        process.stdout.write(`purge: ${verb} ${result.total.toLocaleString('en-US')} rows in total\n`);
+        process.stdout.write(`purge: ${verb} ${rows(result.total)} in total\n`);
       }
       if (result.remaining > 0) throw new UserError(`purge: ${result.remaining} matching rows are still stored (written while the purge ran?); run purge again`);
     });

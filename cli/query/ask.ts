@@ -32,6 +32,21 @@ export const PRESENT: Readonly<Record<string, Presentation>> = {
   output_input_ratio: 'ratio',
 };
 
+/** Short headers for the wide columns, so a table fits a terminal (JSON and CSV keep the names). */
+export const LABELS: Readonly<Record<string, string>> = {
+  cost_usd: 'COST',
+  input_tokens: 'INPUT',
+  output_tokens: 'OUTPUT',
+  cache_read_tokens: 'CACHE READ',
+  cache_creation_tokens: 'CACHE WRITE',
+  output_input_ratio: 'OUT/IN',
+  cache_hit_ratio: 'CACHE HIT',
+  api_requests: 'REQUESTS',
+  tool_calls: 'TOOL CALLS',
+  tool_failures: 'TOOL FAILS',
+  top_error_type: 'TOP ERROR TYPE',
+};
+
 export interface Answer {
   section: Section;
   result: QueryResult;
@@ -78,7 +93,7 @@ export function printAnswers(stack: Stack, question: Question, filters: QueryFil
   process.stdout.write(`${question.command}: ${describeRange(filters)}${filters.raw ? ' (raw events only)' : ''}\n`);
   for (const a of answers) {
     process.stdout.write(`\n${a.section.title}\n`);
-    process.stdout.write(renderTable(a.result, { width, ...(a.section.bar ? { bar: a.section.bar } : {}), present: { ...PRESENT, ...a.section.present } }));
+    process.stdout.write(renderTable(a.result, { width, ...(a.section.bar ? { bar: a.section.bar } : {}), present: { ...PRESENT, ...a.section.present }, labels: LABELS }));
   }
 }
 

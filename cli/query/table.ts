@@ -10,12 +10,14 @@ export interface TableOptions {
   bar?: string;
   /** Presentation per column name; numbers default to int or plain by value. */
   present?: Readonly<Record<string, Presentation>>;
+  /** Header text per column name; else the name in capitals, underscores as spaces. */
+  labels?: Readonly<Record<string, string>>;
 }
 
 const EIGHTHS = ['', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
 const MAX_BAR = 40;
 const MIN_BAR = 8;
-const MIN_TEXT = 12;
+const MIN_TEXT = 10;
 const GAP = 2;
 
 /** The terminal width to lay tables out for: the tty's, else $COLUMNS, else 100. */
@@ -102,7 +104,7 @@ export function bar(fraction: number, width: number): string {
 export function renderTable(result: QueryResult, options: TableOptions): string {
   const { columns, rows } = result;
   if (rows.length === 0) return '(no rows)\n';
-  const header = columns.map((c) => c.name.toUpperCase());
+  const header = columns.map((c) => options.labels?.[c.name] ?? c.name.replace(/_/g, ' ').toUpperCase());
   const cells = rows.map((r) => columns.map((c) => formatCell(r[c.name] ?? null, c, options.present?.[c.name])));
   const widths = columns.map((_, i) => Math.max(displayWidth(header[i]!), ...cells.map((row) => displayWidth(row[i]!))));
   const total = () => widths.reduce((a, b) => a + b, 0) + GAP * (widths.length - 1);

@@ -147,8 +147,8 @@ describe('purge --user removes every row of one person and none of anyone else',
     const text = await h.cli(['purge', '--user', BOB.id]);
     expect(text.exitCode).toBe(0);
     expect(text.stdout).toMatch(/^ {2}otel_logs +removed 2 rows$/m);
-    expect(text.stdout).toMatch(/^ {2}otel_metrics_sum +removed 1 rows$/m);
-    expect(text.stdout).toMatch(/^ {2}claude_code_cost_daily +removed 1 rows$/m);
+    expect(text.stdout).toMatch(/^ {2}otel_metrics_sum +removed 1 row$/m);
+    expect(text.stdout).toMatch(/^ {2}claude_code_cost_daily +removed 1 row$/m);
     expect(text.stdout).toMatch(/^purge: removed 4 rows in total$/m);
     expect(await holding(h.hmac(BOB.id))).toEqual({ otel_logs: 0, otel_metrics_sum: 0, claude_code_cost_daily: 0 });
   });
