@@ -71,7 +71,7 @@ export function clickHouseUserError(e: unknown, stack: Stack, userStatement: boo
       return new UserError(`${where} refused the credentials: ${first}; use the password \`up\` generated (or $${stack.clickhouse.passwordEnv})`);
     }
     if (code === '60' && /cli_usage_daily|claude_code_cost_daily/.test(first)) {
-      return new UserError(`${where}: ${first}; the daily rollups are missing: run \`telemetry-stack up\` once (it creates them), or pass --raw`);
+      return new UserError(`${where}: ${first}; the daily rollups are missing: run \`telemetry-stack up\` once (it creates them)`);
     }
     if (code === '60' || code === '81') {
       return new UserError(`${where}: ${first}; nothing has been stored yet? send an event and run \`telemetry-stack verify\``);
