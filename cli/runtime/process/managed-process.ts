@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -12,6 +13,11 @@ export interface ProcessSpec {
   args: string[];
   env: Record<string, string>;
   ports: number[];
+  /**
+   * Digest of what the process was started with (command, arguments, environment names, the
+   * config files it reads); a running process whose digest differs runs an older configuration.
+   */
+  fingerprint?: string;
 }
 
 export interface ProcessRecord {
@@ -22,6 +28,7 @@ export interface ProcessRecord {
   ports: number[];
   startedAt: string;
   logFile: string;
+  fingerprint?: string;
 }
 
 export const runDir = (dataDir: string) => join(dataDir, 'run');
@@ -83,6 +90,7 @@ export function startProcess(dataDir: string, spec: ProcessSpec): ProcessRecord 
       ports: spec.ports,
       startedAt: new Date().toISOString(),
       logFile: log,
+      ...(spec.fingerprint ? { fingerprint: spec.fingerprint } : {}),
     };
     writeFileSync(recordFile(dataDir, spec.component), JSON.stringify(record, null, 2) + '\n', { mode: 0o600 });
     return record;
@@ -113,6 +121,14 @@ export async function stopProcess(dataDir: string, record: ProcessRecord, graceM
   }
   removeRecord(dataDir, record.component);
   return 'killed';
+}
+
+/** Secrets stay out of it: environment variables count by name only, files by content. */
+export function processFingerprint(spec: Omit<ProcessSpec, 'fingerprint'>, files: readonly string[]): string {
+  const hash = createHash('sha256');
+  hash.update(JSON.stringify([spec.command, spec.args, Object.keys(spec.env).sort()]));
+  for (const f of files) hash.update(existsSync(f) ? readFileSync(f) : `missing:${f}`);
+  return hash.digest('hex');
 }
 
 export function tailFile(file: string, lines: number): string {

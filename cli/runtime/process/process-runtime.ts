@@ -11,9 +11,9 @@ import { readCollectorMetrics } from '../collector-metrics.js';
 import { NotReadyError, waitFor, type WaitStrategy } from '../readiness.js';
 import type { ComponentStatus, DownResult, Runtime, RuntimeContext, UpResult } from '../runtime.js';
 import { clickhousePasswordFile, loadOrCreateSecrets } from '../secrets.js';
-import { ensureReceiverTls } from '../tls.js';
+import { ensureReceiverTls, receiverTlsFiles } from '../tls.js';
 import { applyRollups, collectorPorts, collectorReady, configDir, prepareDataDir, requirePortsFree, storagePorts, storageReady } from '../stack-parts.js';
-import { isAlive, logFile, readRecord, removeRecord, startProcess, stopProcess, tailFile, type ProcessSpec } from './managed-process.js';
+import { isAlive, logFile, processFingerprint, readRecord, removeRecord, startProcess, stopProcess, tailFile, type ProcessSpec } from './managed-process.js';
 
 /** The Collector flushes its in-memory work to the persistent queue on SIGTERM; give it time. */
 const COLLECTOR_GRACE_MS = 20_000;
@@ -50,13 +50,20 @@ export class ProcessRuntime implements Runtime {
     try {
       for (const c of components) {
         const existing = readRecord(stack.dataDir, c.spec.component);
-        if (existing && isAlive(existing)) {
+        const changed = existing?.fingerprint !== undefined && existing.fingerprint !== c.spec.fingerprint;
+        if (existing && isAlive(existing) && !changed) {
           await waitFor(c.ready);
           result.alreadyRunning.push(c.spec.component);
           progress(`${c.spec.component}: already running (pid ${existing.pid})`);
           continue;
         }
-        if (existing) {
+        if (existing && isAlive(existing)) {
+          // The stack file changed since it started: a running process would keep the old
+          // configuration. The Collector drains into its persistent queue on the way down.
+          progress(`${c.spec.component}: configuration changed, restarting (pid ${existing.pid})`);
+          await stopProcess(stack.dataDir, existing, c.spec.component === 'collector' ? COLLECTOR_GRACE_MS : STORAGE_GRACE_MS);
+          result.notes.push(`${c.spec.component}: restarted with the changed configuration`);
+        } else if (existing) {
           removeRecord(stack.dataDir, c.spec.component);
           progress(`${c.spec.component}: removed a stale record (pid ${existing.pid} is gone)`);
         }
@@ -163,29 +170,26 @@ export class ProcessRuntime implements Runtime {
       if (!binary || !existsSync(binary)) {
         throw new UserError('backend loki on runtime process needs a Loki binary: build one with scripts/provision/loki.sh and set binaries.loki (or $TELEMETRY_STACK_LOKI_BIN)');
       }
-      return {
-        spec: { component: 'loki', command: binary, args: [`-config.file=${join(configDir(stack.dataDir), 'loki.yaml')}`], env: {}, ports: storagePorts(stack) },
-        ready: storageReady(stack),
-      };
+      const spec = { component: 'loki', command: binary, args: [`-config.file=${join(configDir(stack.dataDir), 'loki.yaml')}`], env: {}, ports: storagePorts(stack) };
+      return { spec: { ...spec, fingerprint: processFingerprint(spec, [join(configDir(stack.dataDir), 'loki.yaml')]) }, ready: storageReady(stack) };
     }
     const port = stack.clickhouse.port;
-    return {
-      spec: {
-        component: 'clickhouse',
-        command: process.execPath,
-        args: [packagePath('dist', 'cli', 'store', 'embedded', 'server.js'), '--data-dir', join(stack.dataDir, 'clickhouse'), '--port', String(port), '--password-file', clickhousePasswordFile(stack)],
-        env: secretEnv,
-        ports: storagePorts(stack),
-      },
-      ready: storageReady(stack),
+    const spec = {
+      component: 'clickhouse',
+      command: process.execPath,
+      args: [packagePath('dist', 'cli', 'store', 'embedded', 'server.js'), '--data-dir', join(stack.dataDir, 'clickhouse'), '--port', String(port), '--password-file', clickhousePasswordFile(stack)],
+      env: secretEnv,
+      ports: storagePorts(stack),
     };
+    return { spec: { ...spec, fingerprint: processFingerprint(spec, []) }, ready: storageReady(stack) };
   }
 
   private collectorComponent(binary: string, secretEnv: Record<string, string>): Component {
     const { stack } = this.ctx;
-    return {
-      spec: { component: 'collector', command: binary, args: [`--config=file:${join(configDir(stack.dataDir), 'collector.yaml')}`], env: secretEnv, ports: collectorPorts(stack) },
-      ready: collectorReady(stack),
-    };
+    const config = join(configDir(stack.dataDir), 'collector.yaml');
+    const spec = { component: 'collector', command: binary, args: [`--config=file:${config}`], env: secretEnv, ports: collectorPorts(stack) };
+    // The Collector reads its certificate at start, so a re-issued one needs a restart too.
+    const tls = stack.receivers.tls?.generate ? [receiverTlsFiles(stack.dataDir).certFile] : [];
+    return { spec: { ...spec, fingerprint: processFingerprint(spec, [config, ...tls]) }, ready: collectorReady(stack) };
   }
 }
