@@ -145,8 +145,15 @@ function keptRecordKeys(profile: Profile, stack: Stack, base: readonly string[])
 }
 
 function logAllowStatements(profile: Profile, stack: Stack): string[] {
+  const keys = keptRecordKeys(profile, stack, profile.logAttributes);
+  const patterns = profile.logAttributePatterns ?? [];
+  // keep_matching_keys only when a profile needs key families; exact names are clearer as keep_keys.
+  const keep =
+    patterns.length === 0
+      ? `keep_keys(log.attributes, ${list(keys)})`
+      : `keep_matching_keys(log.attributes, ${quote(`^(${[...keys.map(escapeRegex), ...patterns].join('|')})$`)})`;
   return [
-    `keep_keys(log.attributes, ${list(keptRecordKeys(profile, stack, profile.logAttributes))})`,
+    keep,
     `keep_keys(resource.attributes, ${list(profile.resourceAttributes)})`,
     `keep_keys(scope.attributes, [])`,
   ];

@@ -13,6 +13,8 @@ export interface Profile {
   match: string;
   /** Log-record attributes kept (content keys are added by the privacy policy). */
   logAttributes: readonly string[];
+  /** Log-record attribute keys kept by RE2 pattern, for families of keys with a variable suffix. */
+  logAttributePatterns?: readonly string[];
   /** Metric datapoint attributes kept. */
   datapointAttributes: readonly string[];
   /** Resource attributes kept; service.name always survives. */
@@ -56,7 +58,10 @@ const claudeCode: Profile = {
 const cliUsage: Profile = {
   name: 'cli-usage',
   match: `scope.name == "${CLI_USAGE_SCOPE}"`,
-  logAttributes: ['event.name', 'cli.verb', 'cli.exit_code', 'cli.fingerprint'],
+  // cli.command events, and the heartbeat's cli.heartbeat / cli.usage records (aggregated counts).
+  logAttributes: ['event.name', 'cli.verb', 'cli.exit_code', 'cli.fingerprint', 'usage.category', 'usage.name', 'usage.count', 'heartbeat.dropped'],
+  // heartbeat.size.<name>: bucketed sizes such as user_count "11-50", named by the product.
+  logAttributePatterns: ['heartbeat\\.size\\.[a-z0-9_.-]{1,64}'],
   datapointAttributes: ['cli.verb', 'cli.exit_code', 'cli.fingerprint', 'category', 'key', 'instance.id', 'size_bucket'],
   resourceAttributes: ['service.name', 'service.version', 'cli.fingerprint', 'service.instance.id'],
 };
