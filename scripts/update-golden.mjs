@@ -3,10 +3,13 @@
 // sources (run `npm run build` first; `npm run golden:update` does both).
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { committedGoldenFiles, goldenDirs, JSON_SCHEMA_PATH, renderGoldenDir, renderJsonSchemaFile } from '../dist/cli/render/golden.js';
-import { loadSanitizeInputs } from '../dist/cli/render/inputs.js';
+import { committedGoldenFiles, goldenDirs, JSON_SCHEMA_PATH, renderGoldenDir, renderJsonSchemaFile, renderSecretPatternsFile } from '../dist/cli/render/golden.js';
+import { loadSanitizeInputs, SECRET_PATTERNS_PATH } from '../dist/cli/render/inputs.js';
 import { writeBundle } from '../dist/cli/render/write-bundle.js';
 
+// The patterns first: every render below reads them.
+writeFileSync(SECRET_PATTERNS_PATH, renderSecretPatternsFile());
+console.log(`wrote ${SECRET_PATTERNS_PATH}`);
 const inputs = loadSanitizeInputs();
 for (const dir of goldenDirs()) {
   const files = renderGoldenDir(dir, inputs);

@@ -5,6 +5,7 @@ import { loadStackFile } from '../stack/load.js';
 import { resolveStack } from '../stack/resolve.js';
 import { STACK_FILE_NAME } from '../stack/schema.js';
 import { stackJsonSchema } from '../stack/json-schema.js';
+import { loadSecretRules, secretPatterns } from '../privacy/secret-rules.js';
 import { renderBundle, type RenderedFile } from './bundle.js';
 import type { SanitizeInputs } from './sanitize/chain.js';
 
@@ -37,6 +38,12 @@ export function renderGoldenDir(dir: string, inputs: SanitizeInputs): RenderedFi
   const files = renderBundle(resolveStack(stack, file, {}), inputs, { source: STACK_FILE_NAME, toolVersion: GOLDEN_TOOL_VERSION });
   if (dir !== COMPOSE_DIR) return files;
   return files.filter((f) => f.path.startsWith('compose/')).map((f) => ({ ...f, path: f.path.slice('compose/'.length) }));
+}
+
+/** configs/secrets/patterns.json: the rules' patterns in rule order, what the renderers read. */
+export function renderSecretPatternsFile(): string {
+  const patterns = secretPatterns(loadSecretRules());
+  return JSON.stringify({ $comment: 'Generated from rules.yaml by npm run golden:update. Do not edit.', patterns }, null, 2) + '\n';
 }
 
 export function renderJsonSchemaFile(): string {

@@ -1,7 +1,15 @@
-import { loadSecretRules, secretPatterns } from '../privacy/secret-rules.js';
+import { readFileSync } from 'node:fs';
+import { packagePath } from '../paths.js';
 import type { SanitizeInputs } from './sanitize/chain.js';
 
-/** What the renderers need beyond the stack file: the secret ruleset from configs/secrets/. */
+/**
+ * The secret patterns, compiled from configs/secrets/rules.yaml into configs/secrets/patterns.json
+ * by `npm run golden:update` (and drift-checked with the goldens). Renderers read the JSON: parsing
+ * and validating the 140 KB rules file with its samples costs ~300 ms, every render would pay it.
+ */
+export const SECRET_PATTERNS_PATH = packagePath('configs', 'secrets', 'patterns.json');
+
 export function loadSanitizeInputs(): SanitizeInputs {
-  return { secretPatterns: secretPatterns(loadSecretRules()) };
+  const file = JSON.parse(readFileSync(SECRET_PATTERNS_PATH, 'utf8')) as { patterns: string[] };
+  return { secretPatterns: file.patterns };
 }

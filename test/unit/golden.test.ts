@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { basename, relative } from 'node:path';
 import {
-  committedGoldenFiles, COMPOSE_DIR, GOLDEN_UPDATE_COMMAND, goldenDirs, JSON_SCHEMA_PATH, readGolden, renderGoldenDir, renderJsonSchemaFile,
+  committedGoldenFiles, COMPOSE_DIR, GOLDEN_UPDATE_COMMAND, goldenDirs, JSON_SCHEMA_PATH, readGolden, renderGoldenDir, renderJsonSchemaFile, renderSecretPatternsFile,
 } from '../../cli/render/golden.js';
 import { packageRoot } from '../../cli/paths.js';
-import { loadSanitizeInputs } from '../../cli/render/inputs.js';
+import { loadSanitizeInputs, SECRET_PATTERNS_PATH } from '../../cli/render/inputs.js';
 
 const stale = (what: string) => `${what} is stale; regenerate with: ${GOLDEN_UPDATE_COMMAND}`;
 
@@ -31,6 +31,10 @@ describe('golden renders', () => {
 
   it('compose/ holds a compose file, its .env.template and the configs it mounts', () => {
     expect(committedGoldenFiles(COMPOSE_DIR)).toEqual(['.env.template', 'clickhouse/listen.xml', 'collector.yaml', 'compose.yaml']);
+  });
+
+  it('configs/secrets/patterns.json matches configs/secrets/rules.yaml', () => {
+    expect(readFileSync(SECRET_PATTERNS_PATH, 'utf8'), stale('configs/secrets/patterns.json')).toBe(renderSecretPatternsFile());
   });
 
   it('the committed JSON Schema matches the schema in code', () => {
