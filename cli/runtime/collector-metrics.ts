@@ -1,3 +1,5 @@
+import type { ComponentStatus } from './runtime.js';
+
 /**
  * The Collector's own Prometheus metrics, read for `status` and `verify`. Names are matched with
  * and without the `_total` suffix: the default reader drops it, other setups keep it.
@@ -11,6 +13,15 @@ export interface CollectorMetrics {
   queueSize: number;
   queueCapacity: number;
   summary: string;
+}
+
+/** A running Collector's status line gets its counters; one whose metrics do not answer is unhealthy. */
+export async function withCollectorCounters(status: ComponentStatus, metricsPort: number): Promise<ComponentStatus> {
+  try {
+    return { ...status, detail: (await readCollectorMetrics(metricsPort)).summary };
+  } catch (e) {
+    return { ...status, state: 'unhealthy', detail: `metrics endpoint not answering: ${(e as Error).message}` };
+  }
 }
 
 export function parsePrometheus(text: string): Map<string, number> {

@@ -6,7 +6,7 @@ import { loadSanitizeInputs } from '../../render/inputs.js';
 import { writeBundle } from '../../render/write-bundle.js';
 import type { Stack } from '../../stack/resolve.js';
 import { toolVersion } from '../../version.js';
-import { readCollectorMetrics } from '../collector-metrics.js';
+import { withCollectorCounters } from '../collector-metrics.js';
 import { NotReadyError, waitFor } from '../readiness.js';
 import type { ComponentStatus, DownResult, Runtime, RuntimeContext, UpResult } from '../runtime.js';
 import { loadOrCreateSecrets } from '../secrets.js';
@@ -130,15 +130,7 @@ export class DockerRuntime implements Runtime {
         ...(running && info.startedAt ? { uptimeSeconds: Math.round((Date.now() - Date.parse(info.startedAt)) / 1000) } : {}),
         ...(!running ? { detail: `container ${info.state}${info.exitCode !== undefined ? ` (exit ${info.exitCode})` : ''}` } : {}),
       };
-      if (running && spec.service === 'collector') {
-        try {
-          status.detail = (await readCollectorMetrics(stack.collector.metricsPort)).summary;
-        } catch (e) {
-          status.state = 'unhealthy';
-          status.detail = `metrics endpoint not answering: ${(e as Error).message}`;
-        }
-      }
-      out.push(status);
+      out.push(running && spec.service === 'collector' ? await withCollectorCounters(status, stack.collector.metricsPort) : status);
     }
     return out;
   }

@@ -7,7 +7,7 @@ import { renderBundle } from '../../render/bundle.js';
 import { loadSanitizeInputs } from '../../render/inputs.js';
 import { writeBundle } from '../../render/write-bundle.js';
 import { toolVersion } from '../../version.js';
-import { readCollectorMetrics } from '../collector-metrics.js';
+import { withCollectorCounters } from '../collector-metrics.js';
 import { NotReadyError, waitFor, type WaitStrategy } from '../readiness.js';
 import type { ComponentStatus, DownResult, Runtime, RuntimeContext, UpResult } from '../runtime.js';
 import { clickhousePasswordFile, loadOrCreateSecrets } from '../secrets.js';
@@ -118,16 +118,7 @@ export class ProcessRuntime implements Runtime {
         ports: record.ports,
         ...(alive ? { uptimeSeconds: Math.round((Date.now() - Date.parse(record.startedAt)) / 1000) } : { detail: 'not running (crashed or killed); `up` restarts it' }),
       };
-      if (alive && component === 'collector') {
-        try {
-          const m = await readCollectorMetrics(stack.collector.metricsPort);
-          status.detail = m.summary;
-        } catch (e) {
-          status.state = 'unhealthy';
-          status.detail = `metrics endpoint not answering: ${(e as Error).message}`;
-        }
-      }
-      out.push(status);
+      out.push(alive && component === 'collector' ? await withCollectorCounters(status, stack.collector.metricsPort) : status);
     }
     return out;
   }
