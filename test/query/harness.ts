@@ -20,7 +20,7 @@ export interface Harness {
 export async function startHarness(extra = '', backend = 'embedded'): Promise<Harness> {
   await testCollectorBinary();
   const stack = await writeTestStack(extra, backend);
-  const cli = (args: string[], env?: NodeJS.ProcessEnv) => runCli([...args, '--file', stack.file], { cwd: stack.dir, ...(env ? { env } : {}) });
+  const cli = (args: string[], env?: NodeJS.ProcessEnv) => runCli([...args, '--file', stack.file], { cwd: stack.dir, ...(env ? { env: { ...process.env, ...env } } : {}) });
   const up = await cli(['up']);
   if (up.exitCode !== 0) throw new Error(`up failed:\n${up.stderr}`);
   const secret = (name: string) => readFileSync(join(stack.dataDir, 'secrets', name), 'utf8').trim();

@@ -13,7 +13,8 @@ export interface CliResult {
 export async function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<CliResult> {
   const result = await execa('node', [CLI, ...args], {
     cwd: options.cwd,
-    env: options.env,
+    // A test that passes an environment means all of it: nothing of the runner's (CI=true, say) leaks in.
+    ...(options.env ? { env: options.env, extendEnv: false } : {}),
     reject: false,
     timeout: 120_000,
     ...(options.input !== undefined ? { input: options.input } : { stdin: 'ignore' }),
