@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { describeHolder, portInUse } from '../net/port-holder.js';
 import type { Stack } from '../stack/resolve.js';
+import { applyRetentionTtl } from '../retention/apply-ttl.js';
 import { openClickHouse, sqlStatements, tableExists } from '../storage/clickhouse.js';
 import { httpOk, waitFor, type WaitStrategy } from './readiness.js';
 
@@ -47,7 +48,10 @@ export function prepareDataDir(dataDir: string): void {
   if (!existsSync(ignore)) writeFileSync(ignore, '# Collected telemetry never goes into git.\n*\n');
 }
 
-/** The exporter creates its tables when it starts; the rollups read otel_logs, so they come after. */
+/**
+ * The exporter creates its tables when it starts; the rollups read otel_logs, so they come after.
+ * Then every table's TTL is brought to the stack file's retention (it may have changed since).
+ */
 export async function applyRollups(stack: Stack, password: string, progress: (line: string) => void): Promise<void> {
   const client = openClickHouse(stack, password);
   try {
@@ -59,6 +63,8 @@ export async function applyRollups(stack: Stack, password: string, progress: (li
     const sql = readFileSync(join(configDir(stack.dataDir), 'clickhouse', 'rollups.sql'), 'utf8');
     for (const statement of sqlStatements(sql)) await client.command({ query: statement });
     progress('clickhouse: rollup tables and views in place');
+    const changed = await applyRetentionTtl(client, stack);
+    if (changed.length > 0) progress(`clickhouse: retention ${stack.retention} applied to ${changed.join(', ')}`);
   } finally {
     await client.close();
   }
