@@ -19,6 +19,11 @@ export interface LoadResult {
  * at once. `stack` is set only when there is no error (warnings may remain).
  */
 export function parseStackFile(text: string, file: string, env: NodeJS.ProcessEnv = process.env): LoadResult {
+  const result = parse(text, file, env);
+  return { ...result, problems: result.problems.map(oneLineProblem) };
+}
+
+function parse(text: string, file: string, env: NodeJS.ProcessEnv): LoadResult {
   const lineCounter = new LineCounter();
   // logLevel error: the library would otherwise print its own warnings (e.g. for a collection used as a
   // key) on the host's stderr; the schema reports such a key as unknown, with its line.
@@ -29,7 +34,7 @@ export function parseStackFile(text: string, file: string, env: NodeJS.ProcessEn
   for (const e of doc.errors) {
     problems.push({ file, line: lineOf(e.pos[0]), path: '', message: firstLine(e.message), severity: 'error' });
   }
-  if (problems.length > 0) return { problems: problems.map(oneLineProblem) };
+  if (problems.length > 0) return { problems };
 
   substituteDocumentEnv(doc, env, (node, path, message) =>
     problems.push({ file, line: lineOf(node.range?.[0]), path, message, severity: 'error' }),
@@ -41,10 +46,10 @@ export function parseStackFile(text: string, file: string, env: NodeJS.ProcessEn
   } catch (e) {
     // Aliases are resolved only here: an undefined anchor, or aliases that expand exponentially
     // (the yaml library's guard against "billion laughs"), throw instead of landing in doc.errors.
-    return { problems: [...problems, { file, line: 1, path: '', message: aliasMessage(e), severity: 'error' as const }].map(oneLineProblem) };
+    return { problems: [...problems, { file, line: 1, path: '', message: aliasMessage(e), severity: 'error' }] };
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    return { problems: [...problems, { file, line: 1, path: '', message: 'expected a mapping of keys (start with `version: 1`)', severity: 'error' as const }].map(oneLineProblem) };
+    return { problems: [...problems, { file, line: 1, path: '', message: 'expected a mapping of keys (start with `version: 1`)', severity: 'error' }] };
   }
 
   const version = checkVersion((raw as Record<string, unknown>)['version']);
@@ -61,8 +66,7 @@ export function parseStackFile(text: string, file: string, env: NodeJS.ProcessEn
 
   problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
   const failed = problems.some((p) => p.severity === 'error');
-  const lines = problems.map(oneLineProblem);
-  return failed || !parsed.success ? { problems: lines } : { stack: parsed.data, problems: lines };
+  return failed || !parsed.success ? { problems } : { stack: parsed.data, problems };
 }
 
 /**
