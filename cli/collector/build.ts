@@ -85,8 +85,15 @@ export async function buildCollector(options: { force?: boolean; log?: (line: st
   return { path: target, built: true, seconds: (Date.now() - started) / 1000, bytes: statSync(target).size };
 }
 
-/** The binary for the current manifest, building it first when missing. */
-export async function ensureCollector(log?: (line: string) => void, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+/**
+ * The binary to run: the stack file's binaries.collector, else $TELEMETRY_STACK_COLLECTOR_BIN, else
+ * the build for the current manifest (built first when missing).
+ */
+export async function ensureCollector(log?: (line: string) => void, env: NodeJS.ProcessEnv = process.env, stackOverride?: string): Promise<string> {
+  if (stackOverride) {
+    if (!existsSync(stackOverride)) throw new UserError(`binaries.collector: ${stackOverride}: no such file; fix the path or remove the key to use the built Collector`);
+    return stackOverride;
+  }
   const override = env['TELEMETRY_STACK_COLLECTOR_BIN'];
   if (override) {
     if (!existsSync(override)) throw new UserError(`TELEMETRY_STACK_COLLECTOR_BIN=${override}: no such file; unset it to use the built Collector`);

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { UserError } from '../../errors.js';
 
 /**
  * A background process the process runtime owns: started detached (it outlives `up`), its pid,
@@ -80,7 +81,11 @@ export function startProcess(dataDir: string, spec: ProcessSpec): ProcessRecord 
       stdio: ['ignore', fd, fd],
       env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: process.env['HOME'] ?? '/', ...spec.env },
     });
-    if (child.pid === undefined) throw new Error(`${spec.command}: could not be started`);
+    if (child.pid === undefined) {
+      // A spawn that fails (missing or not executable) also emits 'error'; unheard, it would crash us.
+      child.once('error', () => {});
+      throw new UserError(`${spec.component}: ${spec.command} cannot be started (missing or not executable); check the path`);
+    }
     child.unref();
     const record: ProcessRecord = {
       component: spec.component,

@@ -43,7 +43,7 @@ export class ProcessRuntime implements Runtime {
     const files = renderBundle(stack, loadSanitizeInputs(), { source: 'the stack file', toolVersion }).filter((f) => !f.path.startsWith('compose/'));
     writeBundle(configDir(stack.dataDir), files);
 
-    const collectorBinary = await ensureCollector(progress, env);
+    const collectorBinary = await ensureCollector(progress, env, stack.binaries.collector);
     const components = [this.storageComponent(secrets.env), this.collectorComponent(collectorBinary, secrets.env)];
 
     const result: UpResult = { runtime: 'process', started: [], alreadyRunning: [], seconds: 0, notes: [] };
