@@ -27,8 +27,8 @@ interface Rollup {
 
 /**
  * Removes one person's rows: every event and metric data point whose user.id, user.email or
- * user.account_uuid (record or resource attribute) holds the id as stored, then their share of
- * the daily rollups.
+ * user.account_uuid (record or resource attribute, flattened forms such as user.id.0 included)
+ * holds the id as stored, then their share of the daily rollups.
  *
  * A rollup row aggregates many events, so it cannot lose one person's events by deletion alone:
  * every rollup group the person's events fed (found by running the rollup's own view over their
@@ -83,9 +83,17 @@ export async function purgeUser(stack: Stack, env: NodeJS.ProcessEnv, id: string
   }
 }
 
+/**
+ * A row is the person's when a user id attribute, record or resource, holds one of `ids`. The
+ * Collector flattens an id sent as an array or a map before hashing it, each leaf on its own
+ * (`user.id.0`, `user.email.primary`), so a key counts when it is one of the names or starts with
+ * one followed by a dot: matching the names alone would leave those rows behind.
+ */
 function identityPredicate(recordAttributes: string): string {
-  const values = [recordAttributes, 'ResourceAttributes'].flatMap((m) => USER_ID_ATTRIBUTES.map((a) => `${m}['${a}']`));
-  return `hasAny({ids:Array(String)}, [${values.join(', ')}])`;
+  const names = USER_ID_ATTRIBUTES.map((a) => `'${a}'`).join(', ');
+  const flattened = USER_ID_ATTRIBUTES.map((a) => `startsWith(k, '${a}.')`).join(' OR ');
+  const holds = (m: string) => `mapExists((k, v) -> has({ids:Array(String)}, v) AND (k IN (${names}) OR ${flattened}), ${m})`;
+  return `(${holds(recordAttributes)} OR ${holds('ResourceAttributes')})`;
 }
 
 async function removeRows(client: ClickHouseClient, table: string, where: string, params: Record<string, unknown>, dryRun: boolean): Promise<number> {

@@ -35,6 +35,27 @@ const request = (model: string, cost: number) => ({ model, cost_usd: cost, input
 const resource = (extra: Attrs = {}) => ({ 'service.name': 'claude-code', 'service.version': '2.1.197', ...extra });
 const rows = (result: TableRows[]) => Object.fromEntries(result.map((t) => [t.table, t.rebuilt ? `${t.rows} (rebuilt ${t.rebuilt})` : t.rows]));
 
+/** OTLP JSON values otlp.ts does not write (it sends scalars only): a user id as an array or a map. */
+type OtlpValue = { stringValue: string } | { arrayValue: { values: OtlpValue[] } } | { kvlistValue: { values: { key: string; value: OtlpValue }[] } };
+const text = (s: string): OtlpValue => ({ stringValue: s });
+const array = (...items: string[]): OtlpValue => ({ arrayValue: { values: items.map(text) } });
+const kvlist = (m: Record<string, string>): OtlpValue => ({ kvlistValue: { values: Object.entries(m).map(([key, v]) => ({ key, value: text(v) })) } });
+interface Sent {
+  attributes: { key: string; value: unknown }[];
+}
+interface LogsJson {
+  resourceLogs: { scopeLogs: { logRecords: Sent[] }[] }[];
+}
+interface MetricsJson {
+  resourceMetrics: { scopeMetrics: { metrics: { sum: { dataPoints: Sent[] } }[] }[] }[];
+}
+
+/** Gives the i-th record or data point the i-th attribute, in a body built by otlp.ts. */
+function addAttributes(sent: Sent[], added: [string, OtlpValue][]): void {
+  expect(added).toHaveLength(sent.length);
+  sent.forEach((s, i) => s.attributes.push({ key: added[i]![0], value: added[i]![1] }));
+}
+
 describe('purge --user removes every row of one person and none of anyone else', () => {
   let h: Harness;
   const now = Date.now();
@@ -42,6 +63,10 @@ describe('purge --user removes every row of one person and none of anyone else',
   const T1 = now - 10 * 60_000;
   const alice = { 'user.email': ALICE.email, 'user.id': ALICE.id };
   const bob = { 'user.id': BOB.id };
+  // Carol and Dave send user.id as an array or a map; the Collector stores it flattened (user.id.0,
+  // user.id.primary), each leaf hashed. With no plain user.id their cost falls into the team's group.
+  const CAROL = 'u-carol';
+  const DAVE = 'u-dave';
 
   /** Rows holding a stored id, per table, straight from the storage. */
   async function holding(stored: string): Promise<Record<string, number>> {
@@ -86,13 +111,48 @@ describe('purge --user removes every row of one person and none of anyone else',
         { timeMs: T2, value: 0.05, attrs: { model: SONNET } },
       ]),
     );
-    expect(await waitForCount(h, 'SELECT count() AS n FROM otel_logs', 10)).toBe(10);
-    expect(await waitForCount(h, 'SELECT count() AS n FROM otel_metrics_sum', 4)).toBe(4);
+    // One request per signal for Carol and Dave: one insert, so their shared rollup group is one row.
+    const flatLogs = logsBody([
+      {
+        resource: resource({ team: 'research' }),
+        scope: CLAUDE_SCOPE,
+        records: [
+          claudeEvent(T2 + 4000, 'api_request', { 'session.id': 'r1', ...request(SONNET, 0.4) }),
+          claudeEvent(T1 + 4000, 'tool_result', { 'session.id': 'r1', tool_name: 'Bash', success: true }),
+          claudeEvent(T2 + 5000, 'api_request', { 'session.id': 'r2', ...request(SONNET, 0.02) }),
+        ],
+      },
+    ]) as LogsJson;
+    addAttributes(flatLogs.resourceLogs[0]!.scopeLogs[0]!.logRecords, [
+      ['user.id', array(CAROL, 'u-carol-alt')],
+      ['user.id', kvlist({ primary: CAROL })],
+      ['user.id', array(DAVE)],
+    ]);
+    await post(h.stack.ports.http, '/v1/logs', flatLogs);
+    const flatPoints = metricsBody(resource({ team: 'research' }), 'claude_code.cost.usage', [
+      { timeMs: T2, value: 0.4, attrs: { model: SONNET } },
+      { timeMs: T2, value: 0.02, attrs: { model: SONNET } },
+    ]) as MetricsJson;
+    addAttributes(flatPoints.resourceMetrics[0]!.scopeMetrics[0]!.metrics[0]!.sum.dataPoints, [
+      ['user.id', array(CAROL)],
+      ['user.id', array(DAVE)],
+    ]);
+    await post(h.stack.ports.http, '/v1/metrics', flatPoints);
+    expect(await waitForCount(h, 'SELECT count() AS n FROM otel_logs', 13)).toBe(13);
+    expect(await waitForCount(h, 'SELECT count() AS n FROM otel_metrics_sum', 6)).toBe(6);
   });
 
   afterAll(async () => {
     await h?.down();
   });
+
+  /** Rows holding a stored id under any attribute key, per table, straight from the storage. */
+  async function holdingAnywhere(stored: string): Promise<Record<string, number>> {
+    const [r] = await h.sql<Record<string, number>>(
+      `SELECT (SELECT count() FROM otel_logs WHERE has(mapValues(LogAttributes), '${stored}')) AS otel_logs, (SELECT count() FROM otel_metrics_sum WHERE has(mapValues(Attributes), '${stored}')) AS otel_metrics_sum`,
+    );
+    return r!;
+  }
 
   it('a dry run counts and deletes nothing', async () => {
     const dry = await h.json<PurgeJson>(['purge', '--user', BOB.id, '--dry-run']);
@@ -122,6 +182,7 @@ describe('purge --user removes every row of one person and none of anyone else',
 
     const cost = await h.json<Answer>(['query', 'cost', '--since', '7d']);
     expect(cost.rows.map((r) => [r['day'], r['user'], r['model'], r['requests'], r['cost_usd']])).toEqual([
+      [dayOf(T2), 'research', SONNET, 2, 0.42],
       [dayOf(T2), 'platform', SONNET, 2, 0.35],
       [dayOf(T2), h.hmac(BOB.id), SONNET, 1, 0.1],
     ]);
@@ -134,6 +195,7 @@ describe('purge --user removes every row of one person and none of anyone else',
       claude_code_cost_daily: '1 (rebuilt 1)', cli_usage_daily: 0,
     });
     const expected = [
+      [dayOf(T2), 'research', SONNET, 2, 0.42],
       [dayOf(T2), h.hmac(BOB.id), SONNET, 1, 0.1],
       [dayOf(T2), 'platform', SONNET, 1, 0.05],
     ];
@@ -151,6 +213,36 @@ describe('purge --user removes every row of one person and none of anyone else',
     expect(text.stdout).toMatch(/^ {2}claude_code_cost_daily +removed 1 row$/m);
     expect(text.stdout).toMatch(/^purge: removed 4 rows in total$/m);
     expect(await holding(h.hmac(BOB.id))).toEqual({ otel_logs: 0, otel_metrics_sum: 0, claude_code_cost_daily: 0 });
+  });
+
+  it('by an id sent as an array or a map: every row holding it under a flattened key goes; Dave\'s stay', async () => {
+    const stored = h.hmac(CAROL);
+    // As stored: only under flattened keys, so a match on user.id itself would find none of it.
+    const [keys] = await h.sql<{ keys: string[] }>(`SELECT arraySort(groupArray(k)) AS keys FROM otel_logs ARRAY JOIN mapKeys(mapFilter((k, v) -> v = '${stored}', LogAttributes)) AS k`);
+    expect(keys!.keys).toEqual(['user.id.0', 'user.id.primary']);
+    expect(await holdingAnywhere(stored)).toEqual({ otel_logs: 2, otel_metrics_sum: 1 });
+    expect(await holdingAnywhere(h.hmac(DAVE))).toEqual({ otel_logs: 1, otel_metrics_sum: 1 });
+
+    const result = await h.json<PurgeJson>(['purge', '--user', CAROL]);
+    expect(result.matched).toEqual([CAROL, stored]);
+    expect(rows(result.tables)).toEqual({
+      otel_logs: 2, otel_metrics_sum: 1, otel_metrics_gauge: 0, otel_metrics_histogram: 0, otel_metrics_exponential_histogram: 0, otel_metrics_summary: 0,
+      claude_code_cost_daily: '1 (rebuilt 1)', cli_usage_daily: 0,
+    });
+    expect(result.remaining).toBe(0);
+
+    expect(await holdingAnywhere(stored)).toEqual({ otel_logs: 0, otel_metrics_sum: 0 });
+    // The other element of her array was on the same event: gone with it.
+    expect(await holdingAnywhere(h.hmac('u-carol-alt'))).toEqual({ otel_logs: 0, otel_metrics_sum: 0 });
+    expect(await holdingAnywhere(h.hmac(DAVE))).toEqual({ otel_logs: 1, otel_metrics_sum: 1 });
+    // The team's group she shared with Dave is rebuilt from his event alone.
+    const expected = [
+      [dayOf(T2), 'platform', SONNET, 1, 0.05],
+      [dayOf(T2), 'research', SONNET, 1, 0.02],
+    ];
+    const pick = (a: Answer) => a.rows.map((r) => [r['day'], r['user'], r['model'], r['requests'], r['cost_usd']]);
+    expect(pick(await h.json<Answer>(['query', 'cost', '--since', '7d']))).toEqual(expected);
+    expect(pick(await h.json<Answer>(['query', 'cost', '--since', '7d', '--raw']))).toEqual(expected);
   });
 });
 
