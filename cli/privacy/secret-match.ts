@@ -8,18 +8,27 @@ import { toJsRegExp } from './secret-regex.js';
 
 export interface CompiledSecretRule {
   readonly rule: SecretRule;
-  /** Non-global: exec finds the leftmost match, like Go's FindString. */
-  readonly first: RegExp;
-  /** Global: replace masks every match, like Go's ReplaceAllString. */
-  readonly all: RegExp;
+  /** Per pattern the Collector runs, non-global: exec finds the leftmost match, like Go's FindString. */
+  readonly first: readonly RegExp[];
+  /** Per pattern, global: replace masks every match, like Go's ReplaceAllString. */
+  readonly all: readonly RegExp[];
 }
 
 export function compileSecretRules(rules: readonly SecretRule[]): CompiledSecretRule[] {
-  return rules.map((rule) => ({ rule, first: toJsRegExp(rule.regex), all: toJsRegExp(rule.regex, 'g') }));
+  return rules.map((rule) => ({
+    rule,
+    first: rule.patterns.map((p) => toJsRegExp(p)),
+    all: rule.patterns.map((p) => toJsRegExp(p, 'g')),
+  }));
 }
 
+/** The leftmost match of the rule's first pattern that matches at all (patterns run in order). */
 export function firstMatch(compiled: CompiledSecretRule, text: string): string | undefined {
-  return compiled.first.exec(text)?.[0];
+  for (const re of compiled.first) {
+    const m = re.exec(text);
+    if (m !== null) return m[0];
+  }
+  return undefined;
 }
 
 /** The processor's default mask. */
@@ -28,7 +37,7 @@ export const MASK = '****';
 /** Applies every rule in order, as the redaction processor applies blocked_values. */
 export function redactText(compiled: readonly CompiledSecretRule[], text: string, mask = MASK): string {
   let out = text;
-  for (const c of compiled) out = out.replace(c.all, () => mask);
+  for (const c of compiled) for (const re of c.all) out = out.replace(re, () => mask);
   return out;
 }
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { goPatterns } from './secret-casing.js';
 import { parseGenerateTemplate } from './secret-generate.js';
 import { secretsConfigDir } from './secret-paths.js';
 import { portabilityProblems, toJsRegExp } from './secret-regex.js';
@@ -23,8 +24,13 @@ export interface SecretSample {
 export interface SecretRule {
   readonly id: string;
   readonly description: string;
-  /** RE2 pattern, written to also read the same way as a JavaScript RegExp (see secret-regex.ts). */
-  readonly regex: string;
+  /**
+   * RE2 patterns as written in the rules file, each also read the same way as a JavaScript RegExp
+   * (see secret-regex.ts); the rule matches where any of them matches.
+   */
+  readonly regexes: readonly string[];
+  /** What the Collector runs for this rule: the regexes, (?i) ones spelled out (secret-casing.ts). */
+  readonly patterns: readonly string[];
   /** Lower-case strings, one of which appears wherever the rule can match; may be empty. */
   readonly keywords: readonly string[];
   readonly masks: SecretMask;
@@ -118,8 +124,16 @@ function readRule(r: YamlReader, node: unknown, path: string, seen: Map<string, 
   const at = id === undefined ? path : `${path} (${id})`;
   const description = r.string(r.required(entries, 'description', node, at), `${at}.description`);
   const regexNode = r.required(entries, 'regex', node, at);
-  const regex = r.string(regexNode, `${at}.regex`);
-  if (regex !== undefined) checkRegex(r, regexNode, `${at}.regex`, regex);
+  let regexes: string[] | undefined;
+  if (regexNode !== undefined) {
+    const single = r.peekString(regexNode);
+    regexes = single !== undefined ? [single] : r.strings(regexNode, `${at}.regex`);
+    if (regexes !== undefined && regexes.length === 0) r.report(regexNode, `${at}.regex`, 'needs at least one pattern');
+    for (const regex of regexes ?? []) {
+      checkRegex(r, regexNode, `${at}.regex`, regex);
+      for (const pattern of goPatterns(regex)) if (pattern !== regex) checkRegex(r, regexNode, `${at}.regex (as run)`, pattern);
+    }
+  }
 
   let keywords: string[] | undefined = [];
   if (entries.has('keywords')) {
@@ -149,12 +163,12 @@ function readRule(r: YamlReader, node: unknown, path: string, seen: Map<string, 
   // Only a rule without problems is returned, so a caller that renders what parsed never ships
   // a pattern that failed a check.
   if (
-    r.problems.length > problemsBefore || id === undefined || description === undefined || regex === undefined ||
+    r.problems.length > problemsBefore || id === undefined || description === undefined || regexes === undefined ||
     keywords === undefined || (masks !== 'value' && masks !== 'match') || generate === undefined || samples === undefined
   ) {
     return undefined;
   }
-  return { id, description, regex, keywords, masks, generate, samples };
+  return { id, description, regexes, patterns: regexes.flatMap(goPatterns), keywords, masks, generate, samples };
 }
 
 /**
@@ -200,5 +214,5 @@ export function loadSecretRules(path?: string): SecretRule[] {
 
 /** The patterns for the redaction processor's blocked_values, in rule order. */
 export function secretPatterns(rules: readonly SecretRule[]): string[] {
-  return rules.map((rule) => rule.regex);
+  return rules.flatMap((rule) => rule.patterns);
 }

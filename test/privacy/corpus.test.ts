@@ -22,7 +22,7 @@ const corpus = generateCorpus({ seed: SEED, perRule: PER_RULE, perKind: PER_KIND
 const secretItems = corpus.filter((item) => item.kind === 'secret');
 
 function allMatches(c: CompiledSecretRule, text: string): string[] {
-  return [...text.matchAll(c.all)].map((m) => m[0]);
+  return c.all.flatMap((re) => [...text.matchAll(re)].map((m) => m[0]));
 }
 
 /** Rules with a match that covers the planted value. */
@@ -141,7 +141,7 @@ describe('corpus', () => {
   });
 
   it.skipIf(!goAvailable())('loses every planted secret and keeps every innocent under Go regexp, as in the Collector', () => {
-    const response = runGoRegexp({ patterns: rules.map((r) => ({ id: r.id, regex: r.regex })), redact: corpus.map((item) => item.text) });
+    const response = runGoRegexp({ patterns: rules.flatMap((r) => r.patterns.map((regex) => ({ id: r.id, regex }))), redact: corpus.map((item) => item.text) });
     expect(response.compileErrors).toEqual([]);
     const failures = corpus.flatMap((item, i) => {
       const planted = item.kind === 'secret' ? item : { ...item, planted: [] };

@@ -45,6 +45,7 @@ type response struct {
 	CompileErrors []compileError \`json:"compileErrors"\`
 	Matches       []*string      \`json:"matches"\`
 	Redacted      []string       \`json:"redacted"\`
+	Prefixes      []string       \`json:"prefixes"\`
 }
 
 func main() {
@@ -57,6 +58,7 @@ func main() {
 		CompileErrors: []compileError{},
 		Matches:       make([]*string, len(req.Probes)),
 		Redacted:      make([]string, len(req.Redact)),
+		Prefixes:      make([]string, len(req.Patterns)),
 	}
 	compiled := make([]*regexp.Regexp, len(req.Patterns))
 	for i, p := range req.Patterns {
@@ -66,6 +68,8 @@ func main() {
 			continue
 		}
 		compiled[i] = re
+		// The literal every match starts with; Go searches for it before trying the pattern.
+		res.Prefixes[i], _ = re.LiteralPrefix()
 	}
 	// FindStringIndex is the leftmost-first match, the one ReplaceAll masks first.
 	for i, pr := range req.Probes {
@@ -119,6 +123,8 @@ export interface GoResponse {
   /** Leftmost match per probe, null when none (or when the pattern did not compile). */
   readonly matches: readonly (string | null)[];
   readonly redacted: readonly string[];
+  /** Per pattern, the literal Go finds with a plain search before trying it ('' when none). */
+  readonly prefixes: readonly string[];
 }
 
 export function goAvailable(): boolean {

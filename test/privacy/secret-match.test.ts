@@ -1,18 +1,21 @@
 import { describe, expect, it } from 'vitest';
 
 import { compileSecretRules, coverageProblem, redactText, sampleFailures } from '../../cli/privacy/secret-match.js';
+import { goPatterns } from '../../cli/privacy/secret-casing.js';
 import type { SecretRule } from '../../cli/privacy/secret-rules.js';
 
-function rule(overrides: Partial<SecretRule>): SecretRule {
+function rule(overrides: Partial<SecretRule> & { regex?: string }): SecretRule {
+  const { regex = 'tok_[a-z]{4}', ...rest } = overrides;
   return {
     id: 'demo',
     description: 'demo',
-    regex: 'tok_[a-z]{4}',
+    regexes: [regex],
+    patterns: goPatterns(regex),
     keywords: ['tok_'],
     masks: 'value',
     generate: ['tok_{{lower:4}}'],
     samples: { positive: [], negative: [] },
-    ...overrides,
+    ...rest,
   };
 }
 

@@ -62,12 +62,12 @@ describe('secret rules', () => {
     expect(new Set(rules.map((r) => r.id)).size).toBe(rules.length);
   });
 
-  it('gives the redaction processor one pattern per rule, in file order', () => {
-    expect(secretPatterns(rules)).toEqual(rules.map((r) => r.regex));
+  it('gives the redaction processor every pattern of every rule, in file order', () => {
+    expect(secretPatterns(rules)).toEqual(rules.flatMap((r) => r.patterns));
   });
 
   it('keeps every pattern in the syntax Go RE2 and JavaScript read alike', () => {
-    const failures = rules.flatMap((r) => portabilityProblems(r.regex).map((p) => `${r.id}: ${p}`));
+    const failures = rules.flatMap((r) => [...r.regexes, ...r.patterns].flatMap((x) => portabilityProblems(x).map((p) => `${r.id}: ${p}`)));
     expect(record('portability', failures)).toEqual([]);
   });
 
@@ -114,11 +114,15 @@ describe('secret rules', () => {
       /** A sample whose secret the match must cover, or null when nothing may match. */
       readonly sample: SecretSample | null;
     }
+    // Every pattern of a rule is probed; the rule's match is that of its first pattern that matches.
+    const patterns = rules.flatMap((r) => r.patterns.map((regex) => ({ id: r.id, regex })));
+    const firstPattern = rules.map((_, i) => rules.slice(0, i).reduce((n, r) => n + r.patterns.length, 0));
     const probes: GoProbe[] = [];
     const expectations: Expectation[] = [];
     const add = (index: number, text: string, what: string, sample: SecretSample | null): void => {
-      probes.push({ pattern: index, text });
-      expectations.push({ rule: rules[index] as SecretRule, what, sample });
+      const rule = rules[index] as SecretRule;
+      rule.patterns.forEach((_, k) => probes.push({ pattern: (firstPattern[index] as number) + k, text }));
+      expectations.push({ rule, what, sample });
     };
     rules.forEach((rule, i) => {
       rule.samples.positive.forEach((s, k) => add(i, s.text, `positive[${k}]`, s));
@@ -128,11 +132,15 @@ describe('secret rules', () => {
     for (const { rule, value } of generated) add(rules.indexOf(rule), value.text, `generated ${JSON.stringify(value.text)}`, value);
     for (const { rule, depth, sample } of escapedSamples) add(rules.indexOf(rule), sample.text, `JSON depth ${depth} ${JSON.stringify(sample.text)}`, sample);
 
-    const response = runGoRegexp({ patterns: rules.map((r) => ({ id: r.id, regex: r.regex })), probes });
+    const response = runGoRegexp({ patterns, probes });
     const failures = response.compileErrors.map((e) => `${e.id}: Go regexp.Compile: ${e.error}`);
-    expectations.forEach(({ rule, what, sample }, i) => {
-      const goMatch = response.matches[i] ?? undefined;
-      const jsMatch = firstMatch(compiled[rules.indexOf(rule)]!, probes[i]!.text);
+    let probe = 0;
+    expectations.forEach(({ rule, what, sample }) => {
+      const text = probes[probe]!.text;
+      const matches = response.matches.slice(probe, probe + rule.patterns.length);
+      probe += rule.patterns.length;
+      const goMatch = matches.find((m) => m !== null) ?? undefined;
+      const jsMatch = firstMatch(compiled[rules.indexOf(rule)]!, text);
       if (goMatch !== jsMatch) failures.push(`${rule.id}: ${what}: Go matched ${JSON.stringify(goMatch)}, JavaScript ${JSON.stringify(jsMatch)}`);
       if (sample === null) {
         if (goMatch !== undefined) failures.push(`${rule.id}: ${what}: Go matched ${JSON.stringify(goMatch)}`);

@@ -33,8 +33,8 @@ describe('sanitize chain', () => {
     const all = renderSanitizeChain(stackOf('privacy: {blockedPatterns: ["ACME-[0-9]+"]}'), inputs).processors['redaction/values'] as { blocked_values: string[] };
     expect(all.blocked_values).toContain('sk-ant-[A-Za-z0-9_-]{20,}');
     expect(all.blocked_values).toContain('ACME-[0-9]+');
-    // secret, email, IPv4, IPv6, home path (the redaction backstop), extra
-    expect(all.blocked_values).toHaveLength(6);
+    // secret, email, IPv4, IPv6 (two patterns), home paths (the redaction backstop, three), extra
+    expect(all.blocked_values).toHaveLength(9);
     const none = renderSanitizeChain(stackOf('privacy: {maskSecrets: false, maskEmails: false, maskIpAddresses: false, maskHomePaths: false}'), inputs);
     expect(none.processors['redaction/values']).toBeUndefined();
   });

@@ -6,7 +6,7 @@ import {
   USER_ID_ATTRIBUTES,
   type Profile,
 } from './profiles.js';
-import { EMAIL_PATTERN, HOME_PATH_PATTERN, HOME_PATH_REDACTION_PATTERN, IPV4_PATTERN, IPV6_PATTERN } from './pii-patterns.js';
+import { EMAIL_PATTERN, HOME_PATH_PATTERNS, HOME_PATH_REDACTION_PATTERNS, IPV4_PATTERN, IPV6_PATTERNS } from './pii-patterns.js';
 
 export type Signal = 'logs' | 'metrics';
 
@@ -81,11 +81,12 @@ export function renderSanitizeChain(stack: Stack, inputs: SanitizeInputs): Sanit
   logs.push('transform/allow');
   metrics.push('transform/allow');
 
+  // `.0`, `.sub`: a user id sent as an array or a map arrives flattened, and is hashed too.
+  const userIdKeys = `^(${USER_ID_ATTRIBUTES.map(escapeRegex).join('|')})(\\..+)?$`;
   if (p.userId.mode === 'hmac') {
     processors['redaction/user'] = {
       allow_all_keys: true,
-      // `.0`, `.sub`: a user id sent as an array or a map arrives flattened, and is hashed too.
-      blocked_key_patterns: [`^(${USER_ID_ATTRIBUTES.map(escapeRegex).join('|')})(\\..+)?$`],
+      blocked_key_patterns: [userIdKeys],
       hash_function: 'hmac-sha256',
       hmac_key: `\${env:${p.userId.keyEnv}}`,
       // A numeric user id would otherwise be read as "" and stored empty instead of hashed.
@@ -99,8 +100,8 @@ export function renderSanitizeChain(stack: Stack, inputs: SanitizeInputs): Sanit
   const blocked = [
     ...(p.maskSecrets ? inputs.secretPatterns : []),
     ...(p.maskEmails ? [EMAIL_PATTERN] : []),
-    ...(p.maskIpAddresses ? [IPV4_PATTERN, IPV6_PATTERN] : []),
-    ...(p.maskHomePaths ? [HOME_PATH_REDACTION_PATTERN] : []),
+    ...(p.maskIpAddresses ? [IPV4_PATTERN, ...IPV6_PATTERNS] : []),
+    ...(p.maskHomePaths ? HOME_PATH_REDACTION_PATTERNS : []),
     ...p.blockedPatterns,
   ];
   if (blocked.length > 0) {
@@ -113,6 +114,9 @@ export function renderSanitizeChain(stack: Stack, inputs: SanitizeInputs): Sanit
     processors['redaction/values'] = {
       allow_all_keys: true,
       ...(ignored.length > 0 ? { ignored_keys: ignored } : {}),
+      // Hashed ids are 64 hex characters that redaction/user just wrote: nothing to find in them,
+      // and long hex is the slowest kind of value to scan.
+      ...(p.userId.mode === 'hmac' ? { ignored_key_patterns: [userIdKeys] } : {}),
       blocked_values: blocked,
       // No redact_all_types here: arrays and maps arrive flattened to their leaves, and no pattern can
       // match the text of a number or a bool, so scanning those would only cost time (every value
@@ -167,7 +171,10 @@ function datapointAllowStatements(profile: Profile, stack: Stack): string[] {
   ];
 }
 
-const HOME_MASK = `${quote(HOME_PATH_PATTERN)}, "$\${1}****"`;
+/** OTTL statements masking the user name in home paths, one per kind of prefix, which is kept. */
+function maskHomePaths(statement: (pattern: string) => string): string[] {
+  return HOME_PATH_PATTERNS.map((pattern) => statement(`${quote(pattern)}, "$\${1}****"`));
+}
 
 /**
  * How deep nested attributes and bodies are flattened. Flattening builds each key from the whole
@@ -202,9 +209,9 @@ function logSharedStatements(stack: Stack): string[] {
     ...boundedFlatten('log.body', 'IsMap(log.body)'),
     ...(stack.privacy.maskHomePaths
       ? [
-          `replace_all_patterns(log.attributes, "value", ${HOME_MASK})`,
-          `replace_all_patterns(resource.attributes, "value", ${HOME_MASK})`,
-          `replace_pattern(log.body, ${HOME_MASK}) where IsString(log.body)`,
+          ...maskHomePaths((mask) => `replace_all_patterns(log.attributes, "value", ${mask})`),
+          ...maskHomePaths((mask) => `replace_all_patterns(resource.attributes, "value", ${mask})`),
+          ...maskHomePaths((mask) => `replace_pattern(log.body, ${mask}) where IsString(log.body)`),
         ]
       : []),
   ];
@@ -216,8 +223,8 @@ function datapointSharedStatements(stack: Stack): string[] {
     ...boundedFlatten('resource.attributes'),
     ...(stack.privacy.maskHomePaths
       ? [
-          `replace_all_patterns(datapoint.attributes, "value", ${HOME_MASK})`,
-          `replace_all_patterns(resource.attributes, "value", ${HOME_MASK})`,
+          ...maskHomePaths((mask) => `replace_all_patterns(datapoint.attributes, "value", ${mask})`),
+          ...maskHomePaths((mask) => `replace_all_patterns(resource.attributes, "value", ${mask})`),
         ]
       : []),
   ];

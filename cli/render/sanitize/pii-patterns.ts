@@ -8,26 +8,39 @@ export const EMAIL_PATTERN = '[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*
 /** Dotted quads with each octet 0-255; word boundaries keep version strings like 1.2.3.4.5 partly safe. */
 export const IPV4_PATTERN = '\\b((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\b';
 
-/**
- * Full eight-group IPv6, or a compressed form with `::`. Timestamps (12:30:45) have neither
- * eight groups nor `::`, so they survive; MAC addresses (six groups) survive too.
- */
-export const IPV6_PATTERN =
-  '\\b([0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}\\b|\\b([0-9A-Fa-f]{1,4}:){1,6}:([0-9A-Fa-f]{1,4}:){0,5}[0-9A-Fa-f]{1,4}\\b|::1\\b|\\b([0-9A-Fa-f]{1,4}:){1,7}:';
+const HEXTET = '[0-9A-Fa-f]{1,4}';
 
 /**
- * Home directories: the first capture group is kept and the user name after it masked.
- * Used with OTTL replace_pattern (transform), which can keep a capture group; redaction cannot.
- * Windows paths are also matched with doubled backslashes: that is how they read inside JSON text
- * (a tool's input, a structured body), which telemetry carries as plain strings.
+ * IPv6: a hex group, then either seven more (full form) or up to six more, `::` and an optional
+ * tail of up to seven groups (compressed form); and the loopback `::1`. Two patterns, not one
+ * alternation: each alternative that starts with a class costs a try at every position of every
+ * value in Go's regexp, and `::1` starts with a literal, which Go finds with a plain search.
+ * Timestamps (12:30:45) have neither eight groups nor `::`, and MAC addresses (six groups) neither;
+ * both survive. A trailing `::` must not be followed by a word character, so `Bad::method` (hex
+ * letters, then `::` and an identifier) is left alone; `Add::face` (all hex) is still masked.
  */
-export const HOME_PATH_PATTERN = '(/home/|/Users/|[A-Za-z]:\\\\{1,2}Users\\\\{1,2})[^/\\\\\\s"\':]+';
+export const IPV6_PATTERNS: readonly string[] = [
+  `\\b${HEXTET}(?:(?::${HEXTET}){7}\\b|(?::${HEXTET}){0,6}::(?:${HEXTET}(?::${HEXTET}){0,6}\\b|\\B))`,
+  '::1\\b',
+];
+
+/** Where a home directory starts: the prefix kept in front of the masked user name. */
+const HOME_PREFIXES = ['/home/', '/Users/', '[A-Za-z]:\\\\{1,2}Users\\\\{1,2}'] as const;
+const USER_NAME = '[^/\\\\\\s"\':]+';
+
+/**
+ * Home directories, one pattern per kind of prefix (one alternation would start with a class and
+ * lose Go's literal search): the first capture group is the prefix, kept, and the user name after
+ * it masked. Used with OTTL replace_all_patterns (transform), which can keep a capture group;
+ * redaction cannot. Windows paths are also matched with doubled backslashes: that is how they read
+ * inside JSON text (a tool's input, a structured body), which telemetry carries as plain strings.
+ */
+export const HOME_PATH_PATTERNS: readonly string[] = HOME_PREFIXES.map((prefix) => `(${prefix})${USER_NAME}`);
 
 /**
  * The same paths for the redaction processor, which masks the whole match (prefix included). The
- * transform masks string values first and keeps the prefix; redaction catches what OTTL's
- * replace functions never see (values inside arrays, maps and map bodies). The user-name class
- * excludes `*`, so a path the transform already masked (`/home/****`) no longer matches and keeps
- * its readable prefix.
+ * transform masks string values first and keeps the prefix; redaction catches whatever OTTL's
+ * replace functions do not reach. The user-name class excludes `*`, so a path the transform already
+ * masked (`/home/****`) no longer matches and keeps its readable prefix.
  */
-export const HOME_PATH_REDACTION_PATTERN = '(/home/|/Users/|[A-Za-z]:\\\\{1,2}Users\\\\{1,2})[^/\\\\\\s"\':*]+';
+export const HOME_PATH_REDACTION_PATTERNS: readonly string[] = HOME_PREFIXES.map((prefix) => `${prefix}${USER_NAME.replace(':]', ':*]')}`);
