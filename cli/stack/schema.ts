@@ -143,10 +143,11 @@ export const stackFileSchema = z
         maxValueLength: z
           .number()
           .int()
-          .min(16)
+          // A keyed user-id hash is 64 hex characters; a cut hash would match no one (purge).
+          .min(64)
           .max(1_048_576)
           .default(4096)
-          .describe('Attribute values and log bodies longer than this are truncated.'),
+          .describe('Attribute values and log bodies longer than this are truncated (at least 64, the length of a hashed user id).'),
         maxAttributes: z
           .number()
           .int()

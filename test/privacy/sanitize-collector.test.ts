@@ -165,7 +165,7 @@ describe('content policy for prompts and tool details (claude-code)', () => {
 
 describe('truncation (maxValueLength) and the attribute cap (maxAttributes)', () => {
   it('cuts every value to the limit after masking, so a secret across the limit leaves no fragment', async () => {
-    const limit = 48;
+    const limit = 64;
     const valueRules = new Set(loadSecretRules().filter((r) => r.masks === 'value').map((r) => r.id));
     const secrets = plantedCorpus()
       .filter((p) => p.kind === 'secret' && p.ruleId !== undefined && valueRules.has(p.ruleId))
@@ -208,7 +208,7 @@ describe('truncation (maxValueLength) and the attribute cap (maxAttributes)', ()
           expect(typeof v, r.name).toBe('string');
           expect((v as string).length, `${r.name}: ${String(v)}`).toBeLessThanOrEqual(limit);
         }
-        // The keyed hash is longer than this limit and must still be whole: purge by user recomputes it.
+        // The keyed hash is exactly as long as the smallest limit and must still be whole: purge by user recomputes it.
         expect(stored!.attributes['user.id'], r.name).toBe(expectedUserIdHash(pipeline.hmacKey, `user-${i}`));
         if (r.secret === undefined) {
           expect(values.every((v) => v === long.slice(0, limit)), 'an innocent value is cut, not altered').toBe(true);

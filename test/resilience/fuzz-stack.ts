@@ -27,7 +27,7 @@ export function validStackText(r: Rng, dataDir: string): string {
     `  toolDetails: ${pick(r, ['drop', 'mask', 'keep'])}`,
     `  userId: {mode: ${pick(r, ['hmac', 'keep', 'drop'])}}`,
     `  blockedPatterns: [${pick(r, ['', '"secret-[0-9]+"', '"(?i)token=\\\\w+"', '"[a-z]{3}\\\\d"'])}]`,
-    `  maxValueLength: ${int(r, 16, 100_000)}`,
+    `  maxValueLength: ${int(r, 64, 100_000)}`,
     `  maxAttributes: ${int(r, 4, 1024)}`,
     `retention: ${pick(r, ['90d', '1d', '12h', '30m', '365d'])}`,
     'delivery:',

@@ -230,30 +230,10 @@ function datapointSharedStatements(stack: Stack): string[] {
   ];
 }
 
-/** A keyed hash is 64 hex characters; a shorter value limit must not cut it (it would match no user). */
-const HASH_LENGTH = 64;
-
-/**
- * truncate_all for record attributes, keeping hashed user ids whole when the limit is below a hash's
- * length (truncate_all has no exclusions; the per-record cache carries them across it).
- */
-function truncateRecordAttributes(context: 'log' | 'datapoint', stack: Stack): string[] {
-  const p = stack.privacy;
-  const truncate = `truncate_all(${context}.attributes, ${p.maxValueLength})`;
-  if (p.userId.mode !== 'hmac' || p.maxValueLength >= HASH_LENGTH) return [truncate];
-  const attr = (k: string) => `${context}.attributes[${quote(k)}]`;
-  const cache = (k: string) => `${context}.cache[${quote(k)}]`;
-  return [
-    ...USER_ID_ATTRIBUTES.map((k) => `set(${cache(k)}, ${attr(k)}) where ${attr(k)} != nil`),
-    truncate,
-    ...USER_ID_ATTRIBUTES.map((k) => `set(${attr(k)}, ${cache(k)}) where ${cache(k)} != nil`),
-  ];
-}
-
 function logLimitStatements(stack: Stack): string[] {
   const p = stack.privacy;
   return [
-    ...truncateRecordAttributes('log', stack),
+    `truncate_all(log.attributes, ${p.maxValueLength})`,
     `truncate_all(resource.attributes, ${p.maxValueLength})`,
     `set(log.body, Substring(log.body, 0, ${p.maxValueLength})) where IsString(log.body) and Len(log.body) > ${p.maxValueLength}`,
     // truncate_all reaches only the top level of a map; the body was flattened before masking.
@@ -265,7 +245,7 @@ function logLimitStatements(stack: Stack): string[] {
 function datapointLimitStatements(stack: Stack): string[] {
   const p = stack.privacy;
   return [
-    ...truncateRecordAttributes('datapoint', stack),
+    `truncate_all(datapoint.attributes, ${p.maxValueLength})`,
     `truncate_all(resource.attributes, ${p.maxValueLength})`,
     `limit(datapoint.attributes, ${p.maxAttributes}, [])`,
   ];
