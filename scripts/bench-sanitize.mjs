@@ -5,14 +5,16 @@
 //   npx tsc -p tsconfig.json && node scripts/bench-sanitize.mjs [--rounds 3] [--records 200000]
 //        [--concurrency 8] [--batch 200] [--seconds 30] [--ablate]
 //
-// Each variant is a separate Collector process started once; rounds alternate between them so drift
-// in machine load spreads over all variants. The load generator is one Node process sending OTLP/HTTP
-// protobuf (one pre-encoded request, sent `concurrency` at a time) to 127.0.0.1 only; a round ends
+// Each variant is a separate Collector process started once; rounds alternate between them (and
+// between the two record mixes described below) so drift in machine load spreads over all of them.
+// The load generator is one Node process sending OTLP/HTTP protobuf (one pre-encoded request per
+// mix, sent `concurrency` at a time) to 127.0.0.1 only; a round ends
 // after `records` records or `seconds`, whichever is first. The exporter is `debug` at basic
 // verbosity, so storage costs nothing and the figures are the pipeline's own.
 //
-// Figures per variant: logs/s (median over rounds), Collector CPU seconds per 10k logs (utime+stime
-// from /proc/<pid>/stat over the rounds), peak RSS (VmHWM), and the ratio to the bare Collector.
+// Figures per mix and variant: logs/s (median over rounds), Collector CPU seconds per 10k logs
+// (utime+stime from /proc/<pid>/stat over the rounds), the ratio to the bare Collector; and peak RSS
+// (VmHWM) per variant.
 // --ablate adds one variant per processor of the chain with that processor removed, to find which
 // one costs most. GOMAXPROCS for the Collectors defaults to 1 (BENCH_GOMAXPROCS), so the load generator
 // has a core of its own and the figures read as per-core throughput.
@@ -72,14 +74,25 @@ function freePort() {
   });
 }
 
-// ---- the records: what Claude Code 2.1.330 sends, with a secret in some of them ----------------
+// ---- the records: what Claude Code 2.1.330 sends ----------------------------------------------
+//
+// Two mixes, each run against every variant:
+//  worst   — a quarter each of api_request, tool_result, user_prompt and api_error, and every free
+//            text (prompt, tool parameters, error) carries a secret, an e-mail or an address;
+//  typical — the shape of an agentic turn: per user prompt about 8 model calls and 7 tool uses
+//            (decision + result), so 1 user_prompt, 8 api_request, 7 tool_decision and 7
+//            tool_result in 23 records, ordinary commands and prose in the free text, and a secret
+//            in every 30th tool command (2 of every 200 records). The proportions are an assumption, stated here so the
+//            figure can be read against a team's own traffic.
 
-function claudeCodeRecords(n) {
-  const resource = {
-    attributes: { 'service.name': 'claude-code', 'service.version': '2.1.330', 'os.type': 'linux', 'os.version': '6.8.0', 'host.arch': 'amd64', team: 'platform' },
-  };
-  const scope = { name: 'com.anthropic.claude_code.events', version: '2.1.330' };
-  const common = (i) => ({
+const RESOURCE = {
+  attributes: { 'service.name': 'claude-code', 'service.version': '2.1.330', 'os.type': 'linux', 'os.version': '6.8.0', 'host.arch': 'amd64', team: 'platform' },
+};
+const SCOPE = { name: 'com.anthropic.claude_code.events', version: '2.1.330' };
+const SECRET = 'sk-ant-api03-' + 'Zx9_Qw8-Er7Ty6Ui5Op4As3Df2Gh1Jk0Lz9Xc8Vb7Nm6'.repeat(2) + 'AA';
+
+function common(i) {
+  return {
     team: 'platform',
     'user.id': '755bc4249682a09aac350be6cfd4b45959ab0016903795870b60b6a19b5b421d',
     'session.id': '62868a0a-a8a3-4e9d-a01d-0b8896600083',
@@ -88,50 +101,94 @@ function claudeCodeRecords(n) {
     'event.timestamp': '2026-11-22T00:15:31.117Z',
     'event.sequence': i,
     'prompt.id': 'ecd5a8fa-7dd5-438b-b7f0-4f899bcb8bd7',
-  });
-  const secret = 'sk-ant-api03-' + 'Zx9_Qw8-Er7Ty6Ui5Op4As3Df2Gh1Jk0Lz9Xc8Vb7Nm6'.repeat(2) + 'AA';
-  const kinds = [
-    (i) => ({
-      body: 'claude_code.api_request',
-      attributes: {
-        ...common(i), 'event.name': 'api_request', model: 'claude-opus-5-5', input_tokens: 1200, output_tokens: 80, cache_read_tokens: 300,
-        cache_creation_tokens: 150, cache_creation_5m_tokens: 0, cost_usd: 0.00721, cost_usd_micros: 7210, duration_ms: 94, ttft_ms: 34,
-        request_id: 'req_msg_e4997a08237eaddcb4efd24e', speed: 'normal', query_source: 'sdk', effort: 'medium',
-      },
-    }),
-    (i) => ({
-      body: 'claude_code.tool_result',
-      attributes: {
-        ...common(i), 'event.name': 'tool_result', tool_name: 'Bash', tool_use_id: 'toolu_09e634a45c8067d2c79dae70', success: 'true', duration_ms: '49',
-        tool_parameters: `{"bash_command":"curl","full_command":"curl -H \\"Authorization: Bearer ${secret}\\" https://127.0.0.1:9/x"}`,
-        tool_input: `{"command":"curl -H \\"Authorization: Bearer ${secret}\\" https://127.0.0.1:9/x"}`,
-        tool_input_size_bytes: '125', tool_result_size_bytes: '69', request_id: 'req_msg_e4997a08237eaddcb4efd24e',
-      },
-    }),
-    (i) => ({
-      body: 'claude_code.user_prompt',
-      attributes: {
-        ...common(i), 'event.name': 'user_prompt', prompt_length: '100',
-        prompt: `Please check my key ${secret} and mail alice.jones@example.org about /home/alice/project`,
-        prompt_text: `Please check my key ${secret} and mail alice.jones@example.org about /home/alice/project`,
-        'message.uuid': 'a2b3ef45-2b01-4cf1-b648-2244f4af666d',
-      },
-    }),
-    (i) => ({
-      body: 'claude_code.api_error',
-      attributes: {
-        ...common(i), 'event.name': 'api_error', model: 'claude-opus-5-5', status_code: '529', attempt: 2, duration_ms: 1200,
-        error: `Overloaded while calling https://api.example.com from 10.1.2.3 as bob.smith@example.com (key ${secret})`,
-      },
-    }),
-  ];
+  };
+}
+
+function withTimes(records) {
   const now = Date.now();
   const hr = [Math.floor(now / 1000), (now % 1000) * 1e6];
-  return Array.from({ length: n }, (_, i) => {
-    const r = kinds[i % kinds.length](i);
-    return { ...r, hrTime: hr, hrTimeObserved: hr, droppedAttributesCount: 0, resource, instrumentationScope: scope };
-  });
+  return records.map((r) => ({ ...r, hrTime: hr, hrTimeObserved: hr, droppedAttributesCount: 0, resource: RESOURCE, instrumentationScope: SCOPE }));
 }
+
+const apiRequest = (i) => ({
+  body: 'claude_code.api_request',
+  attributes: {
+    ...common(i), 'event.name': 'api_request', model: 'claude-opus-5-5', input_tokens: 1200, output_tokens: 80, cache_read_tokens: 300,
+    cache_creation_tokens: 150, cache_creation_5m_tokens: 0, cost_usd: 0.00721, cost_usd_micros: 7210, duration_ms: 94, ttft_ms: 34,
+    request_id: 'req_msg_e4997a08237eaddcb4efd24e', speed: 'normal', query_source: 'sdk', effort: 'medium',
+  },
+});
+
+const toolDecision = (i) => ({
+  body: 'claude_code.tool_decision',
+  attributes: { ...common(i), 'event.name': 'tool_decision', tool_name: 'Bash', tool_use_id: 'toolu_09e634a45c8067d2c79dae70', decision: 'accept', source: 'config' },
+});
+
+const toolResult = (i, command) => ({
+  body: 'claude_code.tool_result',
+  attributes: {
+    ...common(i), 'event.name': 'tool_result', tool_name: 'Bash', tool_use_id: 'toolu_09e634a45c8067d2c79dae70', success: 'true', duration_ms: '49',
+    tool_parameters: JSON.stringify({ bash_command: command.split(' ')[0], full_command: command }),
+    tool_input: JSON.stringify({ command }),
+    tool_input_size_bytes: '125', tool_result_size_bytes: '69', request_id: 'req_msg_e4997a08237eaddcb4efd24e',
+  },
+});
+
+const userPrompt = (i, prompt) => ({
+  body: 'claude_code.user_prompt',
+  attributes: { ...common(i), 'event.name': 'user_prompt', prompt_length: String(prompt.length), prompt, prompt_text: prompt, 'message.uuid': 'a2b3ef45-2b01-4cf1-b648-2244f4af666d' },
+});
+
+const apiError = (i, error) => ({
+  body: 'claude_code.api_error',
+  attributes: { ...common(i), 'event.name': 'api_error', model: 'claude-opus-5-5', status_code: '529', attempt: 2, duration_ms: 1200, error },
+});
+
+function worstRecords(n) {
+  const kinds = [
+    (i) => apiRequest(i),
+    (i) => toolResult(i, `curl -H "Authorization: Bearer ${SECRET}" https://127.0.0.1:9/x`),
+    (i) => userPrompt(i, `Please check my key ${SECRET} and mail alice.jones@example.org about /home/alice/project`),
+    (i) => apiError(i, `Overloaded while calling https://api.example.com from 10.1.2.3 as bob.smith@example.com (key ${SECRET})`),
+  ];
+  return withTimes(Array.from({ length: n }, (_, i) => kinds[i % kinds.length](i)));
+}
+
+const COMMANDS = [
+  'npm test -- --run test/unit/render.test.ts',
+  'git status --short',
+  'git diff --stat HEAD~1',
+  'rg -n "renderCollectorConfig" cli/render',
+  'ls -la src/components',
+  'npx tsc --noEmit -p tsconfig.json',
+  'cat package.json',
+];
+const PROMPTS = [
+  'The parser drops the last line of a file without a trailing newline; find out why and fix it, with a test.',
+  'Refactor the retry loop in the HTTP client so that the backoff is capped and jittered, and update the docs.',
+];
+
+function typicalRecords(n) {
+  // One turn: prompt, then model calls interleaved with tool uses.
+  const turn = ['prompt', ...Array.from({ length: 7 }, () => ['api', 'decision', 'result']).flat(), 'api'];
+  const records = [];
+  let results = 0;
+  for (let i = 0; i < n; i++) {
+    const kind = turn[i % turn.length];
+    if (kind === 'prompt') records.push(userPrompt(i, PROMPTS[Math.floor(i / turn.length) % PROMPTS.length]));
+    else if (kind === 'api') records.push(apiRequest(i));
+    else if (kind === 'decision') records.push(toolDecision(i));
+    else {
+      // About 60 tool results in 200 records; every 30th pastes a credential into its command.
+      const secret = results % 30 === 29;
+      records.push(toolResult(i, secret ? `curl -H "Authorization: Bearer ${SECRET}" https://127.0.0.1:9/x` : COMMANDS[results % COMMANDS.length]));
+      results += 1;
+    }
+  }
+  return withTimes(records);
+}
+
+const MIXES = { worst: worstRecords, typical: typicalRecords };
 
 // ---- the Collectors -----------------------------------------------------------------------------
 
@@ -277,7 +334,7 @@ const median = (xs) => {
 };
 
 const binary = await ensureCollector((line) => process.stderr.write(`[collector build] ${line}\n`));
-const body = Buffer.from(ProtobufLogsSerializer.serializeRequest(claudeCodeRecords(BATCH)));
+const bodies = Object.fromEntries(Object.entries(MIXES).map(([mix, records]) => [mix, Buffer.from(ProtobufLogsSerializer.serializeRequest(records(BATCH)))]));
 
 const probeDir = mkdtempSync(join(tmpdir(), 'bench-sanitize-probe-'));
 const chain = renderCollectorConfig(stackFor(probeDir, { grpc: 1, http: 2, health: 3, metrics: 4 }), loadSanitizeInputs(), 'process').service.pipelines.logs.processors;
@@ -298,49 +355,64 @@ const onSignal = async () => {
 process.once('SIGINT', onSignal);
 process.once('SIGTERM', onSignal);
 
-const results = new Map();
-try {
-  for (const v of variants) {
-    collectors.push(await startCollector(binary, v.name, (rendered) => variantConfig(rendered, v.processors)));
-    results.set(v.name, { rates: [], cpu: 0, logs: 0, failed: 0 });
-  }
-  console.error(`bench: ${ROUNDS} rounds x ${variants.length} variants, up to ${RECORDS} records or ${SECONDS} s each, ${CONCURRENCY} concurrent requests of ${BATCH} records (${body.length} bytes), GOMAXPROCS=${GOMAXPROCS}`);
-  // Warm-up: one short burst each, so JIT, GC and connection set-up are out of the measurement.
-  for (const c of collectors) await load(c.port, body, BATCH, { records: 20 * BATCH, seconds: 3 });
-  for (let round = 1; round <= ROUNDS; round++) {
-    for (const c of collectors) {
-      const cpuBefore = cpuSeconds(c.pid);
-      const r = await load(c.port, body, BATCH);
-      const cpu = cpuSeconds(c.pid) - cpuBefore;
-      const acc = results.get(c.name);
-      acc.rates.push(r.acked / r.seconds);
-      acc.cpu += cpu;
-      acc.logs += r.acked;
-      acc.failed += r.failed;
-      console.error(`round ${round} ${c.name}: ${r.acked} logs in ${r.seconds.toFixed(2)} s = ${(r.acked / r.seconds).toFixed(0)} logs/s, cpu ${cpu.toFixed(2)} s, failed requests ${r.failed}`);
-    }
-  }
-  const bare = median(results.get('bare').rates);
-  const rows = collectors.map((c) => {
-    const acc = results.get(c.name);
-    const rate = median(acc.rates);
-    return {
-      variant: c.name,
-      'logs/s': rate.toFixed(0),
-      'CPU s / 10k logs': ((acc.cpu / acc.logs) * 10_000).toFixed(3),
-      'peak RSS MiB': peakRssMiB(c.pid).toFixed(1),
-      'vs bare': (rate / bare).toFixed(2),
-      'failed requests': String(acc.failed),
-    };
-  });
+function printTable(rows) {
   const header = Object.keys(rows[0]);
   const widths = header.map((h) => Math.max(h.length, ...rows.map((r) => r[h].length)));
   const line = (cells) => cells.map((x, i) => x.padEnd(widths[i])).join(' | ');
   console.log(line(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
   for (const r of rows) console.log(line(header.map((h) => r[h])));
-  const ratio = median(results.get('sanitize').rates) / bare;
-  console.log(`\nsanitize/bare throughput ratio: ${ratio.toFixed(2)} (target >= 0.50: ${ratio >= 0.5 ? 'met' : 'MISSED'})`);
+}
+
+// results.get(mix).get(variant): rates per round, CPU seconds and logs over all rounds.
+const results = new Map(Object.keys(MIXES).map((mix) => [mix, new Map()]));
+try {
+  for (const v of variants) {
+    collectors.push(await startCollector(binary, v.name, (rendered) => variantConfig(rendered, v.processors)));
+    for (const byVariant of results.values()) byVariant.set(v.name, { rates: [], cpu: 0, logs: 0, failed: 0 });
+  }
+  const sizes = Object.entries(bodies).map(([mix, b]) => `${mix} ${b.length} bytes`).join(', ');
+  console.error(`bench: ${ROUNDS} rounds x ${variants.length} variants x ${Object.keys(MIXES).length} mixes, up to ${RECORDS} records or ${SECONDS} s each, ${CONCURRENCY} concurrent requests of ${BATCH} records (${sizes}), GOMAXPROCS=${GOMAXPROCS}`);
+  // Warm-up: one short burst each, so JIT, GC and connection set-up are out of the measurement.
+  for (const c of collectors) for (const body of Object.values(bodies)) await load(c.port, body, BATCH, { records: 20 * BATCH, seconds: 3 });
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const [mix, body] of Object.entries(bodies)) {
+      for (const c of collectors) {
+        const cpuBefore = cpuSeconds(c.pid);
+        const r = await load(c.port, body, BATCH);
+        const cpu = cpuSeconds(c.pid) - cpuBefore;
+        const acc = results.get(mix).get(c.name);
+        acc.rates.push(r.acked / r.seconds);
+        acc.cpu += cpu;
+        acc.logs += r.acked;
+        acc.failed += r.failed;
+        console.error(`round ${round} ${mix} ${c.name}: ${r.acked} logs in ${r.seconds.toFixed(2)} s = ${(r.acked / r.seconds).toFixed(0)} logs/s, cpu ${cpu.toFixed(2)} s, failed requests ${r.failed}`);
+      }
+    }
+  }
+  const ratios = [];
+  for (const [mix, byVariant] of results) {
+    const bare = median(byVariant.get('bare').rates);
+    console.log(`\n${mix} mix`);
+    printTable(
+      collectors.map((c) => {
+        const acc = byVariant.get(c.name);
+        const rate = median(acc.rates);
+        return {
+          variant: c.name,
+          'logs/s': rate.toFixed(0),
+          'CPU s / 10k logs': ((acc.cpu / acc.logs) * 10_000).toFixed(3),
+          'vs bare': (rate / bare).toFixed(2),
+          'failed requests': String(acc.failed),
+        };
+      }),
+    );
+    ratios.push([mix, median(byVariant.get('sanitize').rates) / bare]);
+  }
+  console.log(`\npeak RSS MiB: ${collectors.map((c) => `${c.name} ${peakRssMiB(c.pid).toFixed(1)}`).join(', ')}`);
+  for (const [mix, ratio] of ratios) {
+    console.log(`sanitize/bare throughput ratio, ${mix} mix: ${ratio.toFixed(2)} (target >= 0.50: ${ratio >= 0.5 ? 'met' : 'MISSED'})`);
+  }
 } finally {
   await Promise.allSettled(collectors.map((c) => c.stop()));
 }

@@ -67,7 +67,8 @@ export function renderSanitizeChain(stack: Stack, inputs: SanitizeInputs): Sanit
         conditions: [profile.match],
         statements: logAllowStatements(profile, stack),
       })),
-      { context: 'log', statements: logSharedStatements(stack) },
+      { context: 'log', statements: recordSharedStatements('log', stack) },
+      { context: 'resource', statements: recordSharedStatements('resource', stack) },
     ],
     metric_statements: [
       ...profiles.map((profile) => ({
@@ -75,7 +76,8 @@ export function renderSanitizeChain(stack: Stack, inputs: SanitizeInputs): Sanit
         conditions: [profile.match],
         statements: datapointAllowStatements(profile, stack),
       })),
-      { context: 'datapoint', statements: datapointSharedStatements(stack) },
+      { context: 'datapoint', statements: recordSharedStatements('datapoint', stack) },
+      { context: 'resource', statements: recordSharedStatements('resource', stack) },
     ],
   };
   logs.push('transform/allow');
@@ -129,8 +131,14 @@ export function renderSanitizeChain(stack: Stack, inputs: SanitizeInputs): Sanit
 
   processors['transform/limit'] = {
     error_mode: 'ignore',
-    log_statements: [{ context: 'log', statements: logLimitStatements(stack) }],
-    metric_statements: [{ context: 'datapoint', statements: datapointLimitStatements(stack) }],
+    log_statements: [
+      { context: 'log', statements: logLimitStatements(stack) },
+      { context: 'resource', statements: [`truncate_all(resource.attributes, ${p.maxValueLength})`] },
+    ],
+    metric_statements: [
+      { context: 'datapoint', statements: datapointLimitStatements(stack) },
+      { context: 'resource', statements: [`truncate_all(resource.attributes, ${p.maxValueLength})`] },
+    ],
   };
   logs.push('transform/limit');
   metrics.push('transform/limit');
@@ -189,7 +197,9 @@ function boundedFlatten(target: string, condition?: string): string[] {
   const where = condition ? ` where ${condition}` : '';
   return [
     `flatten(${target}, "", ${FLATTEN_DEPTH})${where}`,
-    `delete_matching_keys(${target}, ${quote(`^([^.]*\\.){${FLATTEN_DEPTH - 1},}`)})${where}`,
+    // {7}, not {7,}: a key with seven dots or more matches either way, and the exact count lets Go
+    // match it in one pass instead of backtracking.
+    `delete_matching_keys(${target}, ${quote(`^([^.]*\\.){${FLATTEN_DEPTH - 1}}`)})${where}`,
   ];
 }
 
@@ -199,34 +209,18 @@ function boundedFlatten(target: string, condition?: string): string[] {
  * element as the plain string it is. Unflattened, OTTL's replace functions skip them and the
  * redaction processor can only scan their JSON text, where quotes, backslashes and newlines are
  * escaped and patterns that need that context (a Windows path, `-p <password>` after a line
- * break) no longer match.
+ * break) no longer match. Resource attributes get the same in a `resource` group of their own,
+ * which runs once per resource rather than once for every record under it.
  */
-function logSharedStatements(stack: Stack): string[] {
+function recordSharedStatements(context: 'log' | 'datapoint' | 'resource', stack: Stack): string[] {
+  const attributes = `${context}.attributes`;
+  const maskHome = stack.privacy.maskHomePaths;
   return [
-    ...boundedFlatten('log.attributes'),
-    ...boundedFlatten('resource.attributes'),
+    ...boundedFlatten(attributes),
     // A map body is flattened here too, before masking, so no scan ever walks an unbounded tree.
-    ...boundedFlatten('log.body', 'IsMap(log.body)'),
-    ...(stack.privacy.maskHomePaths
-      ? [
-          ...maskHomePaths((mask) => `replace_all_patterns(log.attributes, "value", ${mask})`),
-          ...maskHomePaths((mask) => `replace_all_patterns(resource.attributes, "value", ${mask})`),
-          ...maskHomePaths((mask) => `replace_pattern(log.body, ${mask}) where IsString(log.body)`),
-        ]
-      : []),
-  ];
-}
-
-function datapointSharedStatements(stack: Stack): string[] {
-  return [
-    ...boundedFlatten('datapoint.attributes'),
-    ...boundedFlatten('resource.attributes'),
-    ...(stack.privacy.maskHomePaths
-      ? [
-          ...maskHomePaths((mask) => `replace_all_patterns(datapoint.attributes, "value", ${mask})`),
-          ...maskHomePaths((mask) => `replace_all_patterns(resource.attributes, "value", ${mask})`),
-        ]
-      : []),
+    ...(context === 'log' ? boundedFlatten('log.body', 'IsMap(log.body)') : []),
+    ...(maskHome ? maskHomePaths((mask) => `replace_all_patterns(${attributes}, "value", ${mask})`) : []),
+    ...(maskHome && context === 'log' ? maskHomePaths((mask) => `replace_pattern(log.body, ${mask}) where IsString(log.body)`) : []),
   ];
 }
 
@@ -234,7 +228,6 @@ function logLimitStatements(stack: Stack): string[] {
   const p = stack.privacy;
   return [
     `truncate_all(log.attributes, ${p.maxValueLength})`,
-    `truncate_all(resource.attributes, ${p.maxValueLength})`,
     `set(log.body, Substring(log.body, 0, ${p.maxValueLength})) where IsString(log.body) and Len(log.body) > ${p.maxValueLength}`,
     // truncate_all reaches only the top level of a map; the body was flattened before masking.
     `truncate_all(log.body, ${p.maxValueLength}) where IsMap(log.body)`,
@@ -246,7 +239,6 @@ function datapointLimitStatements(stack: Stack): string[] {
   const p = stack.privacy;
   return [
     `truncate_all(datapoint.attributes, ${p.maxValueLength})`,
-    `truncate_all(resource.attributes, ${p.maxValueLength})`,
     `limit(datapoint.attributes, ${p.maxAttributes}, [])`,
   ];
 }
