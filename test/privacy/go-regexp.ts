@@ -15,7 +15,10 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"regexp/syntax"
 	"runtime"
+	"strings"
+	"unicode"
 )
 
 type pattern struct {
@@ -33,6 +36,7 @@ type request struct {
 	Probes   []probe   \`json:"probes"\`
 	Redact   []string  \`json:"redact"\`
 	Mask     string    \`json:"mask"\`
+	Alphabets []string \`json:"alphabets"\`
 }
 
 type compileError struct {
@@ -46,6 +50,76 @@ type response struct {
 	Matches       []*string      \`json:"matches"\`
 	Redacted      []string       \`json:"redacted"\`
 	Prefixes      []string       \`json:"prefixes"\`
+	MinLengths    [][]int        \`json:"minLengths"\`
+}
+
+// minLen is a lower bound on the length of any string made only of runes for which in is true
+// that re can match; -1 when re can match no such string. Assertions (\\b, ^, $) count as
+// matching anywhere, so the bound errs low, which is the safe side for its one use: showing
+// that short values of a given alphabet cannot contain a match.
+func minLen(re *syntax.Regexp, in func(rune) bool) int {
+	switch re.Op {
+	case syntax.OpNoMatch:
+		return -1
+	case syntax.OpEmptyMatch, syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText, syntax.OpEndText, syntax.OpWordBoundary, syntax.OpNoWordBoundary:
+		return 0
+	case syntax.OpLiteral:
+		for _, r := range re.Rune {
+			ok := in(r)
+			if !ok && re.Flags&syntax.FoldCase != 0 {
+				for f := unicode.SimpleFold(r); f != r && !ok; f = unicode.SimpleFold(f) {
+					ok = in(f)
+				}
+			}
+			if !ok {
+				return -1
+			}
+		}
+		return len(re.Rune)
+	case syntax.OpCharClass:
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			for r := re.Rune[i]; r <= re.Rune[i+1] && r < 0x80; r++ {
+				if in(r) {
+					return 1
+				}
+			}
+		}
+		return -1
+	case syntax.OpAnyChar, syntax.OpAnyCharNotNL:
+		return 1
+	case syntax.OpCapture, syntax.OpPlus:
+		return minLen(re.Sub[0], in)
+	case syntax.OpStar, syntax.OpQuest:
+		return 0
+	case syntax.OpRepeat:
+		if re.Min == 0 {
+			return 0
+		}
+		m := minLen(re.Sub[0], in)
+		if m < 0 {
+			return -1
+		}
+		return re.Min * m
+	case syntax.OpConcat:
+		total := 0
+		for _, sub := range re.Sub {
+			m := minLen(sub, in)
+			if m < 0 {
+				return -1
+			}
+			total += m
+		}
+		return total
+	case syntax.OpAlternate:
+		best := -1
+		for _, sub := range re.Sub {
+			if m := minLen(sub, in); m >= 0 && (best < 0 || m < best) {
+				best = m
+			}
+		}
+		return best
+	}
+	panic(fmt.Sprintf("minLen: unexpected op %v", re.Op))
 }
 
 func main() {
@@ -59,6 +133,7 @@ func main() {
 		Matches:       make([]*string, len(req.Probes)),
 		Redacted:      make([]string, len(req.Redact)),
 		Prefixes:      make([]string, len(req.Patterns)),
+		MinLengths:    make([][]int, len(req.Patterns)),
 	}
 	compiled := make([]*regexp.Regexp, len(req.Patterns))
 	for i, p := range req.Patterns {
@@ -70,6 +145,11 @@ func main() {
 		compiled[i] = re
 		// The literal every match starts with; Go searches for it before trying the pattern.
 		res.Prefixes[i], _ = re.LiteralPrefix()
+		parsed, _ := syntax.Parse(p.Regex, syntax.Perl)
+		res.MinLengths[i] = make([]int, len(req.Alphabets))
+		for k, alphabet := range req.Alphabets {
+			res.MinLengths[i][k] = minLen(parsed, func(r rune) bool { return strings.ContainsRune(alphabet, r) })
+		}
 	}
 	// FindStringIndex is the leftmost-first match, the one ReplaceAll masks first.
 	for i, pr := range req.Probes {
@@ -115,6 +195,8 @@ export interface GoRequest {
   readonly probes?: readonly GoProbe[];
   readonly redact?: readonly string[];
   readonly mask?: string;
+  /** Sets of characters, each as a plain string, for minLengths. */
+  readonly alphabets?: readonly string[];
 }
 
 export interface GoResponse {
@@ -125,6 +207,11 @@ export interface GoResponse {
   readonly redacted: readonly string[];
   /** Per pattern, the literal Go finds with a plain search before trying it ('' when none). */
   readonly prefixes: readonly string[];
+  /**
+   * Per pattern and alphabet: a lower bound on the length of a match made only of that alphabet's
+   * characters (assertions count as matching), -1 when there is none.
+   */
+  readonly minLengths: readonly (readonly number[])[];
 }
 
 export function goAvailable(): boolean {
@@ -136,7 +223,7 @@ export function runGoRegexp(request: GoRequest): GoResponse {
   const dir = mkdtempSync(join(tmpdir(), 'secret-rules-go-'));
   try {
     writeFileSync(join(dir, 'main.go'), PROGRAM);
-    const input = JSON.stringify({ probes: [], redact: [], mask: '****', ...request });
+    const input = JSON.stringify({ probes: [], redact: [], mask: '****', alphabets: [], ...request });
     const result = spawnSync('go', ['run', 'main.go'], {
       cwd: dir,
       input,

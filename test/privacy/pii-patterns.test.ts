@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 
-import { EMAIL_PATTERN, HOME_PATH_PATTERNS, HOME_PATH_REDACTION_PATTERNS, IPV4_PATTERN, IPV6_PATTERNS } from '../../cli/render/sanitize/pii-patterns.js';
+import { HOME_PATH_PATTERNS, REDACTION_PII_PATTERNS } from '../../cli/render/sanitize/pii-patterns.js';
 import { goAvailable, runGoRegexp } from './go-regexp.js';
 
-const PATTERNS = [EMAIL_PATTERN, IPV4_PATTERN, ...IPV6_PATTERNS, ...HOME_PATH_REDACTION_PATTERNS];
+const PATTERNS = REDACTION_PII_PATTERNS;
 
 const MASKED: [string, string][] = [
   ['ping fe80::1ff:fe23:4567:890a now', 'ping **** now'],

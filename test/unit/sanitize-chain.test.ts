@@ -35,6 +35,10 @@ describe('sanitize chain', () => {
     expect(all.blocked_values).toContain('ACME-[0-9]+');
     // secret, email, IPv4, IPv6 (two patterns), home paths (the redaction backstop, three), extra
     expect(all.blocked_values).toHaveLength(9);
+    // A user's own patterns are not analysed for inert shapes: with any of them every value is scanned.
+    expect(all).not.toHaveProperty('allowed_values');
+    const builtIn = renderSanitizeChain(stackOf(''), inputs).processors['redaction/values'] as { allowed_values: string[] };
+    expect(builtIn.allowed_values).toContain('^[0-9a-f-]{1,40}$');
     const none = renderSanitizeChain(stackOf('privacy: {maskSecrets: false, maskEmails: false, maskIpAddresses: false, maskHomePaths: false}'), inputs);
     expect(none.processors['redaction/values']).toBeUndefined();
   });

@@ -6,6 +6,7 @@ import {
   USER_ID_ATTRIBUTES,
   type Profile,
 } from './profiles.js';
+import { INERT_SHAPES, inertShapePattern } from './inert-values.js';
 import { EMAIL_PATTERN, HOME_PATH_PATTERNS, HOME_PATH_REDACTION_PATTERNS, IPV4_PATTERN, IPV6_PATTERNS } from './pii-patterns.js';
 
 export type Signal = 'logs' | 'metrics';
@@ -18,7 +19,10 @@ export interface SanitizeChain {
 }
 
 export interface SanitizeInputs {
-  /** RE2 patterns from configs/secrets/rules.yaml (privacy.maskSecrets). */
+  /**
+   * RE2 patterns from configs/secrets/rules.yaml (privacy.maskSecrets). The inert value shapes
+   * are shown safe against these (inert-values.ts); other patterns belong in privacy.blockedPatterns.
+   */
   secretPatterns: readonly string[];
 }
 
@@ -119,6 +123,9 @@ export function renderSanitizeChain(stack: Stack, inputs: SanitizeInputs): Sanit
       // Hashed ids are 64 hex characters that redaction/user just wrote: nothing to find in them,
       // and long hex is the slowest kind of value to scan.
       ...(p.userId.mode === 'hmac' ? { ignored_key_patterns: [userIdKeys] } : {}),
+      // Values no built-in pattern can match inside skip the scan (inert-values.ts); a user's own
+      // patterns are not analysed, so with any of them every value is scanned.
+      ...(p.blockedPatterns.length === 0 ? { allowed_values: INERT_SHAPES.map(inertShapePattern) } : {}),
       blocked_values: blocked,
       // No redact_all_types here: arrays and maps arrive flattened to their leaves, and no pattern can
       // match the text of a number or a bool, so scanning those would only cost time (every value

@@ -44,3 +44,6 @@ export const HOME_PATH_PATTERNS: readonly string[] = HOME_PREFIXES.map((prefix) 
  * masked (`/home/****`) no longer matches and keeps its readable prefix.
  */
 export const HOME_PATH_REDACTION_PATTERNS: readonly string[] = HOME_PREFIXES.map((prefix) => `${prefix}${USER_NAME.replace(':]', ':*]')}`);
+
+/** Every personal-data pattern redaction/values may be given, in the order the chain applies them. */
+export const REDACTION_PII_PATTERNS: readonly string[] = [EMAIL_PATTERN, IPV4_PATTERN, ...IPV6_PATTERNS, ...HOME_PATH_REDACTION_PATTERNS];
