@@ -12,7 +12,8 @@ const MASKED: [string, string][] = [
   ['bound to ::1 on 8080', 'bound to **** on 8080'],
   ['from 10.1.2.3 as bob.smith@example.com', 'from **** as ****'],
   ['cd /home/alice/project', 'cd ****/project'],
-  ['C:\\Users\\bob\\src', '****\\src'],
+  // The drive letter is outside the match: the pattern starts at a literal Go can search for.
+  ['C:\\Users\\bob\\src', 'C****\\src'],
 ];
 
 const KEPT = [

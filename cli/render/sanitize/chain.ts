@@ -204,9 +204,8 @@ function boundedFlatten(target: string, condition?: string): string[] {
   const where = condition ? ` where ${condition}` : '';
   return [
     `flatten(${target}, "", ${FLATTEN_DEPTH})${where}`,
-    // {7}, not {7,}: a key with seven dots or more matches either way, and the exact count lets Go
-    // match it in one pass instead of backtracking.
-    `delete_matching_keys(${target}, ${quote(`^([^.]*\\.){${FLATTEN_DEPTH - 1}}`)})${where}`,
+    // Seven dots or more, anywhere: starting at a literal dot lets Go skip a dotless key at once.
+    `delete_matching_keys(${target}, ${quote(`(?:\\.[^.]*){${FLATTEN_DEPTH - 1}}`)})${where}`,
   ];
 }
 

@@ -24,16 +24,20 @@ export const IPV6_PATTERNS: readonly string[] = [
   '::1\\b',
 ];
 
-/** Where a home directory starts: the prefix kept in front of the masked user name. */
-const HOME_PREFIXES = ['/home/', '/Users/', '[A-Za-z]:\\\\{1,2}Users\\\\{1,2}'] as const;
+/**
+ * Where a home directory starts: the prefix kept in front of the masked user name. Each starts
+ * with a literal, which Go's regexp searches for (a pattern starting with a class is tried at every
+ * position); so the Windows form starts at the colon and leaves the drive letter outside the match.
+ */
+const HOME_PREFIXES = ['/(?:home|Users)/', ':\\\\{1,2}Users\\\\{1,2}'] as const;
 const USER_NAME = '[^/\\\\\\s"\':]+';
 
 /**
- * Home directories, one pattern per kind of prefix (one alternation would start with a class and
- * lose Go's literal search): the first capture group is the prefix, kept, and the user name after
- * it masked. Used with OTTL replace_all_patterns (transform), which can keep a capture group;
- * redaction cannot. Windows paths are also matched with doubled backslashes: that is how they read
- * inside JSON text (a tool's input, a structured body), which telemetry carries as plain strings.
+ * Home directories, one pattern per kind of prefix: the first capture group is the prefix, kept,
+ * and the user name after it masked. Used with OTTL replace_all_patterns (transform), which can
+ * keep a capture group; redaction cannot. Windows paths are also matched with doubled backslashes:
+ * that is how they read inside JSON text (a tool's input, a structured body), which telemetry
+ * carries as plain strings.
  */
 export const HOME_PATH_PATTERNS: readonly string[] = HOME_PREFIXES.map((prefix) => `(${prefix})${USER_NAME}`);
 
