@@ -109,6 +109,15 @@ function readSamples(r: YamlReader, node: unknown, path: string): SecretRule['sa
   return { positive, negative };
 }
 
+/** A field written as one string or a list of them; a problem when the list is empty. */
+function oneOrMore(r: YamlReader, node: unknown, path: string, what: string): string[] | undefined {
+  if (node === undefined) return undefined;
+  const single = r.peekString(node);
+  const values = single !== undefined ? [single] : r.strings(node, path);
+  if (values !== undefined && values.length === 0) r.report(node, path, `needs at least one ${what}`);
+  return values;
+}
+
 function readRule(r: YamlReader, node: unknown, path: string, seen: Map<string, string>): SecretRule | undefined {
   const problemsBefore = r.problems.length;
   const entries = r.entries(node, path, RULE_KEYS);
@@ -124,15 +133,10 @@ function readRule(r: YamlReader, node: unknown, path: string, seen: Map<string, 
   const at = id === undefined ? path : `${path} (${id})`;
   const description = r.string(r.required(entries, 'description', node, at), `${at}.description`);
   const regexNode = r.required(entries, 'regex', node, at);
-  let regexes: string[] | undefined;
-  if (regexNode !== undefined) {
-    const single = r.peekString(regexNode);
-    regexes = single !== undefined ? [single] : r.strings(regexNode, `${at}.regex`);
-    if (regexes !== undefined && regexes.length === 0) r.report(regexNode, `${at}.regex`, 'needs at least one pattern');
-    for (const regex of regexes ?? []) {
-      checkRegex(r, regexNode, `${at}.regex`, regex);
-      for (const pattern of goPatterns(regex)) if (pattern !== regex) checkRegex(r, regexNode, `${at}.regex (as run)`, pattern);
-    }
+  const regexes = oneOrMore(r, regexNode, `${at}.regex`, 'pattern');
+  for (const regex of regexes ?? []) {
+    checkRegex(r, regexNode, `${at}.regex`, regex);
+    for (const pattern of goPatterns(regex)) if (pattern !== regex) checkRegex(r, regexNode, `${at}.regex (as run)`, pattern);
   }
 
   let keywords: string[] | undefined = [];
@@ -148,15 +152,10 @@ function readRule(r: YamlReader, node: unknown, path: string, seen: Map<string, 
   if (masks !== undefined && masks !== 'value' && masks !== 'match') r.report(masksNode, `${at}.masks`, `must be "value" or "match", not "${masks}"`);
 
   const generateNode = r.required(entries, 'generate', node, at);
-  let generate: string[] | undefined;
-  if (generateNode !== undefined) {
-    const single = r.peekString(generateNode);
-    generate = single !== undefined ? [single] : r.strings(generateNode, `${at}.generate`);
-    if (generate !== undefined && generate.length === 0) r.report(generateNode, `${at}.generate`, 'needs at least one template');
-    for (const template of generate ?? []) {
-      if (template.length === 0) r.report(generateNode, `${at}.generate`, 'templates must not be empty');
-      for (const problem of parseGenerateTemplate(template).problems) r.report(generateNode, `${at}.generate`, problem);
-    }
+  const generate = oneOrMore(r, generateNode, `${at}.generate`, 'template');
+  for (const template of generate ?? []) {
+    if (template.length === 0) r.report(generateNode, `${at}.generate`, 'templates must not be empty');
+    for (const problem of parseGenerateTemplate(template).problems) r.report(generateNode, `${at}.generate`, problem);
   }
 
   const samples = readSamples(r, r.required(entries, 'samples', node, at), `${at}.samples`);

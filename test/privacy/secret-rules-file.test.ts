@@ -92,6 +92,22 @@ rules:
     expect(problems.filter((p) => !p.startsWith('inline.yaml:9: rules[1] (broken).'))).toEqual(['inline.yaml:12: rules[2] (lookahead).regex: lookahead is not supported by RE2']);
   });
 
+  it('reads a list of patterns, spells out a (?i) keyword, and refuses an empty list', () => {
+    const rule = (id: string, regex: string) => `  - id: ${id}
+    description: d
+    regex: ${regex}
+    masks: match
+    generate: 'key={{lower:4}}'
+    samples: {positive: [{text: 'key=abcd', secret: 'abcd'}, {text: 'TOKEN=abcd', secret: 'abcd'}], negative: ['key=ab', 'other']}
+`;
+    const source = `version: 1\nrules:\n${rule('listed', "['key=[a-z]{4}', '(?i)token=[a-z]{4}']")}${rule('empty', '[]')}`;
+    const { rules, problems } = parseSecretRules(source, 'list.yaml');
+    expect(rules.map((r) => r.id)).toEqual(['listed']);
+    expect(rules[0]?.regexes).toEqual(['key=[a-z]{4}', '(?i)token=[a-z]{4}']);
+    expect(rules[0]?.patterns).toEqual(['key=[a-z]{4}', 'token=[A-Za-z]{4}', 'TOKEN=[A-Za-z]{4}', 'Token=[A-Za-z]{4}']);
+    expect(problems).toEqual(['list.yaml:11: rules[1] (empty).regex: needs at least one pattern']);
+  });
+
   it('reports YAML syntax errors with their line', () => {
     const { rules, problems } = parseSecretRules('version: 1\nrules:\n  - id: [unclosed\n', 'syntax.yaml');
     expect(rules).toEqual([]);
