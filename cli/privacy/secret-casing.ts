@@ -2,18 +2,17 @@
 //
 // Go's regexp finds a pattern that begins with a case-sensitive literal by searching for that
 // literal first (strings.Index); any other pattern is tried at every position of every value.
-// In the Collector that is the difference between about 0.1 and 4 microseconds per pattern per
-// attribute value, and the redaction processor runs every pattern on every value. `(?i)` makes
-// the leading literal case-insensitive, so a (?i) rule never gets the fast path.
+// Measured over 200-character values that is about 0.1 against 3.5 microseconds per pattern, and
+// the redaction processor runs every pattern on every value. `(?i)` makes the leading literal
+// case-insensitive, so a (?i) rule never gets the fast path.
 //
-// A rule entry written `(?i)LEAD…` is therefore emitted as one pattern per spelling of its
-// leading keyword (as written, lower case, upper case, capitalised, and capitalised per word as
-// HTTP headers are: X-Honeycomb-Team), each starting with that
-// literal, with the rest of the pattern still case-insensitive: its letters are spelled as
-// two-case classes, so neither engine needs an inline flag. What this gives up: a keyword in
-// some other mixed case (`pAssword=`) is not recognised.
+// A rule entry written `(?i)LEAD…` is therefore emitted as one pattern per spelling of its leading
+// keyword (as written, lower case, upper case, capitalised, and capitalised per word as HTTP
+// headers are: X-Honeycomb-Team), each starting with that literal. The rest of the pattern stays
+// case-insensitive: its letters are spelled as two-case classes, so neither engine needs an inline
+// flag. What this gives up: a keyword in some other mixed case (`pAssword=`) is not recognised.
 
-/** A leading keyword shorter than this gains nothing from the literal search; kept as written. */
+/** A one-letter keyword would multiply the patterns for a search that stops almost everywhere. */
 const MIN_LEAD = 2;
 
 const isLetter = (c: string) => /^[A-Za-z]$/.test(c);
