@@ -17,8 +17,6 @@ import (
 	"regexp"
 	"regexp/syntax"
 	"runtime"
-	"strings"
-	"unicode"
 )
 
 type pattern struct {
@@ -36,7 +34,7 @@ type request struct {
 	Probes   []probe   \`json:"probes"\`
 	Redact   []string  \`json:"redact"\`
 	Mask     string    \`json:"mask"\`
-	Alphabets []string \`json:"alphabets"\`
+	Shapes   []string  \`json:"shapes"\`
 }
 
 type compileError struct {
@@ -50,76 +48,181 @@ type response struct {
 	Matches       []*string      \`json:"matches"\`
 	Redacted      []string       \`json:"redacted"\`
 	Prefixes      []string       \`json:"prefixes"\`
-	MinLengths    [][]int        \`json:"minLengths"\`
+	Inside        [][]bool       \`json:"inside"\`
+	ShapeErrors   []string       \`json:"shapeErrors"\`
 }
 
-// minLen is a lower bound on the length of any string made only of runes for which in is true
-// that re can match; -1 when re can match no such string. Assertions (\\b, ^, $) count as
-// matching anywhere, so the bound errs low, which is the safe side for its one use: showing
-// that short values of a given alphabet cannot contain a match.
-func minLen(re *syntax.Regexp, in func(rune) bool) int {
-	switch re.Op {
-	case syntax.OpNoMatch:
-		return -1
-	case syntax.OpEmptyMatch, syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText, syntax.OpEndText, syntax.OpWordBoundary, syntax.OpNoWordBoundary:
-		return 0
-	case syntax.OpLiteral:
-		for _, r := range re.Rune {
-			ok := in(r)
-			if !ok && re.Flags&syntax.FoldCase != 0 {
-				for f := unicode.SimpleFold(r); f != r && !ok; f = unicode.SimpleFold(f) {
-					ok = in(f)
-				}
-			}
-			if !ok {
-				return -1
-			}
+// closure adds to runes the rune-reading instructions reachable from pc without reading a rune,
+// and reports whether a match is. Assertions (\\b, ^, $) count as satisfied: a pattern is taken to
+// match wherever it might, which errs on the safe side for matchesInside.
+func closure(prog *syntax.Prog, pc uint32, runes map[uint32]bool) bool {
+	seen := map[uint32]bool{}
+	match := false
+	var walk func(uint32)
+	walk = func(pc uint32) {
+		if seen[pc] {
+			return
 		}
-		return len(re.Rune)
-	case syntax.OpCharClass:
-		for i := 0; i+1 < len(re.Rune); i += 2 {
-			for r := re.Rune[i]; r <= re.Rune[i+1] && r < 0x80; r++ {
-				if in(r) {
-					return 1
-				}
-			}
+		seen[pc] = true
+		inst := &prog.Inst[pc]
+		switch inst.Op {
+		case syntax.InstAlt, syntax.InstAltMatch:
+			walk(inst.Out)
+			walk(inst.Arg)
+		case syntax.InstCapture, syntax.InstEmptyWidth, syntax.InstNop:
+			walk(inst.Out)
+		case syntax.InstMatch:
+			match = true
+		case syntax.InstFail:
+		default:
+			runes[pc] = true
 		}
-		return -1
-	case syntax.OpAnyChar, syntax.OpAnyCharNotNL:
-		return 1
-	case syntax.OpCapture, syntax.OpPlus:
-		return minLen(re.Sub[0], in)
-	case syntax.OpStar, syntax.OpQuest:
-		return 0
-	case syntax.OpRepeat:
-		if re.Min == 0 {
-			return 0
-		}
-		m := minLen(re.Sub[0], in)
-		if m < 0 {
-			return -1
-		}
-		return re.Min * m
-	case syntax.OpConcat:
-		total := 0
-		for _, sub := range re.Sub {
-			m := minLen(sub, in)
-			if m < 0 {
-				return -1
-			}
-			total += m
-		}
-		return total
-	case syntax.OpAlternate:
-		best := -1
-		for _, sub := range re.Sub {
-			if m := minLen(sub, in); m >= 0 && (best < 0 || m < best) {
-				best = m
-			}
-		}
-		return best
 	}
-	panic(fmt.Sprintf("minLen: unexpected op %v", re.Op))
+	walk(pc)
+	return match
+}
+
+func reads(inst *syntax.Inst, r rune) bool {
+	switch inst.Op {
+	case syntax.InstRune:
+		return inst.MatchRune(r)
+	case syntax.InstRune1:
+		return r == inst.Rune[0]
+	case syntax.InstRuneAny:
+		return true
+	case syntax.InstRuneAnyNotNL:
+		return r != '\\n'
+	}
+	return false
+}
+
+type position struct {
+	runes map[uint32]bool
+	match bool
+}
+
+// after is where a program can be after the rune-reading instruction pc has read a rune.
+func after(prog *syntax.Prog, pc uint32) position {
+	p := position{runes: map[uint32]bool{}}
+	p.match = closure(prog, prog.Inst[pc].Out, p.runes)
+	return p
+}
+
+// asciiOnly reports whether every rune the program reads is ASCII (a shape must be, because
+// matchesInside tries ASCII runes only).
+func asciiOnly(prog *syntax.Prog) bool {
+	for _, inst := range prog.Inst {
+		switch inst.Op {
+		case syntax.InstRuneAny, syntax.InstRuneAnyNotNL:
+			return false
+		case syntax.InstRune, syntax.InstRune1:
+			if syntax.Flags(inst.Arg)&syntax.FoldCase != 0 {
+				return false
+			}
+			for _, r := range inst.Rune {
+				if r >= 0x80 {
+					return false
+				}
+			}
+		}
+	}
+	return true
+}
+
+// matchesInside reports whether pattern can match part of some whole value that shape matches:
+// a search over pairs (where the shape's program is, where the pattern's is) that read the same
+// rune, started wherever the shape can be and ended where the pattern matches while the shape
+// can still finish. Assertions in both count as satisfied, so "true" may be spurious; "false" is
+// a proof.
+func matchesInside(pattern, shape *syntax.Prog) bool {
+	start := position{runes: map[uint32]bool{}}
+	if start.match = closure(pattern, uint32(pattern.Start), start.runes); start.match {
+		return true
+	}
+	reached := map[uint32]bool{}
+	queue := []uint32{}
+	first := map[uint32]bool{}
+	closure(shape, uint32(shape.Start), first)
+	for pc := range first {
+		reached[pc] = true
+		queue = append(queue, pc)
+	}
+	for len(queue) > 0 {
+		pc := queue[0]
+		queue = queue[1:]
+		for next := range after(shape, pc).runes {
+			if !reached[next] {
+				reached[next] = true
+				queue = append(queue, next)
+			}
+		}
+	}
+	live := map[uint32]bool{}
+	canFinish := func(p position) bool {
+		if p.match {
+			return true
+		}
+		for q := range p.runes {
+			if live[q] {
+				return true
+			}
+		}
+		return false
+	}
+	for changed := true; changed; {
+		changed = false
+		for pc := range reached {
+			if !live[pc] && canFinish(after(shape, pc)) {
+				live[pc] = true
+				changed = true
+			}
+		}
+	}
+	type pair struct{ s, p uint32 }
+	seen := map[pair]bool{}
+	var work []pair
+	for s := range live {
+		for p := range start.runes {
+			seen[pair{s, p}] = true
+			work = append(work, pair{s, p})
+		}
+	}
+	for len(work) > 0 {
+		pr := work[len(work)-1]
+		work = work[:len(work)-1]
+		si, pi := &shape.Inst[pr.s], &pattern.Inst[pr.p]
+		for r := rune(0); r < 0x80; r++ {
+			if !reads(si, r) || !reads(pi, r) {
+				continue
+			}
+			// Where each goes next does not depend on which rune it read: one common rune will do.
+			ns, np := after(shape, pr.s), after(pattern, pr.p)
+			if np.match && canFinish(ns) {
+				return true
+			}
+			for s2 := range ns.runes {
+				if !live[s2] {
+					continue
+				}
+				for p2 := range np.runes {
+					if next := (pair{s2, p2}); !seen[next] {
+						seen[next] = true
+						work = append(work, next)
+					}
+				}
+			}
+			break
+		}
+	}
+	return false
+}
+
+func compileProg(expr string) (*syntax.Prog, error) {
+	re, err := syntax.Parse(expr, syntax.Perl)
+	if err != nil {
+		return nil, err
+	}
+	return syntax.Compile(re.Simplify())
 }
 
 func main() {
@@ -133,7 +236,19 @@ func main() {
 		Matches:       make([]*string, len(req.Probes)),
 		Redacted:      make([]string, len(req.Redact)),
 		Prefixes:      make([]string, len(req.Patterns)),
-		MinLengths:    make([][]int, len(req.Patterns)),
+		Inside:        make([][]bool, len(req.Patterns)),
+		ShapeErrors:   []string{},
+	}
+	shapes := make([]*syntax.Prog, len(req.Shapes))
+	for k, expr := range req.Shapes {
+		prog, err := compileProg(expr)
+		if err != nil {
+			res.ShapeErrors = append(res.ShapeErrors, expr+": "+err.Error())
+		} else if !asciiOnly(prog) {
+			res.ShapeErrors = append(res.ShapeErrors, expr+": reads runes beyond ASCII")
+		} else {
+			shapes[k] = prog
+		}
 	}
 	compiled := make([]*regexp.Regexp, len(req.Patterns))
 	for i, p := range req.Patterns {
@@ -145,10 +260,11 @@ func main() {
 		compiled[i] = re
 		// The literal every match starts with; Go searches for it before trying the pattern.
 		res.Prefixes[i], _ = re.LiteralPrefix()
-		parsed, _ := syntax.Parse(p.Regex, syntax.Perl)
-		res.MinLengths[i] = make([]int, len(req.Alphabets))
-		for k, alphabet := range req.Alphabets {
-			res.MinLengths[i][k] = minLen(parsed, func(r rune) bool { return strings.ContainsRune(alphabet, r) })
+		res.Inside[i] = make([]bool, len(req.Shapes))
+		prog, _ := compileProg(p.Regex)
+		for k, shape := range shapes {
+			// A shape that did not compile proves nothing: count it as matched.
+			res.Inside[i][k] = shape == nil || matchesInside(prog, shape)
 		}
 	}
 	// FindStringIndex is the leftmost-first match, the one ReplaceAll masks first.
@@ -195,8 +311,8 @@ export interface GoRequest {
   readonly probes?: readonly GoProbe[];
   readonly redact?: readonly string[];
   readonly mask?: string;
-  /** Sets of characters, each as a plain string, for minLengths. */
-  readonly alphabets?: readonly string[];
+  /** Whole-value patterns (anchored, ASCII only) to test every pattern against; see inside. */
+  readonly shapes?: readonly string[];
 }
 
 export interface GoResponse {
@@ -208,10 +324,12 @@ export interface GoResponse {
   /** Per pattern, the literal Go finds with a plain search before trying it ('' when none). */
   readonly prefixes: readonly string[];
   /**
-   * Per pattern and alphabet: a lower bound on the length of a match made only of that alphabet's
-   * characters (assertions count as matching), -1 when there is none.
+   * Per pattern and shape: whether the pattern may match part of a value the shape matches. False
+   * is a proof that it cannot; true may be spurious (assertions count as satisfied).
    */
-  readonly minLengths: readonly (readonly number[])[];
+  readonly inside: readonly (readonly boolean[])[];
+  /** Shapes that did not compile or read non-ASCII runes (their column in inside is all true). */
+  readonly shapeErrors: readonly string[];
 }
 
 export function goAvailable(): boolean {
@@ -223,7 +341,7 @@ export function runGoRegexp(request: GoRequest): GoResponse {
   const dir = mkdtempSync(join(tmpdir(), 'secret-rules-go-'));
   try {
     writeFileSync(join(dir, 'main.go'), PROGRAM);
-    const input = JSON.stringify({ probes: [], redact: [], mask: '****', alphabets: [], ...request });
+    const input = JSON.stringify({ probes: [], redact: [], mask: '****', shapes: [], ...request });
     const result = spawnSync('go', ['run', 'main.go'], {
       cwd: dir,
       input,

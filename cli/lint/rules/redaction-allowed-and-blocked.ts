@@ -1,5 +1,5 @@
 import { loadSanitizeInputs } from '../../render/inputs.js';
-import { INERT_SHAPES, inertShapePattern } from '../../render/sanitize/inert-values.js';
+import { INERT_SHAPES } from '../../render/sanitize/inert-values.js';
 import { REDACTION_PII_PATTERNS } from '../../render/sanitize/pii-patterns.js';
 import { typeOf } from '../collector-doc.js';
 import type { LintRule, RuleFinding } from '../rule.js';
@@ -10,7 +10,7 @@ import type { LintRule, RuleFinding } from '../rule.js';
  * cli/render/sanitize/inert-values.ts), which the rendered chain uses to skip scanning.
  */
 function onlyProvenInert(allowed: unknown[], blocked: unknown[]): boolean {
-  const shapes = new Set(INERT_SHAPES.map(inertShapePattern));
+  const shapes = new Set(INERT_SHAPES);
   if (!allowed.every((a) => typeof a === 'string' && shapes.has(a))) return false;
   const builtIn = new Set([...loadSanitizeInputs().secretPatterns, ...REDACTION_PII_PATTERNS]);
   return blocked.every((b) => typeof b === 'string' && builtIn.has(b));

@@ -6,7 +6,7 @@ import {
   USER_ID_ATTRIBUTES,
   type Profile,
 } from './profiles.js';
-import { INERT_SHAPES, inertShapePattern } from './inert-values.js';
+import { INERT_SHAPES } from './inert-values.js';
 import { EMAIL_PATTERN, HOME_PATH_PATTERNS, HOME_PATH_REDACTION_PATTERNS, IPV4_PATTERN, IPV6_PATTERNS } from './pii-patterns.js';
 
 export type Signal = 'logs' | 'metrics';
@@ -125,7 +125,7 @@ export function renderSanitizeChain(stack: Stack, inputs: SanitizeInputs): Sanit
       ...(p.userId.mode === 'hmac' ? { ignored_key_patterns: [userIdKeys] } : {}),
       // Values no built-in pattern can match inside skip the scan (inert-values.ts); a user's own
       // patterns are not analysed, so with any of them every value is scanned.
-      ...(p.blockedPatterns.length === 0 ? { allowed_values: INERT_SHAPES.map(inertShapePattern) } : {}),
+      ...(p.blockedPatterns.length === 0 ? { allowed_values: [...INERT_SHAPES] } : {}),
       blocked_values: blocked,
       // No redact_all_types here: arrays and maps arrive flattened to their leaves, and no pattern can
       // match the text of a number or a bool, so scanning those would only cost time (every value
