@@ -1,7 +1,9 @@
 // Runs patterns through Go's regexp, the engine inside the Collector's redaction processor.
 // JavaScript checks are fast but only approximate Go; this is the authority on whether a pattern
-// compiles and what it matches. The program is written to a temporary directory and started
-// with `go run`, so the test needs a Go toolchain and nothing else.
+// compiles, what it matches, which literal Go searches for before trying it, and (with Go's own
+// compiler, regexp/syntax) whether it can match inside a value of a given shape. The program is
+// written to a temporary directory and started with `go run`, so the test needs a Go toolchain
+// and nothing else.
 
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
