@@ -1,5 +1,6 @@
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { listeningSockets, socketInodes } from './listening-sockets.js';
 
 export interface PortHolder {
   pid?: number;
@@ -20,34 +21,12 @@ export function portInUse(port: number, host = '127.0.0.1'): Promise<boolean> {
  * the process holding that inode. Best effort: other users' processes may be unreadable.
  */
 export function portHolder(port: number): PortHolder | undefined {
-  const inodes = new Set<string>();
-  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
-    let text = '';
-    try {
-      text = readFileSync(table, 'utf8');
-    } catch {
-      continue;
-    }
-    for (const line of text.split('\n').slice(1)) {
-      const cols = line.trim().split(/\s+/);
-      if (cols.length < 10 || cols[3] !== '0A') continue; // 0A = LISTEN
-      const localPort = parseInt(cols[1]!.split(':')[1] ?? '', 16);
-      if (localPort === port) inodes.add(cols[9]!);
-    }
-  }
+  const inodes = new Set(listeningSockets().filter((s) => s.port === port).map((s) => s.inode));
   if (inodes.size === 0) return undefined;
   for (const entry of safeReaddir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
-    for (const fd of safeReaddir(`/proc/${entry}/fd`)) {
-      let link = '';
-      try {
-        link = readlinkSync(`/proc/${entry}/fd/${fd}`);
-      } catch {
-        continue;
-      }
-      const m = /^socket:\[(\d+)\]$/.exec(link);
-      if (m && inodes.has(m[1]!)) return { pid: Number(entry), command: commandOf(Number(entry)) };
-    }
+    const held = socketInodes(Number(entry));
+    if ([...inodes].some((inode) => held.has(inode))) return { pid: Number(entry), command: commandOf(Number(entry)) };
   }
   return {};
 }

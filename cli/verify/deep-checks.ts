@@ -7,7 +7,7 @@ import { collectorPorts, configDir, storagePorts } from '../runtime/stack-parts.
 import { receiverTlsFiles, tlsDir } from '../runtime/tls.js';
 import type { Stack } from '../stack/resolve.js';
 import { postToReceiver, receiverHost } from './deep-http.js';
-import { isLoopbackListener, listeningSockets, listeningSocketsOf, type ListeningSocket } from './deep-listeners.js';
+import { isLoopbackListener, listeningSockets, listeningSocketsOf, type ListeningSocket } from '../net/listening-sockets.js';
 import type { CheckResult } from './verify.js';
 
 /**

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isLoopbackListener, listeningSocketsOf } from '../../cli/verify/deep-listeners.js';
+import { isLoopbackListener, listeningSocketsOf } from '../../cli/net/listening-sockets.js';
 import { encodeLogsRequest, grpcCall, GRPC_STATUS } from './otlp-wire.js';
 import { logsPayload, readRunRecord, startStack, type RunningStack } from './support.js';
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadStackFile } from '../../cli/stack/load.js';
 import { resolveStack } from '../../cli/stack/resolve.js';
 import { classifyListeners } from '../../cli/verify/deep-checks.js';
-import type { ListeningSocket } from '../../cli/verify/deep-listeners.js';
+import type { ListeningSocket } from '../../cli/net/listening-sockets.js';
 import { STACK_TRACE } from '../support/cli.js';
 import { startStack, type RunningStack } from './support.js';
 

@@ -1,9 +1,10 @@
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { isLoopback } from '../net/loopback.js';
+import { isLoopback } from './loopback.js';
 
 /**
- * Listening TCP sockets as the kernel reports them (/proc/net/tcp and tcp6), so an exposure check
- * does not trust the config it is checking: whatever a process actually bound is what counts.
+ * Listening TCP sockets as the kernel reports them (/proc/net/tcp and tcp6), and the processes
+ * holding them: an exposure check does not trust the config it is checking (whatever a process
+ * actually bound is what counts), and a busy port is named with the pid that holds it.
  */
 export interface ListeningSocket {
   address: string;
