@@ -12,17 +12,14 @@ import {
   EVENT_HEARTBEAT,
   EVENT_USAGE,
   RESOURCE_INSTANCE_ID,
-  RESOURCE_SERVICE_NAME,
-  RESOURCE_SERVICE_VERSION,
   USAGE_CATEGORIES,
   type UsageCategory,
 } from './names.js';
 import type { SenderOptions } from './options.js';
 import { readOrCreateId } from './persistent-id.js';
 import type { SendResult } from './result.js';
-import { resolveEndpoint, resolveProtocol, resolveTimeout, telemetryContext, type TelemetryContext } from './settings.js';
+import { requestBase, resolveEndpoint, telemetryContext, type TelemetryContext } from './settings.js';
 import { sanitizeVerb } from './verb.js';
-import { cleanVersion } from './version.js';
 
 // Heartbeat mode, for long-running products (a server, a desktop app): usage is counted in memory and
 // sent on an interval, instead of one event per action.
@@ -200,16 +197,11 @@ class ActiveHeartbeat implements Heartbeat {
       });
     }
 
+    const base = requestBase(this.options, this.context);
     const result = await sendEvents({
+      ...base,
       url: endpoint.url,
-      protocol: resolveProtocol(this.options.protocol),
-      timeoutMs: resolveTimeout(this.options.timeoutMs),
-      headers: this.options.headers,
-      resource: {
-        [RESOURCE_SERVICE_NAME]: this.context.service,
-        [RESOURCE_SERVICE_VERSION]: cleanVersion(this.options.version),
-        [RESOURCE_INSTANCE_ID]: this.instanceId,
-      },
+      resource: { ...base.resource, [RESOURCE_INSTANCE_ID]: this.instanceId },
       events,
     });
     if (result === 'sent') this.counters.commit(snapshot);

@@ -3,9 +3,12 @@ import { readConfigFile, type ConfigRead } from './config-file.js';
 import { resolveConsent, type Consent } from './consent.js';
 import type { OtlpProtocol } from './encode.js';
 import { logsUrl } from './endpoint.js';
+import { RESOURCE_SERVICE_NAME, RESOURCE_SERVICE_VERSION } from './names.js';
 import type { ConsentOptions, SenderOptions } from './options.js';
 import { CONFIG_FILE_NAME, FINGERPRINT_FILE_NAME, INSTANCE_ID_FILE_NAME, telemetryConfigDir } from './paths.js';
+import type { SendRequest } from './send.js';
 import { envPrefix, isValidServiceName } from './service-name.js';
+import { cleanVersion } from './version.js';
 
 // The one place where options, environment and config file become settings, with defaults applied.
 // Everything is computed on first use and kept: a run whose consent is decided by code or env never reads
@@ -115,4 +118,17 @@ export function resolveTimeout(timeoutMs: number | undefined): number {
  */
 export function resolveProtocol(protocol: SenderOptions['protocol']): OtlpProtocol {
   return protocol === 'http/json' ? 'http/json' : 'http/protobuf';
+}
+
+/**
+ * What every request a sender makes shares: how it goes (protocol, deadline, headers) and the
+ * resource naming the sending CLI. Callers add their own resource attributes, the URL and the events.
+ */
+export function requestBase(options: SenderOptions, context: TelemetryContext): Pick<SendRequest, 'protocol' | 'timeoutMs' | 'headers'> & { resource: Record<string, string> } {
+  return {
+    protocol: resolveProtocol(options.protocol),
+    timeoutMs: resolveTimeout(options.timeoutMs),
+    headers: options.headers,
+    resource: { [RESOURCE_SERVICE_NAME]: context.service, [RESOURCE_SERVICE_VERSION]: cleanVersion(options.version) },
+  };
 }

@@ -5,23 +5,19 @@ import {
   ATTR_VERB,
   EVENT_COMMAND,
   RESOURCE_FINGERPRINT,
-  RESOURCE_SERVICE_NAME,
-  RESOURCE_SERVICE_VERSION,
 } from './names.js';
 import type { SenderOptions } from './options.js';
 import { readOrCreateId } from './persistent-id.js';
 import type { SendResult } from './result.js';
 import {
+  requestBase,
   resolveEndpoint,
-  resolveProtocol,
-  resolveTimeout,
   telemetryContext,
   type ResolvedEndpoint,
   type TelemetryContext,
 } from './settings.js';
 import { telemetryStatusOf, type TelemetryStatus } from './status.js';
 import { knownVerbSet, sanitizeVerb } from './verb.js';
-import { cleanVersion } from './version.js';
 
 // Payload decision: one OTLP log record (an event named `cli.command`) per dispatched command, not a
 // counter metric.
@@ -111,16 +107,11 @@ class CommandTelemetry implements UsageTelemetry {
     const attributes: Record<string, string | number> = { [ATTR_EVENT_NAME]: EVENT_COMMAND, [ATTR_VERB]: clean };
     if (isExitCode(options?.exit)) attributes[ATTR_EXIT_CODE] = options.exit;
 
+    const base = requestBase(this.options, this.context);
     return sendEvents({
+      ...base,
       url,
-      protocol: resolveProtocol(this.options.protocol),
-      timeoutMs: resolveTimeout(this.options.timeoutMs),
-      headers: this.options.headers,
-      resource: {
-        [RESOURCE_SERVICE_NAME]: this.context.service,
-        [RESOURCE_SERVICE_VERSION]: cleanVersion(this.options.version),
-        [RESOURCE_FINGERPRINT]: this.fingerprint,
-      },
+      resource: { ...base.resource, [RESOURCE_FINGERPRINT]: this.fingerprint },
       events: [{ eventName: EVENT_COMMAND, attributes, timeMs }],
     });
   }
