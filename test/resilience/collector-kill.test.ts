@@ -1,21 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readCollectorMetrics } from '../../cli/runtime/collector-metrics.js';
-import { duplicatesBySql, sendSequenced, signalComponent, sleep, startStack, storedTally, tag, waitUntil, type RunningStack } from './support.js';
+import { duplicatesBySql, sendSequenced, signalComponent, sleep, stackUpForSuite, storedTally, tag, waitUntil, type RunningStack } from './support.js';
 
 const QUEUED_EVENTS = 20_000;
 const STREAM_EVENTS = 30_000;
 
 describe('Collector killed with SIGKILL: the persistent queue keeps every acknowledged event', () => {
   let stack: RunningStack;
-
-  beforeAll(async () => {
-    stack = await startStack();
-    await stack.up();
-  });
-
-  afterAll(async () => {
-    if (stack) await stack.down();
-  });
+  stackUpForSuite((s) => (stack = s));
 
   it('events queued while storage is down survive kill -9 and arrive after up', { timeout: 300_000 }, async () => {
     const run = tag('killq');

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isLoopbackListener, listeningSocketsOf } from '../../cli/net/listening-sockets.js';
 import { encodeLogsRequest, grpcCall, GRPC_STATUS } from './otlp-wire.js';
-import { logsPayload, readRunRecord, startStack, type RunningStack } from './support.js';
+import { logsPayload, readRunRecord, startStack, stackUpForSuite, type RunningStack } from './support.js';
 
 const TOKEN_ENV = 'RESILIENCE_TEAM_TOKEN';
 
@@ -33,15 +33,7 @@ function expectNoSecret(where: string, text: string, secrets: Record<string, str
 
 describe('exposure: a default stack (process runtime)', () => {
   let stack: RunningStack;
-
-  beforeAll(async () => {
-    stack = await startStack();
-    await stack.up();
-  });
-
-  afterAll(async () => {
-    if (stack) await stack.down();
-  });
+  stackUpForSuite((s) => (stack = s));
 
   it('listens on loopback only, on exactly the ports in the stack file', () => {
     const sockets = listeningSocketsOf(stackPids(stack));
@@ -148,15 +140,7 @@ describe('exposure: team mode on 127.0.0.2 with a bearer token', () => {
 
 describe('exposure: TLS with a generated certificate (receivers.tls.generate)', () => {
   let stack: RunningStack;
-
-  beforeAll(async () => {
-    stack = await startStack('', process.env, '  tls: {generate: true}');
-    await stack.up();
-  });
-
-  afterAll(async () => {
-    if (stack) await stack.down();
-  });
+  stackUpForSuite((s) => (stack = s), '', process.env, '  tls: {generate: true}');
 
   it('generates a CA and a server certificate with private keys 0600', () => {
     const dir = join(stack.dataDir, 'tls');

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { int, JSON_ERROR_FALLBACK_BODY, otlpCases, pick, randomBytes, rng, validLogsProto, type FuzzCase } from './fuzz.js';
 import { grpcCall, GRPC_STATUS, ProtoWriter } from './otlp-wire.js';
-import { readRunRecord, runs, startStack, type RunningStack } from './support.js';
+import { readRunRecord, runs, stackUpForSuite, type RunningStack } from './support.js';
 
 const SEED = Number(process.env['TELEMETRY_STACK_FUZZ_SEED'] ?? 20261122);
 const HTTP_CASES = Number(process.env['TELEMETRY_STACK_FUZZ_CASES'] ?? 10_000);
@@ -24,15 +24,7 @@ interface Tally {
 
 describe('fuzzed OTLP against a running Collector (the rendered config, real stack)', () => {
   let stack: RunningStack;
-
-  beforeAll(async () => {
-    stack = await startStack();
-    await stack.up();
-  });
-
-  afterAll(async () => {
-    if (stack) await stack.down();
-  });
+  stackUpForSuite((s) => (stack = s));
 
   it(`answers ${HTTP_CASES} fuzzed OTLP/HTTP requests with 4xx or a documented status and never goes down`, { timeout: 400_000 }, async () => {
     const collector = readRunRecord(stack.dataDir, 'collector');

@@ -1,11 +1,11 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createUsageTelemetry } from '../../cli/client/index.js';
 import { readCollectorMetrics } from '../../cli/runtime/collector-metrics.js';
 import { encodeLogsRequest, grpcCall, GRPC_STATUS } from './otlp-wire.js';
-import { logsPayload, readRunRecord, runs, signalComponent, sleep, startStack, storedTally, tag, waitUntil, type RunningStack } from './support.js';
+import { logsPayload, readRunRecord, runs, signalComponent, sleep, stackUpForSuite, storedTally, tag, waitUntil, type RunningStack } from './support.js';
 
 /**
  * A queue of 4 requests with storage down: the receiver must turn clients away with a retryable
@@ -15,15 +15,7 @@ import { logsPayload, readRunRecord, runs, signalComponent, sleep, startStack, s
  */
 describe('queue full with storage down (delivery.queueSize 4)', () => {
   let stack: RunningStack;
-
-  beforeAll(async () => {
-    stack = await startStack('delivery: {queueSize: 4}');
-    await stack.up();
-  });
-
-  afterAll(async () => {
-    if (stack) await stack.down();
-  });
+  stackUpForSuite((s) => (stack = s), 'delivery: {queueSize: 4}');
 
   it('answers retryable errors, stays up, and loses nothing it acknowledged', { timeout: 240_000 }, async () => {
     const run = tag('full');

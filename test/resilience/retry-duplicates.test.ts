@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { duplicatesBySql, logsPayload, sleep, startStack, storedTally, tag, waitUntil, type RunningStack } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { duplicatesBySql, logsPayload, sleep, stackUpForSuite, storedTally, tag, waitUntil, type RunningStack } from './support.js';
 
 /**
  * The duplicate the storage outage cannot show: the embedded engine runs one statement at a time,
@@ -11,15 +11,7 @@ import { duplicatesBySql, logsPayload, sleep, startStack, storedTally, tag, wait
  */
 describe('exporter retries after an insert timeout (embedded engine held by a long query)', () => {
   let stack: RunningStack;
-
-  beforeAll(async () => {
-    stack = await startStack();
-    await stack.up();
-  });
-
-  afterAll(async () => {
-    if (stack) await stack.down();
-  });
+  stackUpForSuite((s) => (stack = s));
 
   it('the exporter tables carry the deduplication window', async () => {
     for (const table of ['otel_logs', 'otel_metrics_sum']) {

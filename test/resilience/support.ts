@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { runCli, type CliResult } from '../support/cli.js';
 import { testCollectorBinary } from '../support/collector.js';
 import { writeTestStack, type TestStack } from '../support/stack-dir.js';
@@ -39,6 +40,22 @@ export async function startStack(extra = '', env: NodeJS.ProcessEnv = process.en
     query: (sql) => queryClickHouse(base.ports.storage, stack.password(), sql),
   };
   return stack;
+}
+
+/**
+ * For a describe block: a stack from startStack (same arguments), up before its tests and down
+ * after them; `use` receives it once it is up.
+ */
+export function stackUpForSuite(use: (stack: RunningStack) => void, ...args: Parameters<typeof startStack>): void {
+  let stack: RunningStack | undefined;
+  beforeAll(async () => {
+    stack = await startStack(...args);
+    await stack.up();
+    use(stack);
+  });
+  afterAll(async () => {
+    if (stack) await stack.down();
+  });
 }
 
 export async function queryClickHouse(port: number, password: string, sql: string): Promise<string> {

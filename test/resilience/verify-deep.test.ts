@@ -6,7 +6,7 @@ import { resolveStack } from '../../cli/stack/resolve.js';
 import { classifyListeners } from '../../cli/verify/deep-checks.js';
 import type { ListeningSocket } from '../../cli/net/listening-sockets.js';
 import { STACK_TRACE } from '../support/cli.js';
-import { startStack, type RunningStack } from './support.js';
+import { startStack, stackUpForSuite, type RunningStack } from './support.js';
 
 const DEEP_CHECKS = ['listeners loopback-only', 'secret files private', 'secrets not in rendered config', 'secrets not in logs', 'malformed OTLP refused', 'auth enforced'];
 const TOKEN_ENV = 'RESILIENCE_DEEP_TOKEN';
@@ -25,15 +25,7 @@ async function deepVerify(stack: RunningStack, env: NodeJS.ProcessEnv = process.
 
 describe('verify --deep on a default stack', () => {
   let stack: RunningStack;
-
-  beforeAll(async () => {
-    stack = await startStack();
-    await stack.up();
-  });
-
-  afterAll(async () => {
-    if (stack) await stack.down();
-  });
+  stackUpForSuite((s) => (stack = s));
 
   it('passes every check, the deep ones included', async () => {
     const { exitCode, report, failed } = await deepVerify(stack);
