@@ -1,19 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ATTR_EXIT_CODE, ATTR_VERB, emitOnce } from '../../cli/client/index.js';
-import { isolatedHome } from './helpers/env.js';
+import { homeAndSinkPerTest, type isolatedHome } from './helpers/env.js';
 import { decodeProtobufLogs, flattenRecords } from './helpers/otlp-decode.js';
-import { refusedUrl, startBlackHole, startSink, type Sink } from './helpers/servers.js';
+import { refusedUrl, startBlackHole, type Sink } from './helpers/servers.js';
 
 let home: ReturnType<typeof isolatedHome>;
 let sink: Sink;
-
-beforeEach(async () => {
-  home = isolatedHome();
-  sink = await startSink();
-});
-afterEach(async () => {
-  await sink.close();
-  home.cleanup();
+homeAndSinkPerTest((h, s) => {
+  home = h;
+  sink = s;
 });
 
 describe('emitOnce', () => {

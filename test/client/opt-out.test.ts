@@ -1,14 +1,14 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   createUsageTelemetry,
   enableTelemetry,
   disableTelemetry,
   type UsageTelemetryOptions,
 } from '../../cli/client/index.js';
-import { isolatedHome } from './helpers/env.js';
-import { startSink, type Sink } from './helpers/servers.js';
+import { homeAndSinkPerTest, type isolatedHome } from './helpers/env.js';
+import type { Sink } from './helpers/servers.js';
 
 // Each way of saying "no" is checked against a real local endpoint that counts connections: the
 // result code alone could lie, the server's count cannot. Each block also has a control that sends,
@@ -16,14 +16,9 @@ import { startSink, type Sink } from './helpers/servers.js';
 
 let home: ReturnType<typeof isolatedHome>;
 let sink: Sink;
-
-beforeEach(async () => {
-  home = isolatedHome();
-  sink = await startSink();
-});
-afterEach(async () => {
-  await sink.close();
-  home.cleanup();
+homeAndSinkPerTest((h, s) => {
+  home = h;
+  sink = s;
 });
 
 function client(extraEnv: NodeJS.ProcessEnv, options: Partial<UsageTelemetryOptions> = {}) {

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   ATTR_EVENT_NAME,
   ATTR_EXIT_CODE,
@@ -11,20 +11,15 @@ import {
   SCOPE_NAME,
   type OtlpProtocol,
 } from '../../cli/client/index.js';
-import { isolatedHome } from './helpers/env.js';
+import { homeAndSinkPerTest, type isolatedHome } from './helpers/env.js';
 import { decodeJsonLogs, decodeLogs, decodeProtobufLogs, flattenRecords } from './helpers/otlp-decode.js';
-import { startSink, type Sink } from './helpers/servers.js';
+import type { Sink } from './helpers/servers.js';
 
 let home: ReturnType<typeof isolatedHome>;
 let sink: Sink;
-
-beforeEach(async () => {
-  home = isolatedHome();
-  sink = await startSink();
-});
-afterEach(async () => {
-  await sink.close();
-  home.cleanup();
+homeAndSinkPerTest((h, s) => {
+  home = h;
+  sink = s;
 });
 
 describe.each<[OtlpProtocol, string]>([

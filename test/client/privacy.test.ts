@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   ATTR_VERB,
   createUsageTelemetry,
@@ -6,9 +6,9 @@ import {
   sanitizeVerb,
   type OtlpProtocol,
 } from '../../cli/client/index.js';
-import { isolatedHome } from './helpers/env.js';
+import { homeAndSinkPerTest, type isolatedHome } from './helpers/env.js';
 import { decodeLogs, flattenRecords } from './helpers/otlp-decode.js';
-import { startSink, type Sink } from './helpers/servers.js';
+import type { Sink } from './helpers/servers.js';
 
 // What a careless host might pass as the "verb": the whole command line, secrets and all. Each of these
 // is refused by its shape alone. A bare lowercase word ("hunter2") has the shape of a verb and is cut
@@ -43,14 +43,9 @@ const SECRETS = [
 
 let home: ReturnType<typeof isolatedHome>;
 let sink: Sink;
-
-beforeEach(async () => {
-  home = isolatedHome();
-  sink = await startSink();
-});
-afterEach(async () => {
-  await sink.close();
-  home.cleanup();
+homeAndSinkPerTest((h, s) => {
+  home = h;
+  sink = s;
 });
 
 function sentVerbs(): unknown[] {
