@@ -50,8 +50,9 @@ export function renderJsonSchemaFile(): string {
   return JSON.stringify(stackJsonSchema(), null, 2) + '\n';
 }
 
-/** Files present in a golden directory now, other than its stack file and READMEs. */
-export function committedGoldenFiles(dir: string): string[] {
+/** Every file below dir, as sorted paths relative to it with `/` separators; none when dir is missing. */
+export function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
   const out: string[] = [];
   const walk = (d: string) => {
     for (const name of readdirSync(d)) {
@@ -61,7 +62,12 @@ export function committedGoldenFiles(dir: string): string[] {
     }
   };
   walk(dir);
-  return out.filter((f) => f !== STACK_FILE_NAME && f !== 'README.md').sort();
+  return out.sort();
+}
+
+/** Files present in a golden directory now, other than its stack file and READMEs. */
+export function committedGoldenFiles(dir: string): string[] {
+  return filesUnder(dir).filter((f) => f !== STACK_FILE_NAME && f !== 'README.md');
 }
 
 export function readGolden(dir: string, path: string): string | undefined {

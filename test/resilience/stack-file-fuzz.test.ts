@@ -1,10 +1,11 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { formatProblem } from '../../cli/errors.js';
 import { renderBundle } from '../../cli/render/bundle.js';
+import { filesUnder } from '../../cli/render/golden.js';
 import { loadSanitizeInputs } from '../../cli/render/inputs.js';
 import { parseStackFile } from '../../cli/stack/load.js';
 import { resolveStack } from '../../cli/stack/resolve.js';
@@ -134,16 +135,3 @@ function expectedFiles(file: string, inputs: ReturnType<typeof loadSanitizeInput
     .sort();
 }
 
-function filesUnder(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out.push(relative(dir, p).split('\\').join('/'));
-    }
-  };
-  walk(dir);
-  return out.sort();
-}

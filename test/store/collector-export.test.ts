@@ -4,6 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testCollectorBinary } from '../support/collector.js';
+import { EXPORTER_TABLES as TABLES } from '../../cli/render/clickhouse-ddl.js';
 import { launchEmbeddedServer, type LaunchedServer } from '../../cli/store/embedded/launch.js';
 import { compiledServerEntry, freePort, repoRoot, rssMiB, tempDir, waitFor } from './helpers.js';
 
@@ -15,14 +16,6 @@ import { compiledServerEntry, freePort, repoRoot, rssMiB, tempDir, waitFor } fro
 /** The project's Collector (built from collector/manifest.yaml when missing), or TELEMETRY_STACK_COLLECTOR_BIN. */
 let COLLECTOR_BIN = '';
 const DDL_FILE = join(repoRoot, 'configs', 'clickhouse', 'exporter-ddl-v0.161.0.sql');
-const TABLES = [
-  'otel_logs',
-  'otel_metrics_gauge',
-  'otel_metrics_sum',
-  'otel_metrics_summary',
-  'otel_metrics_histogram',
-  'otel_metrics_exponential_histogram',
-];
 
 let dir: { path: string; remove: () => void };
 let server: LaunchedServer;
