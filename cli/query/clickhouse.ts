@@ -3,6 +3,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { UserError } from '../errors.js';
 import { clickhousePasswordFile } from '../runtime/secrets.js';
 import type { Stack } from '../stack/resolve.js';
+import { storageEndpoint } from '../stack/storage-endpoint.js';
 import { columnKind, normalizeCell, type QueryResult, type Row } from './result.js';
 import type { Template } from './templates.js';
 
@@ -58,7 +59,7 @@ export async function runClickHouse(
  */
 export function clickHouseUserError(e: unknown, stack: Stack, userStatement: boolean): unknown {
   if (e instanceof UserError || !(e instanceof Error)) return e;
-  const where = `ClickHouse on 127.0.0.1:${stack.clickhouse.port}`;
+  const where = storageEndpoint(stack).label;
   const code = (e as { code?: unknown }).code;
   const text = `${e.message} ${String((e as { cause?: { code?: string } }).cause?.code ?? '')}`;
   if (code === 'ECONNREFUSED' || /ECONNREFUSED|ECONNRESET|socket hang up/.test(text)) {

@@ -1,11 +1,13 @@
 import { UserError } from '../errors.js';
 import type { Stack } from '../stack/resolve.js';
+import { lokiHeaders, storageEndpoint } from '../stack/storage-endpoint.js';
 import type { TimeRange } from './range.js';
 import type { Column, QueryResult, Row } from './result.js';
 import type { Template } from './templates.js';
 
 /**
- * Loki's HTTP API on 127.0.0.1:<loki.port>. A metric query (anything not starting with a stream
+ * Loki's HTTP API (the container's on 127.0.0.1:<loki.port>, or yours at loki.url, with the tenant
+ * and token headers the Collector sends too). A metric query (anything not starting with a stream
  * selector) is evaluated once, at the end of the range (`/query`); a log query returns lines from
  * the range (`/query_range`), newest first.
  */
@@ -30,8 +32,10 @@ export function isLogQuery(logql: string): boolean {
   return logql.trimStart().startsWith('{');
 }
 
-export async function runLogql(stack: Stack, logql: string, range: TimeRange, limit: number): Promise<QueryResult> {
-  const base = `http://127.0.0.1:${stack.loki.port}/loki/api/v1`;
+export async function runLogql(stack: Stack, env: NodeJS.ProcessEnv, logql: string, range: TimeRange, limit: number): Promise<QueryResult> {
+  const { url: root, label } = storageEndpoint(stack);
+  const base = `${root}/loki/api/v1`;
+  const headers = lokiHeaders(stack, env);
   const params = new URLSearchParams({ query: logql });
   let url: string;
   if (isLogQuery(logql)) {
@@ -48,15 +52,15 @@ export async function runLogql(stack: Stack, logql: string, range: TimeRange, li
   }
   let res: Response;
   try {
-    res = await fetch(url, { signal: AbortSignal.timeout(TIMEOUT_MS) });
+    res = await fetch(url, { headers, signal: AbortSignal.timeout(TIMEOUT_MS) });
   } catch (e) {
     const cause = (e as { cause?: { code?: string } }).cause?.code;
-    if (cause === 'ECONNREFUSED') throw new UserError(`Loki on 127.0.0.1:${stack.loki.port} is not answering; start the stack with \`telemetry-stack up\``);
-    if ((e as Error).name === 'TimeoutError') throw new UserError(`Loki on 127.0.0.1:${stack.loki.port} did not answer within ${TIMEOUT_MS / 1000} s; narrow --since/--until`);
+    if (cause === 'ECONNREFUSED') throw new UserError(`${label} is not answering; start it (or the stack, with \`telemetry-stack up\`) and check loki.url`);
+    if ((e as Error).name === 'TimeoutError') throw new UserError(`${label} did not answer within ${TIMEOUT_MS / 1000} s; narrow --since/--until`);
     throw e;
   }
   const text = await res.text();
-  if (!res.ok) throw new UserError(`Loki on 127.0.0.1:${stack.loki.port} refused the query (HTTP ${res.status}): ${text.trim().split('\n')[0]}`);
+  if (!res.ok) throw new UserError(`${label} refused the query (HTTP ${res.status}): ${text.trim().split('\n')[0]}`);
   const body = JSON.parse(text) as { data: LokiData };
   return toResult(body.data, limit);
 }

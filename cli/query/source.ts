@@ -28,7 +28,7 @@ export interface QuerySource {
 }
 
 export function openQuerySource(stack: Stack, env: NodeJS.ProcessEnv): QuerySource {
-  return stack.backend === 'loki' ? new LokiSource(stack) : new ClickHouseSource(stack, env);
+  return stack.backend === 'loki' ? new LokiSource(stack, env) : new ClickHouseSource(stack, env);
 }
 
 class ClickHouseSource implements QuerySource {
@@ -71,7 +71,7 @@ class ClickHouseSource implements QuerySource {
 class LokiSource implements QuerySource {
   readonly backend = 'loki' as const;
 
-  constructor(private readonly stack: Stack) {}
+  constructor(private readonly stack: Stack, private readonly env: NodeJS.ProcessEnv) {}
 
   templates(name: string): Template[] {
     if (!hasTemplate('loki', name)) {
@@ -85,7 +85,7 @@ class LokiSource implements QuerySource {
     const queries = templateQueries(template!);
     const answers = new Map<string, QueryResult>();
     for (const [key, query] of queries) {
-      answers.set(key, await runLogql(this.stack, fillLogql(query, { service: filters.service, range: filters.range }), filters.range, 100_000));
+      answers.set(key, await runLogql(this.stack, this.env, fillLogql(query, { service: filters.service, range: filters.range }), filters.range, 100_000));
     }
     if (name === 'usage-top') return joinUsageTop(answers, filters.limit);
     throw new Error(`no result shape for loki template ${name}`);
@@ -96,7 +96,7 @@ class LokiSource implements QuerySource {
   }
 
   logql(query: string, range: TimeRange, limit: number): Promise<QueryResult> {
-    return runLogql(this.stack, query, range, limit);
+    return runLogql(this.stack, this.env, query, range, limit);
   }
 
   async close(): Promise<void> {}

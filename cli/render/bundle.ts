@@ -1,4 +1,5 @@
 import type { Stack } from '../stack/resolve.js';
+import { storageEndpoint } from '../stack/storage-endpoint.js';
 import { renderClickHouseDdl } from './clickhouse-ddl.js';
 import { renderCollectorConfig } from './collector-config.js';
 import { renderCompose, renderEnvTemplate } from './compose.js';
@@ -6,7 +7,6 @@ import { containerSpecs, renderClickHouseListenXml } from './containers.js';
 import { CONTAINER_LOKI_DIR, renderLokiConfig } from './loki-config.js';
 import type { SanitizeInputs } from './sanitize/chain.js';
 import { generatedHeader, toYaml } from './yaml.js';
-import { join } from 'node:path';
 
 export interface RenderedFile {
   /** Relative to the output directory, `/`-separated. */
@@ -22,29 +22,28 @@ export interface BundleOptions {
 
 /**
  * Every file a stack needs, for its backend: the Collector config for native processes, the
- * storage config, and (for backends that run in Docker) a compose directory with the same
- * containers `up` creates. Pure: no clock, no environment, no file system.
+ * ClickHouse rollups, and (for backends that run in Docker) a compose directory with the same
+ * containers `up` creates, with the Loki or ClickHouse config for the container it runs. Pure: no clock, no environment, no file system.
  */
 export function renderBundle(stack: Stack, inputs: SanitizeInputs, options: BundleOptions): RenderedFile[] {
   const header = generatedHeader(options.source);
   const files: RenderedFile[] = [
     { path: 'collector.yaml', content: toYaml(renderCollectorConfig(stack, inputs, 'process'), header) },
   ];
-  if (stack.backend === 'loki') {
-    files.push({ path: 'loki.yaml', content: toYaml(renderLokiConfig(stack, join(stack.dataDir, 'loki')), header) });
-  } else {
-    files.push({ path: 'clickhouse/rollups.sql', content: renderClickHouseDdl(stack) });
-  }
+  // Loki keeps no schema of ours; ClickHouse gets the rollups whoever runs it.
+  if (stack.backend !== 'loki') files.push({ path: 'clickhouse/rollups.sql', content: renderClickHouseDdl(stack) });
   if (stack.backend !== 'embedded') {
+    const external = storageEndpoint(stack).external;
     const specs = containerSpecs(stack, options.toolVersion);
     files.push(
       { path: 'compose/compose.yaml', content: toYaml(renderCompose(stack, specs), header) },
       { path: 'compose/.env.template', content: renderEnvTemplate(specs) },
       { path: 'compose/collector.yaml', content: toYaml(renderCollectorConfig(stack, inputs, 'docker'), header) },
     );
-    if (stack.backend === 'loki') {
+    // Storage config only for the container this stack runs; storage the user brings has its own.
+    if (!external && stack.backend === 'loki') {
       files.push({ path: 'compose/loki.yaml', content: toYaml(renderLokiConfig(stack, CONTAINER_LOKI_DIR), header) });
-    } else {
+    } else if (!external) {
       files.push({ path: 'compose/clickhouse/listen.xml', content: renderClickHouseListenXml(stack) });
     }
   }

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { goDuration } from '../stack/resolve.js';
+import { lokiHeaderTemplates, storageEndpoint } from '../stack/storage-endpoint.js';
 import type { Stack } from '../stack/resolve.js';
 import { renderSanitizeChain, type SanitizeInputs, type Signal } from './sanitize/chain.js';
 
@@ -114,11 +115,13 @@ function deliveryConfig(stack: Stack): Record<string, unknown> {
 
 function renderExporter(stack: Stack): { id: string; config: Record<string, unknown> } {
   if (stack.backend === 'loki') {
+    const headers = lokiHeaderTemplates(stack);
     return {
       id: 'otlp_http/loki',
       config: {
         // Loki's native OTLP ingest; the exporter appends /v1/logs.
-        endpoint: `http://127.0.0.1:${stack.loki.port}/otlp`,
+        endpoint: `${storageEndpoint(stack).url}/otlp`,
+        ...(Object.keys(headers).length > 0 ? { headers } : {}),
         timeout: '10s',
         ...deliveryConfig(stack),
       },
@@ -128,14 +131,14 @@ function renderExporter(stack: Stack): { id: string; config: Record<string, unkn
   return {
     id: 'clickhouse',
     config: {
-      endpoint: `http://127.0.0.1:${ch.port}`,
+      endpoint: storageEndpoint(stack).url,
       database: ch.database,
       username: ch.username,
       password: `\${env:${ch.passwordEnv}}`,
       ttl: goDuration(stack.retention),
       create_schema: true,
-      // The embedded engine's HTTP front speaks plain bodies; the server gets lz4.
-      compress: stack.backend === 'embedded' ? 'none' : 'lz4',
+      // The embedded engine's HTTP front speaks plain bodies; a server gets lz4 unless told otherwise.
+      compress: ch.compress ?? (stack.backend === 'embedded' ? 'none' : 'lz4'),
       // Synchronous inserts: ClickHouse deduplicates a retried block only on that path (an async
       // insert into a non-replicated table is never deduplicated), and the exporter already sends
       // batches of thousands of rows, the size async inserts exist to build. The embedded engine

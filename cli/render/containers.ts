@@ -1,5 +1,6 @@
 import { pins } from '../pins.js';
 import type { Stack } from '../stack/resolve.js';
+import { storageEndpoint } from '../stack/storage-endpoint.js';
 import { CONTAINER_QUEUE_DIR } from './collector-config.js';
 import { CONTAINER_LOKI_DIR } from './loki-config.js';
 
@@ -42,8 +43,10 @@ export function containerSpecs(stack: Stack, toolVersion: string): ContainerSpec
     [LABEL_SERVICE]: service,
     [LABEL_VERSION]: toolVersion,
   });
-  const storage: ContainerSpec =
-    stack.backend === 'loki'
+  // Storage the user brings (clickhouse.url, loki.url) gets no container: only the Collector runs.
+  const storage: ContainerSpec | undefined = storageEndpoint(stack).external
+    ? undefined
+    : stack.backend === 'loki'
       ? {
           service: 'loki',
           name: `telemetry-stack-${stack.name}-loki`,
@@ -84,6 +87,7 @@ export function containerSpecs(stack: Stack, toolVersion: string): ContainerSpec
 
   const collectorEnv: Record<string, string> = {};
   if (stack.backend !== 'loki') collectorEnv[stack.clickhouse.passwordEnv] = `\${${stack.clickhouse.passwordEnv}}`;
+  if (stack.backend === 'loki' && stack.loki.bearerTokenEnv) collectorEnv[stack.loki.bearerTokenEnv] = `\${${stack.loki.bearerTokenEnv}}`;
   if (stack.privacy.userId.mode === 'hmac') collectorEnv[stack.privacy.userId.keyEnv] = `\${${stack.privacy.userId.keyEnv}}`;
   if (stack.receivers.auth) collectorEnv[stack.receivers.auth.bearerTokenEnv] = `\${${stack.receivers.auth.bearerTokenEnv}}`;
 
@@ -96,10 +100,10 @@ export function containerSpecs(stack: Stack, toolVersion: string): ContainerSpec
     volumes: [{ volume: volumeName(stack, 'queue'), target: CONTAINER_QUEUE_DIR }],
     files: [{ source: 'collector.yaml', target: '/etc/otelcol/config.yaml' }],
     memoryLimitMiB: stack.collector.memoryLimitMiB + 256,
-    dependsOn: [storage.service],
+    dependsOn: storage ? [storage.service] : [],
     labels: labels('collector'),
   };
-  return [storage, collector];
+  return storage ? [storage, collector] : [collector];
 }
 
 /** ClickHouse server listen config: loopback only, on the stack's HTTP port. */

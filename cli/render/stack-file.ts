@@ -16,11 +16,11 @@ export function renderStackFile(c: InitChoices): string {
 # Every key not written here has a default; \`telemetry-stack validate\` checks the file.
 version: ${CURRENT_VERSION}
 name: ${c.name}
-# embedded: ClickHouse engine in a local process (no Docker) | clickhouse: ClickHouse server | loki: Grafana Loki
+# embedded: ClickHouse engine in a local process (no Docker) | clickhouse: ClickHouse server | loki: your Grafana Loki
 backend: ${c.backend}
 # auto: Docker when an engine answers, else native processes
 runtime: ${c.runtime}
-# Sources accepted; data from any other source is dropped.
+${c.backend === 'loki' ? lokiBlock(c.runtime) : ''}# Sources accepted; data from any other source is dropped.
 profiles: [${c.profiles.join(', ')}]
 receivers:
   bind: 127.0.0.1   # loopback only; a wider address needs auth.bearerTokenEnv
@@ -35,4 +35,11 @@ privacy:
     mode: hmac        # keyed hash of user.id / user.email; key from $TELEMETRY_STACK_HMAC_KEY
 retention: 90d
 `;
+}
+
+/** Loki is the user's: runtime process needs its address; docker can run the upstream image instead. */
+function lokiBlock(runtime: InitChoices['runtime']): string {
+  const url = 'url: http://127.0.0.1:3100   # your Loki; the Collector pushes to <url>/otlp';
+  if (runtime === 'process') return `loki:\n  ${url}\n`;
+  return `# Without loki.url, runtime docker runs the pinned upstream Loki image; with it, only the Collector runs.\n# loki:\n#   ${url}\n`;
 }

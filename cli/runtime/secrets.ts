@@ -3,9 +3,10 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import type { Stack } from '../stack/resolve.js';
+import { storageEndpoint } from '../stack/storage-endpoint.js';
 
 export interface StackSecrets {
-  /** Environment the Collector (and storage) need: password, HMAC key, bearer token. */
+  /** Environment the Collector (and storage) need: password, HMAC key, bearer tokens. */
   env: Record<string, string>;
   /** Lines saying what was generated, for the person running `up`. */
   generated: string[];
@@ -24,7 +25,19 @@ export function loadOrCreateSecrets(stack: Stack, env: NodeJS.ProcessEnv, option
   const out: StackSecrets = { env: {}, generated: [] };
   if (stack.backend !== 'loki') {
     const name = stack.clickhouse.passwordEnv;
-    out.env[name] = env[name] || stored(clickhousePasswordFile(stack), options.create, 24, out.generated, 'ClickHouse password');
+    if (storageEndpoint(stack).external) {
+      // A server of the user's has its own password: nothing to generate, only to pass on.
+      const password = env[name];
+      if (password === undefined) throw new UserError(`$${name} is not set; clickhouse.url needs the password of ClickHouse user ${stack.clickhouse.username} (empty for none: export ${name}=)`);
+      out.env[name] = password;
+    } else {
+      out.env[name] = env[name] || stored(clickhousePasswordFile(stack), options.create, 24, out.generated, 'ClickHouse password');
+    }
+  }
+  const lokiToken = stack.backend === 'loki' ? stack.loki.bearerTokenEnv : undefined;
+  if (lokiToken !== undefined) {
+    if (!env[lokiToken]) throw new UserError(`$${lokiToken} is not set; loki.bearerTokenEnv names it as the token your Loki expects`);
+    out.env[lokiToken] = env[lokiToken];
   }
   if (stack.privacy.userId.mode === 'hmac') {
     const name = stack.privacy.userId.keyEnv;

@@ -3,9 +3,11 @@ import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { describeHolder, portInUse } from '../net/port-holder.js';
 import type { Stack } from '../stack/resolve.js';
+import { storageEndpoint } from '../stack/storage-endpoint.js';
 import { applyRetentionTtl } from '../retention/apply-ttl.js';
 import { openClickHouse, sqlStatements, tableExists } from '../storage/clickhouse.js';
-import { httpOk, waitFor, type WaitStrategy } from './readiness.js';
+import { httpOk, NotReadyError, waitFor, type WaitStrategy } from './readiness.js';
+import type { ComponentStatus } from './runtime.js';
 
 /** What both runtimes share: readiness of each part, ports, the data dir, the rollups. */
 export const READY_TIMEOUT_MS = 60_000;
@@ -22,16 +24,42 @@ export function collectorReady(stack: Stack): WaitStrategy {
   return httpOk(`collector health_check on 127.0.0.1:${port}`, `http://127.0.0.1:${port}/`, READY_TIMEOUT_MS);
 }
 
+/** Ports of the storage this stack runs; none for storage the user brings. */
 export function storagePorts(stack: Stack): number[] {
+  if (storageEndpoint(stack).external) return [];
   return stack.backend === 'loki' ? [stack.loki.port] : [stack.clickhouse.port];
 }
 
 export function storageReady(stack: Stack, timeoutMs = READY_TIMEOUT_MS): WaitStrategy {
-  if (stack.backend === 'loki') {
-    return httpOk(`loki /ready on 127.0.0.1:${stack.loki.port}`, `http://127.0.0.1:${stack.loki.port}/ready`, timeoutMs);
+  const { url, label } = storageEndpoint(stack);
+  if (stack.backend === 'loki') return httpOk(`${label} /ready`, `${url}/ready`, timeoutMs);
+  return httpOk(`${stack.backend === 'embedded' ? 'embedded ' : ''}${label} /ping`, `${url}/ping`, timeoutMs);
+}
+
+/**
+ * Storage the user brings must answer before the Collector starts: a wrong address is one line
+ * naming the key to fix, not a Collector retrying forever into nowhere.
+ */
+export async function requireExternalStorage(stack: Stack, timeoutMs = 15_000): Promise<void> {
+  const key = stack.backend === 'loki' ? 'loki.url' : 'clickhouse.url';
+  try {
+    await waitFor(storageReady(stack, timeoutMs));
+  } catch (e) {
+    if (!(e instanceof NotReadyError)) throw e;
+    throw new UserError(`${e.message}; check ${key} in the stack file and that the server is running`);
   }
-  const what = stack.backend === 'embedded' ? 'embedded ClickHouse' : 'ClickHouse server';
-  return httpOk(`${what} /ping on 127.0.0.1:${stack.clickhouse.port}`, `http://127.0.0.1:${stack.clickhouse.port}/ping`, timeoutMs);
+}
+
+/** status of storage the user brings: answering or not, never a pid or a container. */
+export async function externalStorageStatus(stack: Stack): Promise<ComponentStatus> {
+  const { label } = storageEndpoint(stack);
+  const component = stack.backend === 'loki' ? 'loki' : 'clickhouse';
+  try {
+    await storageReady(stack, 0).probe();
+    return { component, state: 'running', ports: [], detail: `yours: ${label}` };
+  } catch (e) {
+    return { component, state: 'unhealthy', ports: [], detail: `yours: ${label} does not answer (${(e as Error).message})` };
+  }
 }
 
 /** Refuses to start over a busy port, naming who holds it. */

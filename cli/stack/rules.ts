@@ -47,8 +47,21 @@ export function checkStackRules(stack: StackFile): StackRuleProblem[] {
   if (r.http.enabled) claim(r.http.port, ['receivers', 'http', 'port']);
   claim(stack.collector.healthPort, ['collector', 'healthPort']);
   claim(stack.collector.metricsPort, ['collector', 'metricsPort']);
-  if (stack.backend === 'loki') claim(stack.loki.port, ['loki', 'port']);
-  else claim(stack.clickhouse.port, ['clickhouse', 'port']);
+  // Storage the user brings (a url) listens on no port of ours.
+  if (stack.backend === 'loki' && stack.loki.url === undefined) claim(stack.loki.port, ['loki', 'port']);
+  else if (stack.backend !== 'loki' && !(stack.backend === 'clickhouse' && stack.clickhouse.url !== undefined)) claim(stack.clickhouse.port, ['clickhouse', 'port']);
+  if (stack.clickhouse.url !== undefined && stack.backend !== 'clickhouse') {
+    error(['clickhouse', 'url'], `applies to backend clickhouse only (this stack's backend is ${stack.backend}); remove it or set backend: clickhouse`);
+  }
+  if (stack.backend !== 'loki' && (stack.loki.url !== undefined || stack.loki.tenant !== undefined || stack.loki.bearerTokenEnv !== undefined)) {
+    error(['loki'], `applies to backend loki only (this stack's backend is ${stack.backend}); remove it or set backend: loki`);
+  }
+  if (stack.backend === 'loki' && stack.loki.url === undefined && stack.runtime === 'process') {
+    error(['loki', 'url'], 'runtime process starts no Loki: set loki.url to your Loki (e.g. http://127.0.0.1:3100), or use runtime docker to run the pinned upstream image');
+  }
+  if (stack.backend === 'clickhouse' && stack.clickhouse.url === undefined && stack.runtime === 'process') {
+    error(['clickhouse', 'url'], 'runtime process starts no ClickHouse server: set clickhouse.url to yours (e.g. http://127.0.0.1:8123), or use runtime docker, or backend: embedded');
+  }
 
   stack.privacy.blockedPatterns.forEach((pattern, i) => {
     const problem = re2Problem(pattern);

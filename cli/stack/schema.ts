@@ -20,6 +20,16 @@ const envName = z
   .string()
   .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name such as TELEMETRY_STACK_TOKEN');
 
+/** An existing server's address: http(s), a host, an optional port, no path beyond `/`. */
+const storageUrl = z.string().refine((value) => {
+  try {
+    const u = new URL(value);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '' && (u.pathname === '/' || u.pathname === '') && !u.search && !u.username;
+  } catch {
+    return false;
+  }
+}, 'expected http(s)://host[:port] with no path, query or credentials (credentials come from the environment)');
+
 const receiverProtocol = (defaultPort: number, what: string) =>
   z
     .strictObject({
@@ -208,27 +218,46 @@ export const stackFileSchema = z
         passwordEnv: envName
           .default('TELEMETRY_STACK_CLICKHOUSE_PASSWORD')
           .describe('Environment variable holding the ClickHouse password; up generates one (stored 0600) when unset.'),
+        url: storageUrl
+          .optional()
+          .describe(
+            'HTTP address of an existing ClickHouse server (backend clickhouse), e.g. http://127.0.0.1:8123. ' +
+              'up then starts no ClickHouse and the Collector writes there; clickhouse.port is not used.',
+          ),
+        compress: z
+          .enum(['lz4', 'zstd', 'none'])
+          .optional()
+          .describe('Compression of the Collector\'s inserts. Default: lz4 for a ClickHouse server, none for the embedded engine.'),
       })
       .prefault({})
       .describe('ClickHouse server and embedded engine settings.'),
     loki: z
       .strictObject({
-        port: port.default(3100).describe('Loki HTTP port (loopback).'),
+        url: storageUrl
+          .optional()
+          .describe(
+            'Base address of your Loki, e.g. http://127.0.0.1:3100: the Collector pushes OTLP to <url>/otlp and queries read ' +
+              '<url>/loki/api/v1. Needed on runtime process; on runtime docker, leaving it out runs the pinned upstream Loki image.',
+          ),
+        port: port.default(3100).describe('HTTP port of the Loki container runtime docker runs when loki.url is not set (loopback).'),
+        tenant: z.string().min(1).optional().describe('Tenant sent as X-Scope-OrgID on every push and query (a multi-tenant Loki).'),
+        bearerTokenEnv: envName
+          .optional()
+          .describe('Environment variable holding a token sent as Authorization: Bearer on every push and query.'),
       })
       .prefault({})
-      .describe('Loki settings.'),
+      .describe('Loki, the backend you bring: telemetry-stack never builds or ships it.'),
     images: z
       .strictObject({
         collector: z.string().min(1).optional().describe('Collector image (default: the pinned official contrib image).'),
         clickhouse: z.string().min(1).optional().describe('ClickHouse server image (default: the pinned official image).'),
-        loki: z.string().min(1).optional().describe('Loki image (default: the pinned official image).'),
+        loki: z.string().min(1).optional().describe('Loki image runtime docker runs when loki.url is not set (default: the pinned upstream image, pulled by your Docker engine).'),
       })
       .prefault({})
-      .describe('Image overrides for air-gapped machines (e.g. images built by `telemetry-stack images build`).'),
+      .describe('Image overrides for air-gapped machines (e.g. the Collector image built by `telemetry-stack images build`).'),
     binaries: z
       .strictObject({
         collector: z.string().min(1).optional().describe('Collector binary for runtime process (default: the one `collector build` makes).'),
-        loki: z.string().min(1).optional().describe('Loki binary for runtime process.'),
       })
       .prefault({})
       .describe('Binary overrides for runtime process.'),

@@ -1,13 +1,14 @@
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import type { Stack } from '../stack/resolve.js';
+import { storageEndpoint } from '../stack/storage-endpoint.js';
 
 /**
  * One client for the ClickHouse server and the embedded engine alike: both answer ClickHouse's
- * HTTP interface on 127.0.0.1, so every query, DDL statement and report runs the same way.
+ * HTTP interface (on 127.0.0.1, or at clickhouse.url for a server of the user's), so every query, DDL statement and report runs the same way.
  */
 export function openClickHouse(stack: Stack, password: string, options: { readonly?: boolean } = {}): ClickHouseClient {
   return createClient({
-    url: `http://127.0.0.1:${stack.clickhouse.port}`,
+    url: storageEndpoint(stack).url,
     username: stack.clickhouse.username,
     password,
     database: stack.clickhouse.database,

@@ -1,4 +1,5 @@
 import type { Stack } from '../stack/resolve.js';
+import { storageEndpoint } from '../stack/storage-endpoint.js';
 import { openClickHouse } from '../storage/clickhouse.js';
 import type { Canary } from './canary.js';
 import type { ProbeResult, StorageProbe, StoredCanary } from './storage-probe.js';
@@ -8,7 +9,7 @@ const NEEDED_TABLES = ['otel_logs', 'otel_metrics_sum', 'cli_usage_daily', 'clau
 export function clickhouseProbe(stack: Stack, password: string): StorageProbe {
   const client = openClickHouse(stack, password);
   const db = stack.clickhouse.database;
-  const where = `ClickHouse on 127.0.0.1:${stack.clickhouse.port}`;
+  const where = storageEndpoint(stack).label;
   const rows = async <T>(query: string, params: Record<string, unknown> = {}) =>
     (await (await client.query({ query, query_params: params, format: 'JSONEachRow' })).json()) as T[];
 

@@ -112,6 +112,7 @@ function referencesOf(stack: Stack): string[] {
   if (stack.backend !== 'loki') refs.push(stack.clickhouse.passwordEnv);
   if (stack.privacy.userId.mode === 'hmac') refs.push(stack.privacy.userId.keyEnv);
   if (stack.receivers.auth) refs.push(stack.receivers.auth.bearerTokenEnv);
+  if (stack.backend === 'loki' && stack.loki.bearerTokenEnv) refs.push(stack.loki.bearerTokenEnv);
   return refs.map((name) => `\${env:${name}}`);
 }
 

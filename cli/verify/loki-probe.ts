@@ -1,5 +1,6 @@
 import type { Stack } from '../stack/resolve.js';
 import { goDuration } from '../stack/resolve.js';
+import { lokiHeaders, storageEndpoint } from '../stack/storage-endpoint.js';
 import type { Canary } from './canary.js';
 import type { ProbeResult, StorageProbe } from './storage-probe.js';
 
@@ -9,10 +10,11 @@ interface LokiStream {
 }
 
 /** verify against Loki: readiness, the canary read back with LogQL, retention from Loki's own /config. */
-export function lokiProbe(stack: Stack): StorageProbe {
-  const base = `http://127.0.0.1:${stack.loki.port}`;
+export function lokiProbe(stack: Stack, env: NodeJS.ProcessEnv): StorageProbe {
+  const { url: base, label, external } = storageEndpoint(stack);
+  const headers = lokiHeaders(stack, env);
   const get = async (path: string) => {
-    const res = await fetch(base + path, { signal: AbortSignal.timeout(10_000) });
+    const res = await fetch(base + path, { headers, signal: AbortSignal.timeout(10_000) });
     const text = await res.text();
     if (!res.ok) throw new Error(`${path.split('?')[0]}: HTTP ${res.status} ${text.slice(0, 200)}`);
     return text;
@@ -24,9 +26,9 @@ export function lokiProbe(stack: Stack): StorageProbe {
     async check(): Promise<ProbeResult> {
       try {
         await get('/ready');
-        return { ok: true, detail: `Loki on 127.0.0.1:${stack.loki.port} is ready` };
+        return { ok: true, detail: `${label} is ready` };
       } catch (e) {
-        return { ok: false, detail: `Loki on 127.0.0.1:${stack.loki.port}: ${(e as Error).message}`, hint: 'see telemetry-stack logs loki' };
+        return { ok: false, detail: `${label}: ${(e as Error).message}`, hint: external ? 'check loki.url and that your Loki is running' : 'see telemetry-stack logs loki' };
       }
     },
     async findCanary(canary: Canary) {
@@ -42,7 +44,7 @@ export function lokiProbe(stack: Stack): StorageProbe {
         const config = await get('/config');
         const enabled = /retention_enabled:\s*true/.test(config);
         const period = /retention_period:\s*(\S+)/.exec(config)?.[1];
-        if (!enabled || !period || period === '0s') return { ok: false, detail: `compactor retention ${enabled ? 'enabled' : 'disabled'}, retention_period ${period ?? 'unset'}`, hint: 'set retention in the stack file and restart' };
+        if (!enabled || !period || period === '0s') return { ok: false, detail: `compactor retention ${enabled ? 'enabled' : 'disabled'}, retention_period ${period ?? 'unset'}`, hint: external ? 'retention is set in your Loki (compactor.retention_enabled, limits_config.retention_period)' : 'set retention in the stack file and restart' };
         return { ok: true, detail: `compactor retention enabled, retention_period ${period} (stack retention ${stack.retention} = ${goDuration(stack.retention)})` };
       } catch (e) {
         return { ok: false, detail: (e as Error).message };

@@ -44,7 +44,7 @@ export async function verifyStack(stack: Stack, env: NodeJS.ProcessEnv, progress
   add(checkConfig(stack, runEnv));
   add(await checkCollectorHealth(stack));
 
-  const probe: StorageProbe = stack.backend === 'loki' ? lokiProbe(stack) : clickhouseProbe(stack, secrets.env[stack.clickhouse.passwordEnv]!);
+  const probe: StorageProbe = stack.backend === 'loki' ? lokiProbe(stack, runEnv) : clickhouseProbe(stack, secrets.env[stack.clickhouse.passwordEnv]!);
   try {
     const storage = await probe.check();
     add({ name: 'storage', ...storage });

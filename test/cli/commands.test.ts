@@ -23,7 +23,7 @@ describe('telemetry-stack commands', () => {
       const written = (JSON.parse(generate.stdout) as { files: string[] }).files;
       expect(written).toContain(join(cwd, 'generated', 'collector.yaml'));
       for (const f of written) expect(existsSync(f)).toBe(true);
-      if (backend === 'loki') expect(written).toContain(join(cwd, 'generated', 'loki.yaml'));
+      if (backend === 'loki') expect(written).toContain(join(cwd, 'generated', 'compose', 'loki.yaml'));
       else expect(written).toContain(join(cwd, 'generated', 'clickhouse', 'rollups.sql'));
       if (backend !== 'embedded') expect(written).toContain(join(cwd, 'generated', 'compose', 'compose.yaml'));
 
@@ -68,7 +68,7 @@ describe('telemetry-stack commands', () => {
     const r = await runCli(['generate', '--stdout'], { cwd });
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toContain('# ==> collector.yaml <==');
-    expect(r.stdout).toContain('# ==> loki.yaml <==');
+    expect(r.stdout).toContain('# ==> compose/loki.yaml <==');
     expect(readdirSync(cwd)).toEqual(['telemetry-stack.yaml']);
   });
 

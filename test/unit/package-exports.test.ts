@@ -6,7 +6,7 @@ describe('package exports', () => {
     const lib = await import('telemetry-stack');
     const { stack } = lib.parseStackFile('version: 1\nbackend: loki\ndataDir: /d\n', 's.yaml', {});
     const files = lib.renderBundle(lib.resolveStack(stack!, '/s.yaml', {}), { secretPatterns: [] }, { source: 's.yaml', toolVersion: 't' });
-    expect(files.map((f) => f.path)).toContain('loki.yaml');
+    expect(files.map((f) => f.path)).toContain('compose/loki.yaml');
     expect(lib.lintCollectorConfig('c.yaml', files[0]!.content, { env: {} }).filter((f) => f.rule !== 'unset-env')).toEqual([]);
   });
 

@@ -10,7 +10,8 @@ import { withCollectorCounters } from '../collector-metrics.js';
 import { NotReadyError, waitFor } from '../readiness.js';
 import type { ComponentStatus, DownResult, Runtime, RuntimeContext, UpResult } from '../runtime.js';
 import { loadOrCreateSecrets } from '../secrets.js';
-import { applyRollups, collectorPorts, collectorReady, configDir, prepareDataDir, requirePortsFree, storagePorts, storageReady } from '../stack-parts.js';
+import { applyRollups, collectorPorts, collectorReady, configDir, externalStorageStatus, prepareDataDir, requireExternalStorage, requirePortsFree, storagePorts, storageReady } from '../stack-parts.js';
+import { storageEndpoint } from '../../stack/storage-endpoint.js';
 import type { ContainerCreate, ContainerEngine } from './engine.js';
 
 /** The Collector flushes into its persistent queue on SIGTERM; give it the same time as natively. */
@@ -51,6 +52,10 @@ export class DockerRuntime implements Runtime {
     try {
       // Every image first: a missing one fails in a second, before any container starts.
       for (const spec of this.specs()) await this.ensureImage(spec.image, progress);
+      if (storageEndpoint(stack).external) {
+        await requireExternalStorage(stack);
+        progress(`${storageEndpoint(stack).label}: answers (yours; up starts only the Collector)`);
+      }
       for (const spec of this.specs()) {
         const ready = spec.service === 'collector' ? collectorReady(stack) : storageReady(stack, 120_000);
         const existing = await this.engine.inspectContainer(spec.name);
@@ -114,6 +119,7 @@ export class DockerRuntime implements Runtime {
     await this.requireEngine();
     const { stack } = this.ctx;
     const out: ComponentStatus[] = [];
+    if (storageEndpoint(stack).external) out.push(await externalStorageStatus(stack));
     for (const spec of this.specs()) {
       const info = await this.engine.inspectContainer(spec.name);
       const ports = spec.service === 'collector' ? collectorPorts(stack) : storagePorts(stack);
@@ -159,7 +165,7 @@ export class DockerRuntime implements Runtime {
       await this.engine.pullImage(image, progress);
     } catch (e) {
       throw new UserError(
-        `image ${image} is not on this machine and could not be pulled (${(e as Error).message.split('\n')[0]}); on an air-gapped machine run telemetry-stack images build and point images: in the stack file at the local tags`,
+        `image ${image} is not on this machine and could not be pulled (${(e as Error).message.split('\n')[0]}); on an air-gapped machine run telemetry-stack images build for the Collector and point images: in the stack file at local tags`,
       );
     }
   }

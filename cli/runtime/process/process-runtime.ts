@@ -12,7 +12,8 @@ import { NotReadyError, waitFor, type WaitStrategy } from '../readiness.js';
 import type { ComponentStatus, DownResult, Runtime, RuntimeContext, UpResult } from '../runtime.js';
 import { clickhousePasswordFile, loadOrCreateSecrets } from '../secrets.js';
 import { ensureReceiverTls, receiverTlsFiles } from '../tls.js';
-import { applyRollups, collectorPorts, collectorReady, configDir, prepareDataDir, requirePortsFree, storagePorts, storageReady } from '../stack-parts.js';
+import { applyRollups, collectorPorts, collectorReady, configDir, externalStorageStatus, prepareDataDir, requireExternalStorage, requirePortsFree, storagePorts, storageReady } from '../stack-parts.js';
+import { storageEndpoint } from '../../stack/storage-endpoint.js';
 import { isAlive, logFile, processFingerprint, readRecord, removeRecord, startProcess, stopProcess, tailFile, type ProcessSpec } from './managed-process.js';
 
 /** The Collector flushes its in-memory work to the persistent queue on SIGTERM; give it time. */
@@ -25,8 +26,9 @@ interface Component {
 }
 
 /**
- * Native processes: the embedded ClickHouse engine (or Loki) and the Collector, started in the
- * background and found again through their records under <dataDir>/run.
+ * Native processes: the embedded ClickHouse engine and the Collector, started in the background
+ * and found again through their records under <dataDir>/run. A ClickHouse server or a Loki is
+ * the user's (clickhouse.url, loki.url): only the Collector runs then.
  */
 export class ProcessRuntime implements Runtime {
   readonly kind = 'process' as const;
@@ -43,8 +45,13 @@ export class ProcessRuntime implements Runtime {
     const files = renderBundle(stack, loadSanitizeInputs(), { source: 'the stack file', toolVersion }).filter((f) => !f.path.startsWith('compose/'));
     writeBundle(configDir(stack.dataDir), files);
 
+    const storage = this.storageComponent(secrets.env);
     const collectorBinary = await ensureCollector(progress, env, stack.binaries.collector);
-    const components = [this.storageComponent(secrets.env), this.collectorComponent(collectorBinary, secrets.env)];
+    if (!storage) {
+      await requireExternalStorage(stack);
+      progress(`${storageEndpoint(stack).label}: answers (yours; up starts only the Collector)`);
+    }
+    const components = [...(storage ? [storage] : []), this.collectorComponent(collectorBinary, secrets.env)];
 
     const result: UpResult = { runtime: 'process', started: [], alreadyRunning: [], seconds: 0, notes: [] };
     try {
@@ -92,7 +99,7 @@ export class ProcessRuntime implements Runtime {
     const { dataDir } = this.ctx.stack;
     const stopped: DownResult['stopped'] = [];
     // Collector first: it drains into its queue while storage is still there to take a last flush.
-    for (const component of ['collector', this.storageName()]) {
+    for (const component of [...this.componentNames()].reverse()) {
       const record = readRecord(dataDir, component);
       if (!record) continue;
       const how = await stopProcess(dataDir, record, component === 'collector' ? COLLECTOR_GRACE_MS : STORAGE_GRACE_MS);
@@ -104,7 +111,8 @@ export class ProcessRuntime implements Runtime {
   async status(): Promise<ComponentStatus[]> {
     const { stack } = this.ctx;
     const out: ComponentStatus[] = [];
-    for (const component of [this.storageName(), 'collector']) {
+    if (storageEndpoint(stack).external) out.push(await externalStorageStatus(stack));
+    for (const component of this.componentNames()) {
       const record = readRecord(stack.dataDir, component);
       if (!record) {
         out.push({ component, state: 'stopped', ports: [] });
@@ -124,7 +132,7 @@ export class ProcessRuntime implements Runtime {
   }
 
   async logs(component: string, options: { follow: boolean; lines: number; write: (text: string) => void; signal?: AbortSignal }): Promise<void> {
-    const known = [this.storageName(), 'collector'];
+    const known = this.componentNames();
     if (!known.includes(component)) throw new UserError(`logs ${component}: unknown component; expected one of ${known.join(', ')}`);
     const file = logFile(this.ctx.stack.dataDir, component);
     if (!existsSync(file)) throw new UserError(`${file}: no log yet; has \`telemetry-stack up\` run?`);
@@ -147,22 +155,22 @@ export class ProcessRuntime implements Runtime {
     });
   }
 
-  private storageName(): string {
-    return this.ctx.stack.backend === 'loki' ? 'loki' : 'clickhouse';
+  /** The parts this runtime runs, storage first: storage the user brings is not one of them. */
+  private componentNames(): string[] {
+    const { stack } = this.ctx;
+    if (storageEndpoint(stack).external) return ['collector'];
+    return [stack.backend === 'loki' ? 'loki' : 'clickhouse', 'collector'];
   }
 
-  private storageComponent(secretEnv: Record<string, string>): Component {
-    const { stack, env } = this.ctx;
+  /** The embedded engine, or nothing when the storage is the user's. */
+  private storageComponent(secretEnv: Record<string, string>): Component | undefined {
+    const { stack } = this.ctx;
+    if (storageEndpoint(stack).external) return undefined;
     if (stack.backend === 'clickhouse') {
-      throw new UserError('backend clickhouse runs the ClickHouse server in Docker; start a Docker engine (runtime docker or auto), or use backend: embedded');
+      throw new UserError('backend clickhouse on runtime process needs your ClickHouse server: set clickhouse.url (e.g. http://127.0.0.1:8123), or start a Docker engine (runtime docker or auto), or use backend: embedded');
     }
     if (stack.backend === 'loki') {
-      const binary = stack.binaries.loki ?? env['TELEMETRY_STACK_LOKI_BIN'];
-      if (!binary || !existsSync(binary)) {
-        throw new UserError('backend loki on runtime process needs a Loki binary: build one with scripts/provision/loki.sh and set binaries.loki (or $TELEMETRY_STACK_LOKI_BIN)');
-      }
-      const spec = { component: 'loki', command: binary, args: [`-config.file=${join(configDir(stack.dataDir), 'loki.yaml')}`], env: {}, ports: storagePorts(stack) };
-      return { spec: { ...spec, fingerprint: processFingerprint(spec, [join(configDir(stack.dataDir), 'loki.yaml')]) }, ready: storageReady(stack) };
+      throw new UserError('backend loki on runtime process needs your Loki: set loki.url (e.g. http://127.0.0.1:3100), or start a Docker engine to run the pinned upstream Loki image (runtime docker)');
     }
     const port = stack.clickhouse.port;
     const spec = {

@@ -1,0 +1,57 @@
+import { UserError } from '../errors.js';
+import type { Stack } from './resolve.js';
+
+/**
+ * Where the stack's storage answers, and whether the stack runs it. The one owner of that
+ * answer: the renderers, both runtimes, verify and query all ask here.
+ *
+ * Storage the stack runs (the embedded engine, a ClickHouse or Loki container) listens on
+ * 127.0.0.1 at its configured port. Storage the user brings (`clickhouse.url`, `loki.url`) is
+ * only reached, never started, stopped or probed for ports.
+ */
+export interface StorageEndpoint {
+  /** Base URL without a trailing slash. */
+  url: string;
+  /** True when the user brings it: up starts nothing for it. */
+  external: boolean;
+  /** How messages name it: `ClickHouse on 127.0.0.1:8123`, `Loki at https://logs.example.com`. */
+  label: string;
+}
+
+export function storageEndpoint(stack: Stack): StorageEndpoint {
+  if (stack.backend === 'loki') return endpoint('Loki', stack.loki.url, stack.loki.port);
+  const external = stack.backend === 'clickhouse' ? stack.clickhouse.url : undefined;
+  return endpoint('ClickHouse', external, stack.clickhouse.port);
+}
+
+function endpoint(what: string, url: string | undefined, port: number): StorageEndpoint {
+  if (url !== undefined) {
+    const base = url.replace(/\/+$/, '');
+    return { url: base, external: true, label: `${what} at ${base}` };
+  }
+  return { url: `http://127.0.0.1:${port}`, external: false, label: `${what} on 127.0.0.1:${port}` };
+}
+
+/**
+ * Headers every request to Loki carries, as the Collector writes them: the tenant, and a bearer
+ * token as a `${env:NAME}` reference the Collector resolves at start (never the token itself,
+ * so rendered files hold no secret).
+ */
+export function lokiHeaderTemplates(stack: Stack): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (stack.loki.tenant !== undefined) headers['X-Scope-OrgID'] = stack.loki.tenant;
+  if (stack.loki.bearerTokenEnv !== undefined) headers['Authorization'] = `Bearer \${env:${stack.loki.bearerTokenEnv}}`;
+  return headers;
+}
+
+/** The same headers with the token read from the environment, for the CLI's own queries. */
+export function lokiHeaders(stack: Stack, env: NodeJS.ProcessEnv): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (stack.loki.tenant !== undefined) headers['X-Scope-OrgID'] = stack.loki.tenant;
+  const name = stack.loki.bearerTokenEnv;
+  if (name !== undefined) {
+    if (!env[name]) throw new UserError(`$${name} is not set; loki.bearerTokenEnv names it as the token your Loki expects`);
+    headers['Authorization'] = `Bearer ${env[name]}`;
+  }
+  return headers;
+}
