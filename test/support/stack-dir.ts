@@ -28,7 +28,7 @@ receivers:
   grpc: {port: ${grpc}}
   http: {port: ${http}}
 collector: {healthPort: ${health}, metricsPort: ${metrics}}
-${backend === 'loki' ? `loki: {port: ${storage}}` : `clickhouse: {port: ${storage}}`}
+${backend === 'loki' ? `loki: {url: 'http://127.0.0.1:${storage}'}` : `clickhouse: {port: ${storage}}`}
 ${extra}`,
   );
   return { dir, file, dataDir, ports: { grpc, http, health, metrics, storage } };

@@ -163,7 +163,9 @@ function readAnyValue(r: Reader): AnyValue {
         throw new Error(`AnyValue: unknown field ${field}`);
     }
   }
-  if (value === undefined) throw new Error('AnyValue: empty');
+  // An AnyValue with no field set is valid protobuf (the Collector sends one for an absent body);
+  // it reads as the empty string, as AsString does on the receiving side.
+  if (value === undefined) return '';
   return value;
 }
 
