@@ -1,78 +1,109 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LABEL_STACK } from '../../cli/render/containers.js';
 import type { DockerodeEngine } from '../../cli/runtime/docker/dockerode-engine.js';
+import { launchEmbeddedServer, type LaunchedServer } from '../../cli/store/embedded/launch.js';
 import { runCli, STACK_TRACE } from '../support/cli.js';
-import { requireDockerWithImages } from '../support/docker.js';
+import { requireDockerWithImages, type DockerForTests } from '../support/docker.js';
 import { sendCliEvents } from '../support/otlp-send.js';
 import { writeTestStack, type TestStack } from '../support/stack-dir.js';
+import { compiledServerEntry } from '../store/helpers.js';
 
-async function lokiCount(port: number, runId: string): Promise<number> {
-  const query = `sum(count_over_time({service_name="load-test-cli"} |= "${runId}" [1h]))`;
-  const res = await fetch(`http://127.0.0.1:${port}/loki/api/v1/query?query=${encodeURIComponent(query)}`, { signal: AbortSignal.timeout(20_000) });
-  const body = (await res.json()) as { data: { result: { value: [number, string] }[] } };
-  return Number(body.data.result[0]?.value[1] ?? 0);
-}
-
-describe('docker runtime on the real engine (Collector and Loki images built here)', () => {
+/**
+ * The Docker runtime end to end on the real engine: the Collector runs in a container built here
+ * (FROM scratch, `images build`) and writes to a ClickHouse server the user brings
+ * (`clickhouse.url`). No ClickHouse server image can be pulled on these machines, so the server is
+ * the embedded engine running on the host, which answers ClickHouse's HTTP interface; the
+ * container reaches it over host networking on 127.0.0.1.
+ */
+describe('docker runtime on the real engine (Collector image built here, ClickHouse of the user\'s)', () => {
+  let docker: DockerForTests;
   let engine: DockerodeEngine;
+  let store: LaunchedServer;
   let stack: TestStack;
-  const cli = (args: string[]) => runCli([...args, '--file', stack.file], { cwd: stack.dir });
+  const PASSWORD = 'docker-e2e-password-0123456789';
+  const env = () => ({ ...process.env, TELEMETRY_STACK_CLICKHOUSE_PASSWORD: PASSWORD });
+  const cli = (args: string[]) => runCli([...args, '--file', stack.file], { cwd: stack.dir, env: env() });
   const ours = async () => (await engine.listContainers({ [LABEL_STACK]: 'it' })).map((c) => `${c.name} ${c.state}`);
+  const count = async (runId: string): Promise<number> => {
+    const res = await fetch(`${store.ready.url}/?database=telemetry`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from(`default:${PASSWORD}`).toString('base64')}` },
+      body: `SELECT count() FROM otel_logs WHERE position(Body, '${runId}') > 0 FORMAT TabSeparated`,
+      signal: AbortSignal.timeout(30_000),
+    });
+    const text = await res.text();
+    if (!res.ok) return -1;
+    return Number(text.trim());
+  };
+  const waitForCount = async (runId: string, expected: number, timeoutMs: number) => {
+    const deadline = Date.now() + timeoutMs;
+    let n = 0;
+    while (Date.now() < deadline && (n = await count(runId)) < expected) await new Promise((r) => setTimeout(r, 1000));
+    return n;
+  };
 
   beforeAll(async () => {
-    const docker = await requireDockerWithImages();
+    docker = await requireDockerWithImages();
     engine = docker.engine;
-    stack = await writeTestStack(`images:\n  collector: ${docker.images.collector}\n  loki: ${docker.images.loki}\n`, 'loki');
-    // writeTestStack says runtime: process; this suite is about docker.
-    const { readFileSync, writeFileSync } = await import('node:fs');
-    writeFileSync(stack.file, readFileSync(stack.file, 'utf8').replace('runtime: process', 'runtime: docker'));
-  });
+    stack = await writeTestStack('', 'clickhouse');
+    const passwordFile = join(stack.dir, 'store-password');
+    writeFileSync(passwordFile, PASSWORD + '\n', { mode: 0o600 });
+    store = await launchEmbeddedServer({ dataDir: join(stack.dir, 'store'), passwordFile, entry: compiledServerEntry() });
+    const text = readFileSync(stack.file, 'utf8')
+      .replace('runtime: process', 'runtime: docker')
+      .replace(/^clickhouse: .*$/m, `clickhouse: {url: '${store.ready.url}', compress: none}\nimages: {collector: ${docker.images.collector}}`);
+    writeFileSync(stack.file, text);
+  }, 1_800_000);
 
   afterAll(async () => {
     if (stack) await cli(['down', '--volumes']);
+    await store?.stop();
+    await docker?.release();
   });
 
-  it('up starts Loki and the Collector in containers and verify passes', async () => {
+  it('up starts only the Collector container; verify passes every check against the user\'s ClickHouse', async () => {
     const up = await cli(['up']);
     expect(up.stderr).not.toMatch(STACK_TRACE);
     expect(up.exitCode).toBe(0);
-    expect((await ours()).sort()).toEqual(['telemetry-stack-it-collector running', 'telemetry-stack-it-loki running']);
+    expect(up.stderr).toContain(`ClickHouse at ${store.ready.url}: answers (yours; up starts only the Collector)`);
+    expect(await ours()).toEqual(['telemetry-stack-it-collector running']);
     const verify = await cli(['verify', '--json']);
     const report = JSON.parse(verify.stdout) as { checks: { name: string; ok: boolean; detail: string }[] };
     expect(report.checks.filter((c) => !c.ok)).toEqual([]);
-    expect(report.checks.map((c) => c.name)).toEqual(['config', 'collector', 'storage', 'canary sent', 'canary stored', 'sanitized', 'retention', 'latency']);
+    expect(report.checks.map((c) => c.name)).toEqual(expect.arrayContaining(['config', 'collector', 'storage', 'canary sent', 'canary stored', 'sanitized', 'retention', 'latency']));
   });
 
-  it('10,000 events arrive in Loki, read back with LogQL', async () => {
+  it('10,000 events through the container arrive in ClickHouse, counted by SQL', async () => {
     const runId = `docker-${Date.now()}`;
     const sent = await sendCliEvents(stack.ports.http, runId, 10_000);
-    let stored = 0;
-    const deadline = Date.now() + 90_000;
-    while (Date.now() < deadline && stored < sent) {
-      stored = await lokiCount(stack.ports.storage, runId);
-      if (stored < sent) await new Promise((r) => setTimeout(r, 1000));
-    }
-    console.log(`docker runtime (Loki) load: sent ${sent}, stored ${stored}`);
+    const stored = await waitForCount(runId, sent, 90_000);
+    console.log(`docker runtime (ClickHouse of the user's): sent ${sent}, stored ${stored}`);
     expect(stored).toBe(sent);
   });
 
-  it('status lists both containers running', async () => {
-    const status = JSON.parse((await cli(['status', '--json'])).stdout) as { runtime: string; components: { component: string; state: string }[] };
+  it('status shows the user\'s ClickHouse answering and the Collector container running with its counters', async () => {
+    const status = JSON.parse((await cli(['status', '--json'])).stdout) as { runtime: string; components: { component: string; state: string; detail?: string }[] };
     expect(status.runtime).toBe('docker');
-    expect(status.components.map((c) => [c.component, c.state])).toEqual([['loki', 'running'], ['collector', 'running']]);
+    expect(status.components.map((c) => [c.component, c.state])).toEqual([['clickhouse', 'running'], ['collector', 'running']]);
+    expect(status.components[0]!.detail).toBe(`yours: ClickHouse at ${store.ready.url}`);
   });
 
-  it('down leaves no container behind and keeps the volumes; up again finds the data', async () => {
-    const runId = `keep-${Date.now()}`;
-    await sendCliEvents(stack.ports.http, runId, 50);
-    const deadline = Date.now() + 60_000;
-    while (Date.now() < deadline && (await lokiCount(stack.ports.storage, runId)) < 50) await new Promise((r) => setTimeout(r, 1000));
+  it('storage down while the container runs: events wait in the queue volume, across down and up, and all arrive', async () => {
+    const runId = `outage-${Date.now()}`;
+    const passwordFile = join(stack.dir, 'store-password');
+    await store.stop();
+    const sent = await sendCliEvents(stack.ports.http, runId, 500);
+    // down stops the container (it flushes into its queue) and keeps the queue volume.
     expect((await cli(['down'])).exitCode).toBe(0);
     expect(await ours()).toEqual([]);
     expect((await engine.listVolumes({ [LABEL_STACK]: 'it' })).length).toBeGreaterThan(0);
-    expect((await cli(['up'])).exitCode).toBe(0);
-    expect(await lokiCount(stack.ports.storage, runId)).toBe(50);
+    store = await launchEmbeddedServer({ dataDir: join(stack.dir, 'store'), passwordFile, port: Number(new URL(store.ready.url).port), entry: compiledServerEntry() });
+    const up = await cli(['up']);
+    expect(up.exitCode, up.stderr).toBe(0);
+    expect(await waitForCount(runId, sent, 90_000)).toBe(sent);
   });
 
   it('a port in use: one line naming the holder, nothing left behind', async () => {
@@ -91,9 +122,8 @@ describe('docker runtime on the real engine (Collector and Loki images built her
   });
 
   it('a missing image: one line with the air-gapped fix, nothing left behind', async () => {
-    const { readFileSync, writeFileSync } = await import('node:fs');
     const original = readFileSync(stack.file, 'utf8');
-    writeFileSync(stack.file, original.replace(/^  collector: .+$/m, '  collector: telemetry-stack/does-not-exist:never'));
+    writeFileSync(stack.file, original.replace(/collector: telemetry-stack\/collector:[^}\s]+/, 'collector: telemetry-stack/does-not-exist:never'));
     try {
       const up = await cli(['up']);
       expect(up.exitCode).toBe(1);

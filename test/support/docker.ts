@@ -1,21 +1,44 @@
+import { join } from 'node:path';
+import { execa } from 'execa';
 import { dockerAnswers } from '../../cli/runtime/select.js';
 import { DockerodeEngine } from '../../cli/runtime/docker/dockerode-engine.js';
 import { runCli } from './cli.js';
+import { testCollectorBinary } from './collector.js';
 
-export const LOCAL_COLLECTOR_IMAGE = 'telemetry-stack/collector:local';
+const PROVISION = join(import.meta.dirname, '..', '..', 'scripts', 'provision');
+
+export interface DockerForTests {
+  engine: DockerodeEngine;
+  images: { collector: string };
+  /** Stops the engine if this call started it; leaves one that was already running alone. */
+  release(): Promise<void>;
+}
 
 /**
- * The Docker tests need a running engine (.ci/run starts one with scripts/provision/docker.sh)
- * and the local images (built here from Go modules when missing). No engine is a failure, not a
- * skip: CI must never pass without having run them.
+ * The Docker tests need an engine and the local Collector image. When no engine answers, this
+ * starts one as `npm test` runs (Debian's docker.io, installed when missing; no bridge, no
+ * iptables; scripts/provision/docker.sh) and stops it again in release(), so the README's test
+ * command passes on a fresh machine with nothing started by hand. Not being able to start one
+ * is a failure, not a skip: a green run must have run these tests.
  */
-export async function requireDockerWithImages(): Promise<{ engine: DockerodeEngine; images: { collector: string; loki: string } }> {
+export async function requireDockerWithImages(): Promise<DockerForTests> {
+  let started = false;
   if (!(await dockerAnswers(process.env, 5000))) {
-    throw new Error('no Docker engine answers at /var/run/docker.sock; start one with: bash scripts/provision/docker.sh');
+    if (process.getuid?.() !== 0) throw new Error('no Docker engine answers at /var/run/docker.sock, and starting one needs root: run bash scripts/provision/docker.sh as root');
+    const r = await execa('bash', [join(PROVISION, 'docker.sh')], { reject: false, timeout: 900_000 });
+    if (r.exitCode !== 0) throw new Error(`scripts/provision/docker.sh could not start a Docker engine: ${String(r.stderr).trim().split('\n').pop() ?? ''}`);
+    started = true;
   }
   const engine = new DockerodeEngine();
+  const release = async () => {
+    if (started) await execa('bash', [join(PROVISION, 'docker-stop.sh')], { reject: false, timeout: 120_000 });
+  };
+  // The build can take minutes on a cold cache, longer than one CLI call is given.
+  await testCollectorBinary();
   const build = await runCli(['images', 'build', '--json']);
-  if (build.exitCode !== 0) throw new Error(`telemetry-stack images build failed:\n${build.stderr}`);
-  const images = JSON.parse(build.stdout) as { collector: string; loki: string };
-  return { engine, images };
+  if (build.exitCode !== 0) {
+    await release();
+    throw new Error(`telemetry-stack images build failed:\n${build.stderr}`);
+  }
+  return { engine, images: JSON.parse(build.stdout) as { collector: string }, release };
 }
