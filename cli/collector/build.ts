@@ -56,6 +56,34 @@ export async function buildCollector(options: { force?: boolean; log?: (line: st
 
   await requireGo();
   const started = Date.now();
+  const workDir = join(cacheRoot(env), 'collector', `build-${process.pid}`);
+  rmSync(workDir, { recursive: true, force: true });
+  mkdirSync(workDir, { recursive: true });
+  try {
+    log(`building ${COLLECTOR_BINARY_NAME} from Go modules (a cold build downloads modules and takes minutes)`);
+    await runBuilder(workDir, [], env, log);
+    mkdirSync(join(target, '..'), { recursive: true });
+    renameSync(join(workDir, COLLECTOR_BINARY_NAME), target);
+    chmodSync(target, 0o755);
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
+  }
+  return { path: target, built: true, seconds: (Date.now() - started) / 1000, bytes: statSync(target).size };
+}
+
+/**
+ * The distribution's Go sources (main.go, components.go, go.mod, go.sum) as the builder generates
+ * them from the manifest, without compiling: what the licence gate reads to list every module the
+ * binary is built from.
+ */
+export async function generateCollectorSources(dir: string, options: { log?: (line: string) => void; env?: NodeJS.ProcessEnv } = {}): Promise<void> {
+  await requireGo();
+  mkdirSync(dir, { recursive: true });
+  await runBuilder(dir, ['--skip-compilation'], options.env ?? process.env, options.log ?? (() => {}));
+}
+
+/** Runs the pinned Collector Builder (installed into the cache once) on a copy of the manifest. */
+async function runBuilder(outDir: string, flags: string[], env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<void> {
   const version = builderVersion();
   const builderDir = join(cacheRoot(env), 'builder', version);
   const builder = join(builderDir, 'builder');
@@ -65,24 +93,11 @@ export async function buildCollector(options: { force?: boolean; log?: (line: st
     mkdirSync(builderDir, { recursive: true });
     await run('go', ['install', `go.opentelemetry.io/collector/cmd/builder@${version}`], { ...goEnv, GOBIN: builderDir }, log);
   }
-
-  const workDir = join(cacheRoot(env), 'collector', `build-${process.pid}`);
-  rmSync(workDir, { recursive: true, force: true });
-  mkdirSync(workDir, { recursive: true });
-  try {
-    const manifest = parse(manifestText()) as { dist: Record<string, unknown> };
-    manifest.dist['output_path'] = workDir;
-    const manifestCopy = join(workDir, 'manifest.yaml');
-    writeFileSync(manifestCopy, JSON.stringify(manifest));
-    log(`building ${COLLECTOR_BINARY_NAME} from Go modules (a cold build downloads modules and takes minutes)`);
-    await run(builder, ['--config', manifestCopy, '--ldflags=-s -w'], goEnv, log);
-    mkdirSync(join(target, '..'), { recursive: true });
-    renameSync(join(workDir, COLLECTOR_BINARY_NAME), target);
-    chmodSync(target, 0o755);
-  } finally {
-    rmSync(workDir, { recursive: true, force: true });
-  }
-  return { path: target, built: true, seconds: (Date.now() - started) / 1000, bytes: statSync(target).size };
+  const manifest = parse(manifestText()) as { dist: Record<string, unknown> };
+  manifest.dist['output_path'] = outDir;
+  const manifestCopy = join(outDir, 'manifest.yaml');
+  writeFileSync(manifestCopy, JSON.stringify(manifest));
+  await run(builder, ['--config', manifestCopy, '--ldflags=-s -w', ...flags], goEnv, log);
 }
 
 /**

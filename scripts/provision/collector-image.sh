@@ -35,6 +35,9 @@ ctx="$(mktemp -d "${TMPDIR:-/tmp}/collector-image.XXXXXX")"
 trap 'rm -rf "$ctx"' EXIT
 cp "$bin" "$ctx/otelcol-telemetry-stack"
 cp "$config" "$ctx/config.yaml"
+# What the image ships of other people's work: every Go module in the binary, with its licence text.
+mkdir -p "$ctx/rootfs/usr/share/doc/otelcol-telemetry-stack"
+cp "$ROOT/collector/THIRD_PARTY_NOTICES.md" "$ROOT/LICENSE" "$ctx/rootfs/usr/share/doc/otelcol-telemetry-stack/"
 chmod 0755 "$ctx/otelcol-telemetry-stack"; chmod 0644 "$ctx/config.yaml"
 mkdir -p "$ctx/rootfs/tmp" "$ctx/rootfs/etc/ssl/certs" "$ctx/data/file_storage"
 chmod 1777 "$ctx/rootfs/tmp"

@@ -1,0 +1,82 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+// @ts-expect-error: build tooling in plain ESM, without type declarations
+import { collectNpm } from '../../scripts/licences/collect-npm.mjs';
+// @ts-expect-error: build tooling in plain ESM, without type declarations
+import { renderNotices } from '../../scripts/licences/notices.mjs';
+// @ts-expect-error: build tooling in plain ESM, without type declarations
+import { licenceFailures, licenceVerdict, refusedModuleFailures } from '../../scripts/licences/policy.mjs';
+
+interface Pkg {
+  ecosystem: string;
+  name: string;
+  version: string;
+  licence: string;
+  texts: string[];
+}
+
+/** An npm project on disk with the given installed dependencies (name -> licence field). */
+function npmProject(deps: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'licence-gate-'));
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'fixture-app', version: '1.0.0', license: 'Apache-2.0', dependencies: Object.fromEntries(Object.keys(deps).map((d) => [d, '1.0.0'])) }));
+  for (const [name, licence] of Object.entries(deps)) {
+    mkdirSync(join(dir, 'node_modules', name), { recursive: true });
+    writeFileSync(join(dir, 'node_modules', name, 'package.json'), JSON.stringify({ name, version: '1.0.0', license: licence }));
+    writeFileSync(join(dir, 'node_modules', name, 'LICENSE'), `${licence} licence text of ${name}\n`);
+  }
+  return dir;
+}
+
+describe('licence gate', () => {
+  it('allows the open-source licences we ship under, alone or in SPDX expressions', () => {
+    for (const ok of ['MIT', 'Apache-2.0', 'BSD-3-Clause', 'ISC', 'MPL-2.0', '(MIT OR GPL-3.0-only)', 'Apache-2.0 AND MIT', 'MIT*']) {
+      expect(licenceVerdict(ok), ok).toEqual({ ok: true });
+    }
+  });
+
+  it('refuses copyleft, source-available, unknown and missing licences', () => {
+    for (const bad of ['AGPL-3.0-only', 'GPL-2.0', 'LGPL-3.0', 'SSPL-1.0', 'BUSL-1.1', 'GPL-2.0 AND MIT', 'Unknown', 'UNLICENSED', '']) {
+      expect(licenceVerdict(bad).ok, bad).toBe(false);
+    }
+  });
+
+  it('an AGPL npm package in a real install: one line naming the package, its version and its licence', async () => {
+    const dir = npmProject({ 'agpl-thing': 'AGPL-3.0-only', 'mit-thing': 'MIT' });
+    const packages = (await collectNpm(dir)) as Pkg[];
+    expect(packages.map((p) => [p.name, p.version, p.licence])).toEqual([
+      ['agpl-thing', '1.0.0', 'AGPL-3.0-only'],
+      ['mit-thing', '1.0.0', 'MIT'],
+    ]);
+    expect(licenceFailures(packages)).toEqual(['npm agpl-thing@1.0.0: licence AGPL-3.0-only is copyleft or not open source (allow-list: scripts/licences/policy.mjs)']);
+  });
+
+  it('the Loki module is refused by name whatever licence it is read as, and an AGPL Go module by licence', () => {
+    const loki = { ecosystem: 'go', name: 'github.com/grafana/loki/v3', version: 'v3.7.8', licence: 'AGPL-3.0', texts: [] };
+    expect(refusedModuleFailures([loki])).toEqual([
+      'go github.com/grafana/loki/v3@v3.7.8: refused by policy (AGPL-licensed; never built or shipped: Loki, Grafana and Tempo are backends users bring)',
+    ]);
+    expect(licenceFailures([loki])).toEqual(['go github.com/grafana/loki/v3@v3.7.8: licence AGPL-3.0 is copyleft or not open source (allow-list: scripts/licences/policy.mjs)']);
+    expect(refusedModuleFailures([{ ...loki, name: 'github.com/grafana/loki-client-go' }])).toEqual([]);
+  });
+
+  it('an override names one exact version: the next version is read again', () => {
+    const overrides = [{ ecosystem: 'go', name: 'github.com/segmentio/asm', version: 'v1.2.1', licence: 'MIT-0' }];
+    const pkg = { ecosystem: 'go', name: 'github.com/segmentio/asm', version: 'v1.2.1', licence: 'Unknown', texts: [] };
+    expect(licenceFailures([pkg], overrides)).toEqual([]);
+    expect(licenceFailures([{ ...pkg, version: 'v1.2.2' }], overrides)).toHaveLength(1);
+  });
+
+  it('notices list every package and each distinct licence text once', () => {
+    const text = renderNotices('T', 'intro', [
+      { ecosystem: 'npm', name: 'a', version: '1.0.0', licence: 'MIT', texts: ['MIT text\n'] },
+      { ecosystem: 'npm', name: 'b', version: '2.0.0', licence: 'MIT', texts: ['MIT text'] },
+      { ecosystem: 'npm', name: 'c', version: '3.0.0', licence: 'ISC', texts: ['ISC text'] },
+    ]) as string;
+    expect(text).toContain('| a | 1.0.0 | MIT |');
+    expect(text.match(/```text\nMIT text\n```/g)).toHaveLength(1);
+    expect(text).toContain('Used by: a@1.0.0, b@2.0.0');
+    expect(text).toContain('Used by: c@3.0.0');
+  });
+});
