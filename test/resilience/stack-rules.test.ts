@@ -89,6 +89,6 @@ describe('receivers.tls', () => {
     expect(messages('version: 1\nbackend: clickhouse\nruntime: docker\nreceivers:\n  tls: {generate: true}\n')).toEqual([
       'telemetry-stack.yaml:5: receivers.tls.generate: needs the process runtime (set runtime: process), or give certFile and keyFile',
     ]);
-    expect(load('version: 1\nbackend: loki\nruntime: process\nreceivers:\n  tls: {generate: true}\n').stack).toBeDefined();
+    expect(load('version: 1\nbackend: loki\nruntime: process\nloki: {url: http://127.0.0.1:3100}\nreceivers:\n  tls: {generate: true}\n').stack).toBeDefined();
   });
 });
