@@ -34,7 +34,7 @@ const EXTENSION_SEVERITY: Record<string, { severity: Severity; advice: string }>
   health_check: { severity: 'warning', advice: 'keep it on the pod IP only if a kubelet probe needs it, otherwise bind localhost:13133' },
 };
 
-/** A receiver of a type this release does not describe listens when it looks like a server. */
+/** A receiver whose module was not readable listens when it looks like a server. */
 function looksLikeServer(cfg: Record<string, unknown>): boolean {
   if ('collection_interval' in cfg || 'targets' in cfg) return false;
   return typeof cfg['endpoint'] === 'string' || isRecord(cfg['protocols']);
@@ -56,7 +56,9 @@ function componentListeners(doc: CollectorDoc, knowledge: ComponentKnowledge, ki
     const cfg = all[id] ?? {};
     const type = typeOf(id);
     let facts = knowledge.listener(kind, type);
-    if (!facts && kind === 'receivers' && !knowledge.entry(kind, type) && looksLikeServer(cfg)) {
+    // Only for types the release lists but whose module could not be read; an unknown type is
+    // reported by unknown-component-type, and guessing its sockets would only add noise.
+    if (!facts && kind === 'receivers' && knowledge.entry(kind, type)?.module === null && looksLikeServer(cfg)) {
       facts = { paths: isRecord(cfg['protocols']) ? Object.keys(cfg['protocols']).map((p) => `protocols.${p}`) : [''], endpointKey: 'endpoint', defaultEndpoints: [] };
     }
     if (!facts) continue;

@@ -1,6 +1,8 @@
 import { isRecord, typeOf } from '../collector-doc.js';
 import type { LintRule, RuleFinding } from '../rule.js';
 
+/** Exporters that keep nothing (troubleshooting): a restart loses nothing worth keeping. */
+const LOCAL = new Set(['debug', 'nop']);
 /** Storage extension types whose presence says the author wants queues to survive restarts. */
 const STORAGE_TYPES = new Set(['file_storage', 'db_storage', 'redis_storage']);
 
@@ -20,7 +22,7 @@ export const queueNotPersistent: LintRule = {
     const d = knowledge.exporterhelperDefaults.sending_queue;
     for (const id of doc.running('exporters')) {
       const entry = knowledge.entry('exporters', typeOf(id));
-      if (!entry || entry.delivery === 'pull' || entry.sendingQueueDefault === undefined) continue;
+      if (!entry || LOCAL.has(typeOf(id)) || entry.delivery === 'pull' || entry.sendingQueueDefault === undefined) continue;
       if (storage.length === 0 && typeOf(id) !== 'clickhouse') continue;
       const q = all[id]?.['sending_queue'];
       const enabled = isRecord(q) && typeof q['enabled'] === 'boolean' ? q['enabled'] : entry.sendingQueueDefault === 'enabled';
