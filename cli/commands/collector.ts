@@ -28,17 +28,24 @@ export function registerCollector(program: Command): void {
 
   collector
     .command('validate')
-    .description("run the built Collector's own `validate` on config files")
-    .argument('<collector.yaml...>', 'Collector config files')
-    .action(async (files: string[]) => {
+    .description("run the built Collector's own `validate` on config files, merged like several --config flags")
+    .argument('<collector.yaml...>', 'Collector config files (merged in order, later wins)')
+    .option('--separate', 'validate each file on its own')
+    .action(async (files: string[], opts: { separate?: boolean }) => {
       const [{ collectorBinary }, { validateWithCollector }] = await Promise.all([import('../collector/build.js'), import('../collector/validate.js')]);
       const binary = collectorBinary();
+      const sets = opts.separate ? files.map((f) => [f]) : [files];
       let failed = 0;
-      for (const file of files) {
-        const result = await validateWithCollector(binary, file, process.env);
-        process.stdout.write(result.ok ? `${file}: ok\n` : `${file}: ${result.message}\n`);
+      for (const set of sets) {
+        const result = await validateWithCollector(binary, set, process.env);
+        const name = set.join(' + ');
+        if (result.ok) process.stdout.write(`${name}: ok\n`);
+        else if (result.notInDistribution) {
+          const { kind, type } = result.notInDistribution;
+          process.stdout.write(`${name}: component ${type} (${kind.slice(0, -1)}) is not in this distribution (built from collector/manifest.yaml); add its module there and rebuild, or remove it from the config\n`);
+        } else process.stdout.write(`${name}: ${result.message}\n`);
         if (!result.ok) failed++;
       }
-      if (failed > 0) throw new UserError(`${failed} of ${files.length} config${files.length === 1 ? '' : 's'} rejected by the Collector`);
+      if (failed > 0) throw new UserError(`${failed} of ${sets.length} config set${sets.length === 1 ? '' : 's'} rejected by the Collector`);
     });
 }

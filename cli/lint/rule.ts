@@ -1,4 +1,5 @@
-import type { CollectorDoc } from './collector-doc.js';
+import type { CollectorDoc, Location } from './collector-doc.js';
+import type { ComponentKnowledge } from './knowledge/components.js';
 
 export type Severity = 'error' | 'warning';
 
@@ -13,11 +14,19 @@ export interface Finding {
 }
 
 export interface LintContext {
+  /** The environment the Collector will run with (process env, overlaid by --env-file). */
   env: NodeJS.ProcessEnv;
 }
 
-/** What a rule reports; the runner adds rule id, file and (unless set) severity. */
-export type RuleFinding = Omit<Finding, 'rule' | 'severity' | 'file'> & { severity?: Severity };
+/** Everything a rule may read: the merged config set, the environment and the component facts. */
+export interface RuleInput {
+  doc: CollectorDoc;
+  env: NodeJS.ProcessEnv;
+  knowledge: ComponentKnowledge;
+}
+
+/** What a rule reports: where (file and line from the doc), what, and optionally its own severity. */
+export type RuleFinding = Location & { path: string; message: string; severity?: Severity };
 
 export interface LintRule {
   id: string;
@@ -25,5 +34,5 @@ export interface LintRule {
   /** One sentence: what goes wrong at run time when this rule fires. */
   why: string;
   /** Findings take the rule's severity unless they set their own. */
-  check(doc: CollectorDoc, ctx: LintContext): RuleFinding[];
+  check(input: RuleInput): RuleFinding[];
 }

@@ -5,7 +5,7 @@ export const batchBeforePersistentQueue: LintRule = {
   id: 'batch-before-persistent-queue',
   severity: 'error',
   why: 'the batch processor holds acknowledged data in memory before the persistent queue, so a kill or crash loses it (collector #12711)',
-  check(doc) {
+  check({ doc }) {
     const exporters = doc.components('exporters');
     const out: RuleFinding[] = [];
     for (const p of doc.pipelines()) {
@@ -17,7 +17,7 @@ export const batchBeforePersistentQueue: LintRule = {
       p.processors.forEach((id, i) => {
         if (typeOf(id) !== 'batch') return;
         out.push({
-          line: doc.lineOf(['service', 'pipelines', p.id, 'processors', i]),
+          ...doc.at(['service', 'pipelines', p.id, 'processors', i]),
           path: `service.pipelines.${p.id}.processors`,
           message: `${id} runs before ${persistent.join(', ')} whose sending_queue is on ${String((exporters[persistent[0]!]!['sending_queue'] as Record<string, unknown>)['storage'])}; remove ${id} and batch in the exporter (sending_queue.batch)`,
         });

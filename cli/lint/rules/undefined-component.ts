@@ -5,7 +5,7 @@ export const undefinedComponent: LintRule = {
   id: 'undefined-component',
   severity: 'error',
   why: 'the Collector refuses to start when a pipeline names a component that is not defined',
-  check(doc) {
+  check({ doc }) {
     const out: RuleFinding[] = [];
     const defined = (kind: Kind) => new Set(Object.keys(doc.components(kind)));
     const connectors = defined('connectors');
@@ -14,13 +14,13 @@ export const undefinedComponent: LintRule = {
         const known = defined(kind);
         p[kind].forEach((id, i) => {
           if (known.has(id) || (kind !== 'processors' && connectors.has(id))) return;
-          out.push({ line: doc.lineOf(['service', 'pipelines', p.id, kind, i]), path: `service.pipelines.${p.id}.${kind}`, message: `${kind.slice(0, -1)} ${id} is not defined under ${kind}:` });
+          out.push({ ...doc.at(['service', 'pipelines', p.id, kind, i]), path: `service.pipelines.${p.id}.${kind}`, message: `${kind.slice(0, -1)} ${id} is not defined under ${kind}:` });
         });
       }
     }
     const extensions = defined('extensions');
     doc.serviceExtensions().forEach((id, i) => {
-      if (!extensions.has(id)) out.push({ line: doc.lineOf(['service', 'extensions', i]), path: 'service.extensions', message: `extension ${id} is not defined under extensions:` });
+      if (!extensions.has(id)) out.push({ ...doc.at(['service', 'extensions', i]), path: 'service.extensions', message: `extension ${id} is not defined under extensions:` });
     });
     return out;
   },
