@@ -19,7 +19,12 @@ export function registerRuntimeCommands(program: Command): void {
     .option('--json', 'print the result as JSON')
     .action(async (opts: { file?: string; json?: boolean }) => {
       const { runtime, stack } = await runtimeFor(opts.file, true);
-      const result = await runtime.up((line) => process.stderr.write(`  ${line}\n`));
+      const { requireOwnDataDir, withDataDirLock } = await import('../runtime/data-dir.js');
+      const result = await withDataDirLock(stack.dataDir, 'up', async () => {
+        // Parts with a pid or a container are this machine's; storage the user brings has neither.
+        await requireOwnDataDir(stack, async () => (await runtime.status()).some((s) => s.id !== undefined && s.state === 'running'));
+        return runtime.up((line) => process.stderr.write(`  ${line}\n`));
+      });
       if (opts.json) printJson({ ...result, dataDir: stack.dataDir });
       else {
         const r = stack.receivers;
@@ -38,8 +43,12 @@ export function registerRuntimeCommands(program: Command): void {
     .option('--volumes', 'docker runtime: also delete the data volumes')
     .option('--json', 'print the result as JSON')
     .action(async (opts: { file?: string; volumes?: boolean; json?: boolean }) => {
-      const { runtime } = await runtimeFor(opts.file, false);
-      const result = await runtime.down({ volumes: opts.volumes ?? false });
+      const { runtime, stack } = await runtimeFor(opts.file, false);
+      const { withDataDirLock } = await import('../runtime/data-dir.js');
+      const { existsSync } = await import('node:fs');
+      const down = () => runtime.down({ volumes: opts.volumes ?? false });
+      // No data directory: nothing ever ran here, and down must not create one.
+      const result = existsSync(stack.dataDir) ? await withDataDirLock(stack.dataDir, 'down', down) : await down();
       if (opts.json) printJson(result);
       else if (result.stopped.length === 0) process.stdout.write('nothing was running\n');
       else for (const s of result.stopped) process.stdout.write(`${s.component}: ${s.how}\n`);

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { formatProblem } from '../errors.js';
+import { requireUsableDataDir } from '../runtime/data-dir.js';
 import { STACK_FILE_NAME } from '../stack/constants.js';
 import type { Stack } from '../stack/resolve.js';
 
@@ -19,7 +20,9 @@ export async function loadStack(file: string | undefined, env: NodeJS.ProcessEnv
   const path = resolve(file ?? STACK_FILE_NAME);
   const { stack, problems } = loadStackFile(path, env);
   for (const p of problems) process.stderr.write(formatProblem(p) + '\n');
-  return { stack: resolveStack(stack, path, env), path };
+  const resolved = resolveStack(stack, path, env);
+  requireUsableDataDir(resolved.dataDir, path);
+  return { stack: resolved, path };
 }
 
 export function printJson(value: unknown): void {

@@ -4,6 +4,7 @@ import { UserError } from '../errors.js';
 import { describeHolder, portInUse } from '../net/port-holder.js';
 import type { Stack } from '../stack/resolve.js';
 import { storageEndpoint } from '../stack/storage-endpoint.js';
+import { writeOwner } from './data-dir.js';
 import { applyRetentionTtl } from '../retention/apply-ttl.js';
 import { openClickHouse, sqlStatements, tableExists } from '../storage/clickhouse.js';
 import { httpOk, NotReadyError, waitFor, type WaitStrategy } from './readiness.js';
@@ -69,11 +70,15 @@ export async function requirePortsFree(component: string, ports: readonly number
   }
 }
 
-/** The data dir holds collected data: private to its owner and never committed. */
-export function prepareDataDir(dataDir: string): void {
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const ignore = join(dataDir, '.gitignore');
+/**
+ * The data dir holds collected data: private to its owner, never committed, and marked with the
+ * stack file it belongs to.
+ */
+export function prepareDataDir(stack: Stack): void {
+  mkdirSync(stack.dataDir, { recursive: true, mode: 0o700 });
+  const ignore = join(stack.dataDir, '.gitignore');
   if (!existsSync(ignore)) writeFileSync(ignore, '# Collected telemetry never goes into git.\n*\n');
+  writeOwner(stack.dataDir, { name: stack.name, stackFile: stack.stackFile });
 }
 
 /**

@@ -23,17 +23,30 @@ export function parseStackFile(text: string, file: string, env: NodeJS.ProcessEn
   return { ...result, problems: result.problems.map(oneLineProblem) };
 }
 
+/** A stack file is a few dozen lines; these bound the work a wrong or hostile file can cause. */
+export const MAX_STACK_FILE_BYTES = 1024 * 1024;
+export const MAX_STACK_FILE_KEYS = 10_000;
+
 function parse(text: string, file: string, env: NodeJS.ProcessEnv): LoadResult {
+  const bytes = Buffer.byteLength(text);
+  if (bytes > MAX_STACK_FILE_BYTES) {
+    return { problems: [{ file, line: 1, path: '', message: `the file is ${bytes} bytes; a stack file holds at most ${MAX_STACK_FILE_BYTES} (1 MiB)`, severity: 'error' }] };
+  }
   const lineCounter = new LineCounter();
   // logLevel error: the library would otherwise print its own warnings (e.g. for a collection used as a
   // key) on the host's stderr; the schema reports such a key as unknown, with its line.
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
+  // uniqueKeys false: the library compares every key with every other (quadratic: 80,000 keys took
+  // minutes); duplicateKeys() below does the same check in one pass.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, logLevel: 'error' });
   const lineOf = (offset: number | undefined) => (offset === undefined ? undefined : lineCounter.linePos(offset).line);
 
   const problems: Problem[] = [];
   for (const e of doc.errors) {
     problems.push({ file, line: lineOf(e.pos[0]), path: '', message: firstLine(e.message), severity: 'error' });
   }
+  if (problems.length > 0) return { problems };
+  const keys = keyProblems(doc);
+  for (const k of keys) problems.push({ file, line: lineOf(k.offset), path: '', message: k.message, severity: 'error' });
   if (problems.length > 0) return { problems };
 
   substituteDocumentEnv(doc, env, (node, path, message) =>
@@ -101,6 +114,8 @@ export function loadStackFile(file: string, env: NodeJS.ProcessEnv = process.env
   const { stack, problems } = parseStackFile(text, file, env);
   if (!stack) {
     const errors = problems.filter((p) => p.severity === 'error');
+    // One problem is one line; several get a count, then a line each.
+    if (problems.length === 1) throw new UserError(formatProblem(problems[0]!));
     const lines = problems.map(formatProblem);
     throw new UserError(`${file}: ${errors.length} error${errors.length === 1 ? '' : 's'}`, lines);
   }
@@ -217,4 +232,31 @@ function unwrap(schema: unknown): unknown {
 
 function firstLine(message: string): string {
   return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+}
+
+/**
+ * Duplicate keys (each map checked in one pass over its keys) and the key count, in one walk.
+ * Stops at the first key past the limit: a file of a million keys costs no more than the limit.
+ */
+function keyProblems(doc: Document): { offset: number | undefined; message: string }[] {
+  const problems: { offset: number | undefined; message: string }[] = [];
+  let count = 0;
+  visit(doc, {
+    Map(_key, map) {
+      const seen = new Set<string>();
+      for (const pair of map.items) {
+        count += 1;
+        if (count > MAX_STACK_FILE_KEYS) {
+          problems.push({ offset: (pair.key as Node | null)?.range?.[0], message: `more than ${MAX_STACK_FILE_KEYS} keys; a stack file needs a few dozen` });
+          return visit.BREAK;
+        }
+        const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
+        if (key === undefined) continue;
+        if (seen.has(key)) problems.push({ offset: (pair.key as Node).range?.[0], message: `${key}: duplicate key; keep one` });
+        seen.add(key);
+      }
+      return undefined;
+    },
+  });
+  return problems;
 }

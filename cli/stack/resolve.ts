@@ -7,6 +7,8 @@ export interface Stack extends StackFile {
   dataDir: string;
   /** Directory of the stack file; relative paths in it are relative to here. */
   baseDir: string;
+  /** Absolute path of the stack file: the owner a data directory records. */
+  stackFile: string;
 }
 
 export function defaultDataDir(name: string, env: NodeJS.ProcessEnv = process.env): string {
@@ -18,7 +20,7 @@ export function defaultDataDir(name: string, env: NodeJS.ProcessEnv = process.en
 export function resolveStack(file: StackFile, stackFilePath: string, env: NodeJS.ProcessEnv = process.env): Stack {
   const baseDir = dirname(resolve(stackFilePath));
   const dataDir = file.dataDir === undefined ? defaultDataDir(file.name, env) : absolutePath(file.dataDir, baseDir);
-  return { ...file, dataDir, baseDir };
+  return { ...file, dataDir, baseDir, stackFile: resolve(stackFilePath) };
 }
 
 export function absolutePath(path: string, baseDir: string): string {

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { parseDuration } from './resolve.js';
 
 /**
  * The stack file schema: the one source for the TypeScript type, the defaults, the descriptions
@@ -15,6 +16,17 @@ const duration = z
   .regex(/^\d+(ms|s|m|h|d)$/, 'expected a duration such as 500ms, 30s, 5m, 12h or 90d');
 
 const port = z.number().int().min(1).max(65535);
+
+const MIN_RETENTION_SECONDS = 86_400;
+const MAX_RETENTION_SECONDS = 3650 * 86_400;
+
+/**
+ * Seconds of a duration; NaN for text the duration regex refuses, which a bound check then lets
+ * pass (zod runs every check, and the regex has already said what is wrong).
+ */
+function durationSeconds(text: string): number {
+  return /^\d+(ms|s|m|h|d)$/.test(text) ? parseDuration(text) : Number.NaN;
+}
 
 const envName = z
   .string()
@@ -169,8 +181,12 @@ export const stackFileSchema = z
       .prefault({})
       .describe('What is masked, hashed or dropped before anything is stored.'),
     retention: duration
+      // Under a day every event is stored already expired (nothing would ever be kept); past ten
+      // years a TTL protects nothing a team could name.
+      .refine((text) => !(durationSeconds(text) < MIN_RETENTION_SECONDS), 'at least 1d: shorter retention stores every event already expired')
+      .refine((text) => !(durationSeconds(text) > MAX_RETENTION_SECONDS), 'at most 3650d (ten years)')
       .default('90d')
-      .describe('How long data is kept; older data is deleted by the storage (ClickHouse TTL, Loki compactor).'),
+      .describe('How long data is kept, from 1d to 3650d; older data is deleted by the storage (ClickHouse TTL, Loki compactor).'),
     delivery: z
       .strictObject({
         persistentQueue: z

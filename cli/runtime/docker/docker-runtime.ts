@@ -39,7 +39,7 @@ export class DockerRuntime implements Runtime {
     const started = Date.now();
     const { stack, env } = this.ctx;
     await this.requireEngine();
-    prepareDataDir(stack.dataDir);
+    prepareDataDir(stack);
     const secrets = loadOrCreateSecrets(stack, env, { create: true });
     secrets.generated.forEach(progress);
     const files = renderBundle(stack, loadSanitizeInputs(), { source: 'the stack file', toolVersion });

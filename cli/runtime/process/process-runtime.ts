@@ -38,7 +38,7 @@ export class ProcessRuntime implements Runtime {
   async up(progress: (line: string) => void): Promise<UpResult> {
     const started = Date.now();
     const { stack, env } = this.ctx;
-    prepareDataDir(stack.dataDir);
+    prepareDataDir(stack);
     const secrets = loadOrCreateSecrets(stack, env, { create: true });
     secrets.generated.forEach(progress);
     if (stack.receivers.tls?.generate) ensureReceiverTls(stack).forEach(progress);
@@ -54,6 +54,13 @@ export class ProcessRuntime implements Runtime {
     const components = [...(storage ? [storage] : []), this.collectorComponent(collectorBinary, secrets.env)];
 
     const result: UpResult = { runtime: 'process', started: [], alreadyRunning: [], seconds: 0, notes: [] };
+    // Every port a part will take is checked before any running part is stopped: a changed stack
+    // file whose new port is busy must fail with the running stack untouched.
+    for (const c of components) {
+      const existing = readRecord(stack.dataDir, c.spec.component);
+      const held = existing && isAlive(existing) ? existing.ports : [];
+      await requirePortsFree(c.spec.component, c.spec.ports.filter((p) => !held.includes(p)));
+    }
     try {
       for (const c of components) {
         const existing = readRecord(stack.dataDir, c.spec.component);
