@@ -82,7 +82,7 @@ describe('stack file limits: refused in time linear in the file, one line each',
 
   it('60,000 keys (under 1 MiB): one problem at the first key past the limit', () => {
     const text = ['version: 1', 'x:', ...Array.from({ length: 60_000 }, (_, i) => `  k${i}: ${i}`)].join('\n');
-    expect(problems(text)).toEqual(['10002: more than 10000 keys; a stack file needs a few dozen']);
+    expect(problems(text)).toEqual(['10001: more than 10000 keys; a stack file needs a few dozen']);
   });
 
   it('a duplicate key names its line; a file over 1 MiB is refused before parsing', () => {
