@@ -26,6 +26,9 @@ describe('lint on merged sets and resolved environments', () => {
     const unset = lint(['helm-pod-ip.yaml']).filter((f) => f.rule === 'listener-exposed');
     expect(unset).toHaveLength(3);
     for (const f of unset) expect(f.message).toMatch(/^exposure depends on MY_POD_IP:/);
+    // One finding per fact: no unset-env finding repeats the listener's unset variable.
+    const listenerPaths = new Set(unset.map((f) => f.path));
+    expect(lint(['helm-pod-ip.yaml']).filter((f) => f.rule === 'unset-env' && listenerPaths.has(f.path))).toEqual([]);
     expect(lint(['helm-pod-ip.yaml'], { MY_POD_IP: '127.0.0.1' }).filter((f) => f.rule === 'listener-exposed')).toEqual([]);
   });
 
@@ -61,5 +64,32 @@ describe('lint on merged sets and resolved environments', () => {
     expect(readEnvFile(file)).toEqual({ MY_POD_IP: '10.1.2.3', TOKEN: 'x y' });
     writeFileSync(file, 'not a line\n');
     expect(() => readEnvFile(file)).toThrow(/\.env:1: expected NAME=value/);
+  });
+
+  it('an unset variable under a listener that has auth is still reported once, by unset-env', () => {
+    const text = 'receivers:\n  otlp:\n    protocols:\n      grpc:\n        endpoint: ${env:MY_POD_IP}:4317\n        auth:\n          authenticator: bearertokenauth\n';
+    const found = lintCollectorConfigs([{ file: 'auth.yaml', text }], { env: {} }).filter((f) => f.rule === 'unset-env' || f.rule === 'listener-exposed');
+    expect(found.map((f) => [f.rule, f.line])).toEqual([['unset-env', 5]]);
+  });
+
+  it('a prometheus exporter on every interface is exposure (a warning), on localhost it is not', () => {
+    const text = (endpoint: string) => `exporters:\n  prometheus:\n    endpoint: ${endpoint}\n`;
+    const exposed = lintCollectorConfigs([{ file: 'p.yaml', text: text('0.0.0.0:8889') }], { env: {} }).filter((f) => f.rule === 'listener-exposed');
+    expect(exposed.map((f) => [f.severity, f.line, f.path])).toEqual([['warning', 3, 'exporters.prometheus.endpoint']]);
+    expect(lintCollectorConfigs([{ file: 'p.yaml', text: text('localhost:8889') }], { env: {} }).filter((f) => f.rule === 'listener-exposed')).toEqual([]);
+  });
+
+  it('a scraper whose module was not readable (postgresql) is not taken for a listener', () => {
+    const text = 'receivers:\n  postgresql:\n    endpoint: db.internal:5432\n    username: monitoring\n    tls:\n      insecure: true\n';
+    expect(lintCollectorConfigs([{ file: 'pg.yaml', text }], { env: {} }).filter((f) => f.rule === 'listener-exposed')).toEqual([]);
+  });
+
+  it('load_balancing relies on its per-endpoint otlp exporter for queue and retries', () => {
+    const text = (inner: string) => `exporters:\n  load_balancing:\n    protocol:\n      otlp:\n        timeout: 1s\n${inner}    resolver:\n      static:\n        hostnames: [a:4317]\n`;
+    const rule = (t: string) => lintCollectorConfigs([{ file: 'lb.yaml', text: t }], { env: {} }).filter((f) => f.rule === 'exporter-without-queue-retry');
+    expect(rule(text(''))).toEqual([]);
+    const off = rule(text('        retry_on_failure:\n          enabled: false\n'));
+    expect(off).toHaveLength(1);
+    expect(off[0]!.message).toContain('retry_on_failure (off by default for load_balancing)');
   });
 });

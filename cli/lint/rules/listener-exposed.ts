@@ -26,6 +26,8 @@ interface Listener {
   advice: string;
 }
 
+/** A pull exporter (prometheus) serves what the Collector holds to whoever scrapes it. */
+const PULL_ADVICE = 'bind localhost and scrape through a sidecar or port-forward, or accept that anyone on the network reads these metrics';
 const AUTH_ADVICE = 'bind 127.0.0.1 (or a private interface you control) or add auth: {authenticator: bearertokenauth}';
 /** Receivers accept writes (error); debug endpoints leak internals; probes must often be reachable. */
 const EXTENSION_SEVERITY: Record<string, { severity: Severity; advice: string }> = {
@@ -34,9 +36,17 @@ const EXTENSION_SEVERITY: Record<string, { severity: Severity; advice: string }>
   health_check: { severity: 'warning', advice: 'keep it on the pod IP only if a kubelet probe needs it, otherwise bind localhost:13133' },
 };
 
-/** A receiver whose module was not readable listens when it looks like a server. */
+/**
+ * A receiver whose module was not readable listens when it looks like a server. Scrapers
+ * (postgresql, mysql, mongodb...) also write `endpoint`, but for the address they dial: their
+ * client-side keys (credentials, a client TLS `insecure`, mdatagen's per-metric switches, a
+ * polling schedule) give them away, and a server never has them.
+ */
 function looksLikeServer(cfg: Record<string, unknown>): boolean {
-  if ('collection_interval' in cfg || 'targets' in cfg) return false;
+  if (['collection_interval', 'initial_delay', 'targets', 'username', 'password'].some((k) => k in cfg)) return false;
+  if (isRecord(cfg['metrics'])) return false;
+  const tls = cfg['tls'];
+  if (isRecord(tls) && ('insecure' in tls || 'insecure_skip_verify' in tls)) return false;
   return typeof cfg['endpoint'] === 'string' || isRecord(cfg['protocols']);
 }
 
@@ -77,7 +87,7 @@ function componentListeners(doc: CollectorDoc, knowledge: ComponentKnowledge, ki
         ...(fallback ? { defaultEndpoint: fallback } : {}),
         hasAuth: isRecord(section['auth']),
         severity: kind === 'receivers' ? 'error' : (ext?.severity ?? 'warning'),
-        advice: kind === 'receivers' ? AUTH_ADVICE : (ext?.advice ?? 'bind localhost'),
+        advice: kind === 'receivers' ? AUTH_ADVICE : kind === 'exporters' ? PULL_ADVICE : (ext?.advice ?? 'bind localhost'),
       });
     });
   }
@@ -106,21 +116,50 @@ function telemetryListeners(doc: CollectorDoc): Listener[] {
   return out;
 }
 
+function allListeners(doc: CollectorDoc, knowledge: ComponentKnowledge): Listener[] {
+  return [...componentListeners(doc, knowledge, 'receivers'), ...componentListeners(doc, knowledge, 'extensions'), ...componentListeners(doc, knowledge, 'exporters'), ...telemetryListeners(doc)];
+}
+
+/** The address to judge, or undefined when there is nothing to judge (auth, a socket file, no address). */
+function checkedEndpoint(l: Listener): string | undefined {
+  if (l.hasAuth) return undefined;
+  const endpoint = l.written ?? l.defaultEndpoint;
+  if (endpoint === undefined || endpoint.startsWith('unix://') || endpoint.startsWith('/')) return undefined;
+  return endpoint;
+}
+
+function dependsOnEnv(unresolved: readonly string[], host: string): boolean {
+  return unresolved.length > 0 && host === '';
+}
+
+/**
+ * Dot paths of the listener addresses this rule reports as "exposure depends on X", with the
+ * variables it names there, so unset-env does not report the same unset variable a second time.
+ */
+export function exposureDependsOnEnv(doc: CollectorDoc, env: NodeJS.ProcessEnv, knowledge: ComponentKnowledge): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const l of allListeners(doc, knowledge)) {
+    const endpoint = checkedEndpoint(l);
+    if (endpoint === undefined) continue;
+    const { value, unresolved } = expandEnv(endpoint, env);
+    if (dependsOnEnv(unresolved, endpointHost(value))) out.set(l.path.join('.'), new Set(unresolved));
+  }
+  return out;
+}
+
 export const listenerExposed: LintRule = {
   id: 'listener-exposed',
   severity: 'error',
   why: "a receiver reachable beyond this machine without auth accepts telemetry (and load) from anyone on the network; pprof, zpages, health_check and the Collector's own metrics leak its internals the same way",
   check({ doc, env, knowledge }) {
     const out: RuleFinding[] = [];
-    const listeners = [...componentListeners(doc, knowledge, 'receivers'), ...componentListeners(doc, knowledge, 'extensions'), ...telemetryListeners(doc)];
-    for (const l of listeners) {
-      if (l.hasAuth) continue;
-      const endpoint = l.written ?? l.defaultEndpoint;
-      if (endpoint === undefined || endpoint.startsWith('unix://') || endpoint.startsWith('/')) continue;
+    for (const l of allListeners(doc, knowledge)) {
+      const endpoint = checkedEndpoint(l);
+      if (endpoint === undefined) continue;
       const { value, unresolved } = expandEnv(endpoint, env);
       const host = endpointHost(value);
       const where = doc.at(l.path);
-      if (unresolved.length > 0 && host === '') {
+      if (dependsOnEnv(unresolved, host)) {
         const one = unresolved.length === 1;
         out.push({
           ...where,
