@@ -120,29 +120,23 @@ func (p *policy) text(key, v string, c *counts) string {
 	if p.isUserID(key) && p.hmacKey != nil {
 		return p.hashUserID(v, c)
 	}
-	var n int
+	t := detect.NewText(v)
 	if p.cfg.MaskHomes {
-		v, n = detect.MaskHomePaths(v)
-		c.masked[kindHomePath] += int64(n)
+		c.masked[kindHomePath] += int64(detect.MaskHomePaths(&t))
 	}
 	if p.secrets != nil {
-		v, n = p.secrets.Mask(v)
-		c.masked[kindSecret] += int64(n)
+		c.masked[kindSecret] += int64(p.secrets.Mask(&t))
 	}
 	if p.cfg.MaskEmails {
-		v, n = detect.MaskEmails(v, p.emailMask)
-		c.masked[kindEmail] += int64(n)
+		c.masked[kindEmail] += int64(detect.MaskEmails(&t, p.emailMask))
 	}
 	if p.cfg.MaskIPs {
-		v, n = detect.MaskIPs(v, p.ipMask)
-		c.masked[kindIP] += int64(n)
+		c.masked[kindIP] += int64(detect.MaskIPs(&t, p.ipMask))
 	}
 	for _, re := range p.blocked {
-		if locs := re.FindAllStringIndex(v, -1); len(locs) > 0 {
-			v = re.ReplaceAllLiteralString(v, p.blockMask)
-			c.masked[kindBlocked] += int64(len(locs))
-		}
+		c.masked[kindBlocked] += int64(t.Replace(re, p.blockMask))
 	}
+	v = t.String()
 	return p.truncate(v)
 }
 

@@ -65,43 +65,30 @@ func mayHaveHome(s string) bool {
 }
 
 // MaskHomePaths masks the user name of home directories, keeping the prefix (/home/****).
-func MaskHomePaths(s string) (string, int) {
-	if !mayHaveHome(s) {
-		return s, 0
+func MaskHomePaths(t *Text) int {
+	if !mayHaveHome(t.Current()) {
+		return 0
 	}
-	n := 0
-	for _, re := range []*regexp.Regexp{homeUnixRE, homeWindowsRE} {
-		s = re.ReplaceAllStringFunc(s, func(m string) string {
-			n++
-			sub := re.FindStringSubmatch(m)
-			return sub[1] + "****"
-		})
-	}
-	return s, n
+	return t.ReplaceGroup(homeUnixRE) + t.ReplaceGroup(homeWindowsRE)
 }
 
 // MaskEmails masks e-mail addresses.
-func MaskEmails(s, mask string) (string, int) {
-	if !mayHaveEmail(s) {
-		return s, 0
+func MaskEmails(t *Text, label string) int {
+	if !mayHaveEmail(t.Current()) {
+		return 0
 	}
-	return replaceAll(emailRE, s, mask)
+	return t.Replace(emailRE, label)
 }
 
 // MaskIPs masks IPv4 and IPv6 addresses.
-func MaskIPs(s, mask string) (string, int) {
-	total := 0
-	if mayHaveIPv4(s) {
-		var n int
-		s, n = replaceAll(ipv4RE, s, mask)
-		total += n
+func MaskIPs(t *Text, label string) int {
+	n := 0
+	if mayHaveIPv4(t.Current()) {
+		n += t.Replace(ipv4RE, label)
 	}
-	if mayHaveIPv6(s) {
-		for _, re := range []*regexp.Regexp{ipv6FullRE, ipv6LoopbackRE} {
-			var n int
-			s, n = replaceAll(re, s, mask)
-			total += n
-		}
+	if mayHaveIPv6(t.Current()) {
+		n += t.Replace(ipv6FullRE, label)
+		n += t.Replace(ipv6LoopbackRE, label)
 	}
-	return s, total
+	return n
 }

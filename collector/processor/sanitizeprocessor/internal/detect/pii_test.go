@@ -9,10 +9,11 @@ import (
 // The cases of test/privacy/pii-patterns.test.ts, which the stock chain's patterns pass.
 func TestPersonalData(t *testing.T) {
 	mask := func(s string) string {
-		s, _ = MaskHomePaths(s)
-		s, _ = MaskEmails(s, "****")
-		s, _ = MaskIPs(s, "****")
-		return s
+		t := NewText(s)
+		MaskHomePaths(&t)
+		MaskEmails(&t, "****")
+		MaskIPs(&t, "****")
+		return t.String()
 	}
 	masked := [][2]string{
 		{"ping fe80::1ff:fe23:4567:890a now", "ping **** now"},

@@ -86,8 +86,8 @@ func (s *Secrets) candidates(text string, set []uint64) {
 	s.bufs.Put(bp)
 }
 
-// Mask returns text with every secret masked and the number of matches masked.
-func (s *Secrets) Mask(text string) (string, int) {
+// Mask masks every secret in t and returns the number of matches masked.
+func (s *Secrets) Mask(t *Text) int {
 	var small [4]uint64
 	set := small[:0]
 	if n := (len(s.rules) + 63) / 64; n <= len(small) {
@@ -95,7 +95,7 @@ func (s *Secrets) Mask(text string) (string, int) {
 	} else {
 		set = make([]uint64, n)
 	}
-	s.candidates(text, set)
+	s.candidates(t.Current(), set)
 	masked := 0
 	for i := range s.rules {
 		r := &s.rules[i]
@@ -103,48 +103,30 @@ func (s *Secrets) Mask(text string) (string, int) {
 			continue
 		}
 		for _, re := range r.patterns {
-			out, n := replaceAll(re, text, r.mask)
-			if n == 0 {
-				continue
+			if n := t.Replace(re, r.mask); n > 0 {
+				masked += n
+				// The mask removed text, maybe keywords: recompute for the rules after this one.
+				s.candidates(t.Current(), set)
 			}
-			text, masked = out, masked+n
-			// The mask may remove or add keywords: recompute for the rules after this one.
-			s.candidates(text, set)
 		}
 	}
-	return text, masked
+	return masked
 }
 
 // PlainMask runs every pattern of every rule, without the prefilter: the reference Mask must equal.
-func (s *Secrets) PlainMask(text string) (string, int) {
+func (s *Secrets) PlainMask(t *Text) int {
 	masked := 0
 	for i := range s.rules {
 		for _, re := range s.rules[i].patterns {
-			out, n := replaceAll(re, text, s.rules[i].mask)
-			text, masked = out, masked+n
+			masked += t.Replace(re, s.rules[i].mask)
 		}
 	}
-	return text, masked
+	return masked
 }
 
-// replaceAll is regexp's ReplaceAllLiteralString that also counts, and allocates nothing when
-// there is no match.
-func replaceAll(re *regexp.Regexp, text, mask string) (string, int) {
-	locs := re.FindAllStringIndex(text, -1)
-	if len(locs) == 0 {
-		return text, 0
-	}
-	size := len(text)
-	for _, l := range locs {
-		size += len(mask) - (l[1] - l[0])
-	}
-	out := make([]byte, 0, size)
-	last := 0
-	for _, l := range locs {
-		out = append(out, text[last:l[0]]...)
-		out = append(out, mask...)
-		last = l[1]
-	}
-	out = append(out, text[last:]...)
-	return string(out), len(locs)
+// MaskString is Mask on a plain string.
+func (s *Secrets) MaskString(v string) (string, int) {
+	t := NewText(v)
+	n := s.Mask(&t)
+	return t.String(), n
 }
