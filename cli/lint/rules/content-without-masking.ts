@@ -6,7 +6,8 @@ const CONTENT_KEYS = ['prompt', 'tool_parameters', 'tool_input', 'gen_ai.prompt'
 
 /**
  * A logs pipeline protects content when a redaction processor masks values, or when a processor
- * removes the content keys (an allow-list or explicit deletes naming them).
+ * removes the content keys (an allow-list or explicit deletes naming them), or when the sanitize
+ * processor runs with secret masking on.
  */
 export const contentWithoutMasking: LintRule = {
   id: 'content-without-masking',
@@ -26,6 +27,12 @@ export const contentWithoutMasking: LintRule = {
           return cfg['allow_all_keys'] !== true || (Array.isArray(blocked) && blocked.length > 0);
         }
         const text = JSON.stringify(cfg);
+        // The sanitize processor deletes what no source allows; what a source allows it masks
+        // unless secret masking is turned off.
+        if (type === 'sanitize') {
+          const secrets = cfg['secrets'] as { enabled?: unknown } | undefined;
+          return secrets?.enabled !== false || !CONTENT_KEYS.some((k) => JSON.stringify(cfg['sources'] ?? []).includes(JSON.stringify(k)));
+        }
         if (type === 'transform') return text.includes('keep_keys') || CONTENT_KEYS.some((k) => text.includes(`delete_key`) && text.includes(k));
         if (type === 'attributes') return CONTENT_KEYS.some((k) => text.includes(k));
         return false;
