@@ -1,9 +1,6 @@
 package sanitizeprocessor
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"regexp"
 	"strings"
@@ -44,6 +41,7 @@ type policy struct {
 	ipMask    string
 	blockMask string
 	hmacKey   []byte
+	ids       *idHasher
 	userIDs   []string
 	verbatim  []string
 }
@@ -77,6 +75,7 @@ func newPolicy(cfg *Config) (*policy, error) {
 	}
 	if cfg.UserID.Hash == hashHMAC {
 		p.hmacKey = []byte(string(cfg.UserID.HMACKey))
+		p.ids = newIDHasher(p.hmacKey)
 	}
 	return p, nil
 }
@@ -104,10 +103,8 @@ func (p *policy) isUserID(key string) bool { return key != "" && under(key, p.us
 // hashUserID is HMAC-SHA256 of the whole value, in hex: the same as the redaction processor's
 // hmac-sha256, so `purge --user` computes it from the raw id, however many lines the id has.
 func (p *policy) hashUserID(v string, c *counts) string {
-	m := hmac.New(sha256.New, p.hmacKey)
-	m.Write([]byte(v))
 	c.masked[kindUserID]++
-	return hex.EncodeToString(m.Sum(nil))
+	return p.ids.sum(v)
 }
 
 // text returns a string value as it may be stored under key ("" for a body). The order is the

@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"math/bits"
 	"regexp"
 	"sync"
 
@@ -12,9 +13,13 @@ import (
 type secretRule struct {
 	id       string
 	patterns []*regexp.Regexp
-	mask     string
-	// always: no keyword is proven required (required.go), so the rule runs on every value.
-	always bool
+	// minLens[i] is the shortest text patterns[i] can match; minLen the least of them.
+	minLens []int
+	minLen  int
+	mask    string
+	// keywords are what the prefilter looks for; always: there are none, the rule runs on every value.
+	keywords []string
+	always   bool
 }
 
 // Secrets masks what the secret rules match, in rule order, every match of every pattern
@@ -27,8 +32,12 @@ type Secrets struct {
 	trie  *ahocorasick.Trie
 	// byKeyword[i] lists the rules whose keyword has automaton pattern index i.
 	byKeyword [][]int
+	// always has the bit of every rule that runs without a keyword.
+	always []uint64
 	// Unproven lists the ids of rules that run on every value.
 	Unproven []string
+	// shortest is the fewest bytes any rule can match: shorter values are not scanned at all.
+	shortest int
 	bufs     sync.Pool
 }
 
@@ -38,42 +47,72 @@ func NewSecrets(rs []rules.Rule, mask func(id string) string) (*Secrets, error) 
 	builder := ahocorasick.NewTrieBuilder()
 	keywordIndex := map[string]int{}
 	for i, r := range rs {
-		sr := secretRule{id: r.ID, mask: mask(r.ID)}
+		sr := secretRule{id: r.ID, mask: mask(r.ID), minLen: -1}
 		proven := len(r.Keywords) > 0
+		var derived []string
+		derivable := true
 		for _, p := range r.Patterns {
 			re, err := regexp.Compile(p)
 			if err != nil {
 				return nil, err
 			}
 			sr.patterns = append(sr.patterns, re)
+			n := patternMinLen(p)
+			sr.minLens = append(sr.minLens, n)
+			if sr.minLen < 0 || n < sr.minLen {
+				sr.minLen = n
+			}
 			proven = proven && KeywordsRequired(p, r.Keywords)
+			f, ok := Factors(p)
+			derivable = derivable && ok
+			derived = append(derived, f...)
 		}
-		sr.always = !proven
-		if sr.always {
-			if len(r.Keywords) > 0 {
-				s.Unproven = append(s.Unproven, r.ID)
-			}
-		} else {
-			for _, k := range r.Keywords {
-				idx, ok := keywordIndex[k]
-				if !ok {
-					idx = len(s.byKeyword)
-					keywordIndex[k] = idx
-					s.byKeyword = append(s.byKeyword, nil)
-					builder.AddString(k)
-				}
-				s.byKeyword[idx] = append(s.byKeyword[idx], i)
-			}
+		// The rules file's keywords when they are proven, or the ones derived from the patterns when
+		// those are longer (or the file gives none that hold).
+		var keywords []string
+		if proven {
+			keywords = r.Keywords
+		} else if len(r.Keywords) > 0 {
+			s.Unproven = append(s.Unproven, r.ID)
 		}
+		if derived = dedupe(derived); derivable && (keywords == nil || better(derived, keywords)) {
+			keywords = derived
+		}
+		sr.always = keywords == nil
+		for _, k := range keywords {
+			idx, ok := keywordIndex[k]
+			if !ok {
+				idx = len(s.byKeyword)
+				keywordIndex[k] = idx
+				s.byKeyword = append(s.byKeyword, nil)
+				builder.AddString(k)
+			}
+			s.byKeyword[idx] = append(s.byKeyword[idx], i)
+		}
+		sr.keywords = keywords
 		s.rules = append(s.rules, sr)
 	}
 	s.trie = builder.Build()
+	s.shortest = -1
+	for _, r := range s.rules {
+		if s.shortest < 0 || r.minLen < s.shortest {
+			s.shortest = r.minLen
+		}
+	}
+	s.shortest = max(s.shortest, 0)
+	s.always = make([]uint64, (len(s.rules)+63)/64)
+	for i, r := range s.rules {
+		if r.always {
+			s.always[i/64] |= 1 << (i % 64)
+		}
+	}
 	return s, nil
 }
 
-// candidates marks in set the rules a keyword of which is in text.
+// candidates sets in set the rules that can match text: those a keyword of which is in it, and
+// those that run without one.
 func (s *Secrets) candidates(text string, set []uint64) {
-	clear(set)
+	copy(set, s.always)
 	bp := s.bufs.Get().(*[]byte)
 	folded := foldInto(*bp, text)
 	s.trie.Walk(folded, func(_, _, pattern int64) bool {
@@ -88,25 +127,45 @@ func (s *Secrets) candidates(text string, set []uint64) {
 
 // Mask masks every secret in t and returns the number of matches masked.
 func (s *Secrets) Mask(t *Text) int {
+	if len(t.Current()) < s.shortest {
+		return 0
+	}
 	var small [4]uint64
 	set := small[:0]
-	if n := (len(s.rules) + 63) / 64; n <= len(small) {
+	if n := len(s.always); n <= len(small) {
 		set = small[:n]
 	} else {
 		set = make([]uint64, n)
 	}
 	s.candidates(t.Current(), set)
 	masked := 0
-	for i := range s.rules {
-		r := &s.rules[i]
-		if !r.always && set[i/64]&(1<<(i%64)) == 0 {
-			continue
-		}
-		for _, re := range r.patterns {
-			if n := t.Replace(re, r.mask); n > 0 {
-				masked += n
+	// Rules in order, visiting only the set bits.
+	for w := 0; w < len(set); w++ {
+		for set[w] != 0 {
+			b := bits.TrailingZeros64(set[w])
+			set[w] &^= 1 << b
+			i := w*64 + b
+			r := &s.rules[i]
+			if len(t.Current()) < r.minLen {
+				continue
+			}
+			changed := false
+			for j, re := range r.patterns {
+				if len(t.Current()) < r.minLens[j] {
+					continue
+				}
+				if n := t.Replace(re, r.mask); n > 0 {
+					masked += n
+					changed = true
+				}
+			}
+			if changed {
 				// The mask removed text, maybe keywords: recompute for the rules after this one.
 				s.candidates(t.Current(), set)
+				for k := 0; k < w; k++ {
+					set[k] = 0
+				}
+				set[w] &^= (uint64(2) << b) - 1
 			}
 		}
 	}

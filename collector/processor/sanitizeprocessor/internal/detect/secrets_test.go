@@ -210,3 +210,35 @@ func TestLabelsAreNotRescanned(t *testing.T) {
 	assert.Equal(t, 1, n)
 	assert.Equal(t, "token <secret:github-classic-pat>", out)
 }
+
+// Whatever keywords the prefilter uses, from the rules file or derived from the patterns, each
+// rule's set is proven required by every one of its patterns.
+func TestPrefilterKeywordsAreRequired(t *testing.T) {
+	s, rs := engine(t)
+	always := 0
+	for i, r := range s.rules {
+		if r.always {
+			always++
+			continue
+		}
+		for _, p := range rs[i].Patterns {
+			assert.True(t, KeywordsRequired(p, r.keywords), "%s: %q does not require any of %v", r.id, p, r.keywords)
+		}
+	}
+	assert.Zero(t, always, "rules without keywords run on every value")
+}
+
+func TestFactors(t *testing.T) {
+	cases := map[string][]string{
+		`(?i)api[_-]?(?:key|secret)=\w+`: {"apikey=", "apisecret=", "api_key=", "api_secret=", "api-key=", "api-secret="},
+		`AKIA[A-Z0-9]{16}`:                {"akia"},
+		`\b[0-9a-f]{32}-[0-9a-f]{8}`:      {"-"},
+	}
+	for pattern, want := range cases {
+		got, ok := Factors(pattern)
+		assert.True(t, ok, pattern)
+		assert.ElementsMatch(t, want, got, pattern)
+	}
+	_, ok := Factors(`[a-z]+`)
+	assert.False(t, ok)
+}
