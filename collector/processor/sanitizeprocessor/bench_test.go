@@ -45,19 +45,39 @@ func typicalBatch() plog.Logs {
 	return ld
 }
 
-func BenchmarkProcessLogsTypical(b *testing.B) {
+const benchSecret = "sk-ant-api03-Zx9_Qw8-Er7Ty6Ui5Op4As3Df2Gh1Jk0Lz9Xc8Vb7Nm6Zx9_Qw8-Er7Ty6Ui5Op4As3Df2Gh1Jk0Lz9Xc8Vb7Nm6AA"
+
+// worstBatch has, in every fourth record, an api_error whose error text carries a URL, an IP
+// address, an e-mail address and a key (the worst mix of scripts/bench-sanitize.mjs, whose
+// prompts and tool details a default stack file drops).
+func worstBatch() plog.Logs {
+	ld := typicalBatch()
+	lrs := ld.ResourceLogs().At(0).ScopeLogs().At(0).LogRecords()
+	for i := 0; i < lrs.Len(); i += 4 {
+		lrs.At(i).Body().SetStr("claude_code.api_error")
+		lrs.At(i).Attributes().PutStr("error", "Overloaded while calling https://api.example.com from 10.1.2.3 as bob.smith@example.com (key "+benchSecret+")")
+		lrs.At(i).Attributes().PutStr("status_code", "529")
+	}
+	return ld
+}
+
+func BenchmarkProcessLogsWorst(b *testing.B) { benchLogs(b, worstBatch) }
+
+func BenchmarkProcessLogsTypical(b *testing.B) { benchLogs(b, typicalBatch) }
+
+func benchLogs(b *testing.B, batch func() plog.Logs) {
 	cfg := createDefaultConfig().(*Config)
 	cfg.UserID.HMACKey = hmacKey
 	cfg.Sources = []SourceConfig{{
 		Name: "claude-code", Match: MatchConfig{ResourceAttributes: map[string]string{"service.name": "claude-code"}},
-		LogAttributes:      []string{"user.id", "session.id", "terminal.type", "event.timestamp", "event.sequence", "prompt.id", "event.name", "model", "input_tokens", "cost_usd", "request_id", "speed", "query_source"},
+		LogAttributes:      []string{"error", "status_code", "user.id", "session.id", "terminal.type", "event.timestamp", "event.sequence", "prompt.id", "event.name", "model", "input_tokens", "cost_usd", "request_id", "speed", "query_source"},
 		ResourceAttributes: []string{"service.name", "service.version", "os.type", "os.version", "host.arch", "team"},
 	}}
 	s, err := newSanitizer(processortest.NewNopSettings(metadata.Type), cfg)
 	require.NoError(b, err)
 	batches := make([]plog.Logs, b.N)
 	for i := range batches {
-		batches[i] = typicalBatch()
+		batches[i] = batch()
 	}
 	b.ReportAllocs()
 	b.ResetTimer()

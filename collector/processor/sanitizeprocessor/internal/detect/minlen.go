@@ -59,7 +59,7 @@ func minRuneLen(r rune) int {
 		return 1
 	}
 	n := utf8.RuneLen(r)
-	for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+	for f := simpleFold(r); f != r; f = simpleFold(f) {
 		n = min(n, utf8.RuneLen(f))
 	}
 	return n
@@ -73,3 +73,5 @@ func patternMinLen(pattern string) int {
 	}
 	return minLen(re)
 }
+
+func simpleFold(r rune) rune { return unicode.SimpleFold(r) }

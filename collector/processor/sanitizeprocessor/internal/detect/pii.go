@@ -28,6 +28,11 @@ var (
 	ipv6LoopbackRE = regexp.MustCompile(ipv6Loopback)
 	homeUnixRE     = regexp.MustCompile(homeUnix)
 	homeWindowsRE  = regexp.MustCompile(homeWindows)
+
+	// Each starts with a class, so each is searched only within the runs of its bytes (runs.go).
+	emailFinder    = NewFinder(emailRE)
+	ipv4Finder     = NewFinder(ipv4RE)
+	ipv6FullFinder = NewFinder(ipv6FullRE)
 )
 
 // mayHaveEmail: every match has an @ with a dot after it.
@@ -77,17 +82,17 @@ func MaskEmails(t *Text, label string) int {
 	if !mayHaveEmail(t.Current()) {
 		return 0
 	}
-	return t.Replace(emailRE, label)
+	return t.Replace(emailFinder, label)
 }
 
 // MaskIPs masks IPv4 and IPv6 addresses.
 func MaskIPs(t *Text, label string) int {
 	n := 0
 	if mayHaveIPv4(t.Current()) {
-		n += t.Replace(ipv4RE, label)
+		n += t.Replace(ipv4Finder, label)
 	}
 	if mayHaveIPv6(t.Current()) {
-		n += t.Replace(ipv6FullRE, label)
+		n += t.Replace(ipv6FullFinder, label)
 		n += t.Replace(ipv6LoopbackRE, label)
 	}
 	return n

@@ -13,13 +13,16 @@ import (
 type secretRule struct {
 	id       string
 	patterns []*regexp.Regexp
+	// finders search patterns[i] the fast way (runs.go); PlainMask uses patterns as they are.
+	finders []Finder
 	// minLens[i] is the shortest text patterns[i] can match; minLen the least of them.
 	minLens []int
 	minLen  int
 	mask    string
-	// keywords are what the prefilter looks for; always: there are none, the rule runs on every value.
-	keywords []string
-	always   bool
+	// groups are what the prefilter looks for (one keyword of each); always: there are none, the
+	// rule runs on every value.
+	groups [][]string
+	always bool
 }
 
 // Secrets masks what the secret rules match, in rule order, every match of every pattern
@@ -30,8 +33,10 @@ type secretRule struct {
 type Secrets struct {
 	rules []secretRule
 	trie  *ahocorasick.Trie
-	// byKeyword[i] lists the rules whose keyword has automaton pattern index i.
-	byKeyword [][]int
+	// byKeyword[i] lists the rules (and which of their groups) whose keyword has automaton pattern index i.
+	byKeyword [][]ruleGroup
+	// oneGroup has the bit of every rule with fewer than two groups: its second group counts as met.
+	oneGroup []uint64
 	// always has the bit of every rule that runs without a keyword.
 	always []uint64
 	// Unproven lists the ids of rules that run on every value.
@@ -57,6 +62,7 @@ func NewSecrets(rs []rules.Rule, mask func(id string) string) (*Secrets, error) 
 				return nil, err
 			}
 			sr.patterns = append(sr.patterns, re)
+			sr.finders = append(sr.finders, NewFinder(re))
 			n := patternMinLen(p)
 			sr.minLens = append(sr.minLens, n)
 			if sr.minLen < 0 || n < sr.minLen {
@@ -67,29 +73,31 @@ func NewSecrets(rs []rules.Rule, mask func(id string) string) (*Secrets, error) 
 			derivable = derivable && ok
 			derived = append(derived, f...)
 		}
-		// The rules file's keywords when they are proven, or the ones derived from the patterns when
-		// those are longer (or the file gives none that hold).
-		var keywords []string
+		// Keyword groups, each proven required by every pattern: the rules file's keywords and the
+		// ones derived from the patterns. A rule is a candidate only when each of its groups has a
+		// keyword in the value (cloudflare-api-token-assignment needs "cf_" or "cloudflare" and also
+		// "token" or "key").
 		if proven {
-			keywords = r.Keywords
+			sr.groups = append(sr.groups, r.Keywords)
 		} else if len(r.Keywords) > 0 {
 			s.Unproven = append(s.Unproven, r.ID)
 		}
-		if derived = dedupe(derived); derivable && (keywords == nil || better(derived, keywords)) {
-			keywords = derived
+		if derived = dedupe(derived); derivable && !sameSet(derived, r.Keywords) {
+			sr.groups = append(sr.groups, derived)
 		}
-		sr.always = keywords == nil
-		for _, k := range keywords {
-			idx, ok := keywordIndex[k]
-			if !ok {
-				idx = len(s.byKeyword)
-				keywordIndex[k] = idx
-				s.byKeyword = append(s.byKeyword, nil)
-				builder.AddString(k)
+		sr.always = len(sr.groups) == 0
+		for g, group := range sr.groups {
+			for _, k := range group {
+				idx, ok := keywordIndex[k]
+				if !ok {
+					idx = len(s.byKeyword)
+					keywordIndex[k] = idx
+					s.byKeyword = append(s.byKeyword, nil)
+					builder.AddString(k)
+				}
+				s.byKeyword[idx] = append(s.byKeyword[idx], ruleGroup{rule: i, group: g})
 			}
-			s.byKeyword[idx] = append(s.byKeyword[idx], i)
 		}
-		sr.keywords = keywords
 		s.rules = append(s.rules, sr)
 	}
 	s.trie = builder.Build()
@@ -101,28 +109,68 @@ func NewSecrets(rs []rules.Rule, mask func(id string) string) (*Secrets, error) 
 	}
 	s.shortest = max(s.shortest, 0)
 	s.always = make([]uint64, (len(s.rules)+63)/64)
+	s.oneGroup = make([]uint64, len(s.always))
 	for i, r := range s.rules {
 		if r.always {
 			s.always[i/64] |= 1 << (i % 64)
+		}
+		if len(r.groups) < 2 {
+			s.oneGroup[i/64] |= 1 << (i % 64)
 		}
 	}
 	return s, nil
 }
 
-// candidates sets in set the rules that can match text: those a keyword of which is in it, and
-// those that run without one.
+type ruleGroup struct {
+	rule  int
+	group int
+}
+
+func sameSet(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	in := make(map[string]bool, len(a))
+	for _, x := range a {
+		in[x] = true
+	}
+	for _, x := range b {
+		if !in[x] {
+			return false
+		}
+	}
+	return true
+}
+
+// candidates sets in set the rules that can match text: those with a keyword of each of their
+// groups in it, and those that run without one.
 func (s *Secrets) candidates(text string, set []uint64) {
-	copy(set, s.always)
+	var small [8]uint64
+	second := small[:0]
+	if n := len(set); n <= len(small) {
+		second = small[:n]
+	} else {
+		second = make([]uint64, n)
+	}
+	clear(set)
+	copy(second, s.oneGroup)
 	bp := s.bufs.Get().(*[]byte)
 	folded := foldInto(*bp, text)
 	s.trie.Walk(folded, func(_, _, pattern int64) bool {
-		for _, r := range s.byKeyword[pattern] {
-			set[r/64] |= 1 << (r % 64)
+		for _, rg := range s.byKeyword[pattern] {
+			if rg.group == 0 {
+				set[rg.rule/64] |= 1 << (rg.rule % 64)
+			} else {
+				second[rg.rule/64] |= 1 << (rg.rule % 64)
+			}
 		}
 		return true
 	})
 	*bp = folded
 	s.bufs.Put(bp)
+	for w := range set {
+		set[w] = set[w]&second[w] | s.always[w]
+	}
 }
 
 // Mask masks every secret in t and returns the number of matches masked.
@@ -150,11 +198,11 @@ func (s *Secrets) Mask(t *Text) int {
 				continue
 			}
 			changed := false
-			for j, re := range r.patterns {
+			for j, f := range r.finders {
 				if len(t.Current()) < r.minLens[j] {
 					continue
 				}
-				if n := t.Replace(re, r.mask); n > 0 {
+				if n := t.Replace(f, r.mask); n > 0 {
 					masked += n
 					changed = true
 				}

@@ -212,7 +212,7 @@ func TestLabelsAreNotRescanned(t *testing.T) {
 }
 
 // Whatever keywords the prefilter uses, from the rules file or derived from the patterns, each
-// rule's set is proven required by every one of its patterns.
+// group of a rule is proven required by every one of its patterns.
 func TestPrefilterKeywordsAreRequired(t *testing.T) {
 	s, rs := engine(t)
 	always := 0
@@ -221,8 +221,10 @@ func TestPrefilterKeywordsAreRequired(t *testing.T) {
 			always++
 			continue
 		}
-		for _, p := range rs[i].Patterns {
-			assert.True(t, KeywordsRequired(p, r.keywords), "%s: %q does not require any of %v", r.id, p, r.keywords)
+		for _, group := range r.groups {
+			for _, p := range rs[i].Patterns {
+				assert.True(t, KeywordsRequired(p, group), "%s: %q does not require any of %v", r.id, p, group)
+			}
 		}
 	}
 	assert.Zero(t, always, "rules without keywords run on every value")

@@ -30,7 +30,7 @@ func (t *Text) Current() string { return t.s }
 
 // Replace masks every match of re with label (Placeholder while scanning) and returns how many.
 // A match that covers earlier masks takes their place whole.
-func (t *Text) Replace(re *regexp.Regexp, label string) int {
+func (t *Text) Replace(re Finder, label string) int {
 	locs := re.FindAllStringIndex(t.s, -1)
 	if len(locs) == 0 {
 		return 0
