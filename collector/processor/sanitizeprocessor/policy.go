@@ -42,12 +42,13 @@ type policy struct {
 	blockMask string
 	hmacKey   []byte
 	ids       *idHasher
+	seen      *valueCache
 	userIDs   []string
 	verbatim  []string
 }
 
 func newPolicy(cfg *Config) (*policy, error) {
-	p := &policy{cfg: cfg, userIDs: cfg.UserID.Keys, verbatim: cfg.VerbatimKeys}
+	p := &policy{cfg: cfg, userIDs: cfg.UserID.Keys, verbatim: cfg.VerbatimKeys, seen: newValueCache()}
 	labelled := cfg.Mask == maskLabelled
 	p.emailMask, p.ipMask, p.blockMask = "****", "****", "****"
 	if cfg.Secrets.Enabled {
@@ -117,6 +118,30 @@ func (p *policy) text(key, v string, c *counts) string {
 	if p.isUserID(key) && p.hmacKey != nil {
 		return p.hashUserID(v, c)
 	}
+	// Short values are looked up first (cache.go); the outcome depends on the value alone here.
+	if len(v) > maxCachedValueLen {
+		var s scanned
+		out := p.scan(v, &s)
+		c.add(&s)
+		return out
+	}
+	s, ok := p.seen.get(v)
+	if !ok {
+		s.out = p.scan(v, &s)
+		p.seen.put(v, s)
+	}
+	c.add(&s)
+	return s.out
+}
+
+func (c *counts) add(s *scanned) {
+	for k, n := range s.masked {
+		c.masked[k] += n
+	}
+}
+
+// scan masks a value and truncates it; what it masked is counted in c.
+func (p *policy) scan(v string, c *scanned) string {
 	t := detect.NewText(v)
 	if p.cfg.MaskHomes {
 		c.masked[kindHomePath] += int64(detect.MaskHomePaths(&t))

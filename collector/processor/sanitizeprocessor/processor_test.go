@@ -219,3 +219,20 @@ func TestCountsAreRecorded(t *testing.T) {
 	assert.Equal(t, int64(1), c.droppedAttributes)
 }
 
+
+// A value seen before is answered from the cache with the same result and the same counts.
+func TestRepeatedValuesAreCountedEachTime(t *testing.T) {
+	cfg := loadConfig(t, "")
+	s, err := newSanitizer(processortest.NewNopSettings(metadata.Type), cfg)
+	require.NoError(t, err)
+	var c counts
+	first := s.policy.text("prompt", "key "+githubToken, &c)
+	second := s.policy.text("prompt", "key "+githubToken, &c)
+	assert.Equal(t, "key <secret:github-classic-pat>", first)
+	assert.Equal(t, first, second)
+	assert.Equal(t, int64(2), c.masked[kindSecret])
+	// Past the cached length the value is scanned every time.
+	long := strings.Repeat("x", maxCachedValueLen) + " " + githubToken
+	assert.Equal(t, strings.Repeat("x", 64), s.policy.text("prompt", long, &c))
+	assert.Equal(t, int64(3), c.masked[kindSecret])
+}
