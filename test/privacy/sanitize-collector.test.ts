@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSecretRules } from '../../cli/privacy/secret-rules.js';
+import { readCollectorMetrics } from '../../cli/runtime/collector-metrics.js';
 import type { ProfileName } from '../../cli/stack/schema.js';
 import { runCli, STACK_TRACE } from '../support/cli.js';
 import { testCollectorBinary } from '../support/collector.js';
@@ -206,6 +207,11 @@ describe.skipIf(engine === 'stock')('values of type bytes', () => {
       expect(stored!.body).toBe('please use <secret:anthropic-api-key> and mail <email>');
       expect(stored!.attributes).not.toHaveProperty('response');
       for (const leak of [secret, b64(Buffer.from(secret)), b64(Buffer.from(prompt)), 'bob.smith']) expect(out.text).not.toContain(leak);
+      // The processor's counters, as `status` reads them from the Collector's own metrics.
+      const metrics = await readCollectorMetrics(pipeline.ports.metrics);
+      expect(metrics.sanitize?.masked).toBeGreaterThanOrEqual(4);
+      expect(metrics.sanitize?.droppedAttributes).toBeGreaterThanOrEqual(1);
+      expect(metrics.summary).toContain('masked');
     } finally {
       await pipeline.stop();
     }
