@@ -236,3 +236,33 @@ func TestRepeatedValuesAreCountedEachTime(t *testing.T) {
 	assert.Equal(t, strings.Repeat("x", 64), s.policy.text("prompt", long, &c))
 	assert.Equal(t, int64(3), c.masked[kindSecret])
 }
+
+// The Collector may call the processor from several goroutines at once; the caches are shared.
+func TestConcurrentBatches(t *testing.T) {
+	cfg := loadConfig(t, "")
+	cfg.MaxValueLength = 4096
+	s, err := newSanitizer(processortest.NewNopSettings(metadata.Type), cfg)
+	require.NoError(t, err)
+	done := make(chan plog.Logs)
+	for range 4 {
+		go func() {
+			ld := plog.NewLogs()
+			for range 50 {
+				lr := claudeLog(ld)
+				lr.Attributes().PutStr("prompt", "use "+githubToken)
+				lr.Attributes().PutStr("user.id", "alice")
+			}
+			out, _ := s.processLogs(context.Background(), ld)
+			done <- out
+		}()
+	}
+	for range 4 {
+		out := <-done
+		rls := out.ResourceLogs()
+		for i := 0; i < rls.Len(); i++ {
+			a := rls.At(i).ScopeLogs().At(0).LogRecords().At(0).Attributes().AsRaw()
+			assert.Equal(t, "use <secret:github-classic-pat>", a["prompt"])
+			assert.Equal(t, hmacHex("alice"), a["user.id"])
+		}
+	}
+}
