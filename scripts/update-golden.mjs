@@ -1,15 +1,18 @@
 #!/usr/bin/env node
 // Re-renders every golden directory (configs/golden/*, compose/) and the JSON Schema from the built
 // sources (run `npm run build` first; `npm run golden:update` does both).
-import { rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { committedGoldenFiles, goldenDirs, JSON_SCHEMA_PATH, renderGoldenDir, renderJsonSchemaFile, renderSecretPatternsFile } from '../dist/cli/render/golden.js';
-import { loadSanitizeInputs, SECRET_PATTERNS_PATH } from '../dist/cli/render/inputs.js';
+import { loadSanitizeInputs, PROCESSOR_RULES_PATH, SECRET_PATTERNS_PATH, SECRET_RULES_PATH } from '../dist/cli/render/inputs.js';
 import { writeBundle } from '../dist/cli/render/write-bundle.js';
 
 // The patterns first: every render below reads them.
 writeFileSync(SECRET_PATTERNS_PATH, renderSecretPatternsFile());
 console.log(`wrote ${SECRET_PATTERNS_PATH}`);
+// The sanitize processor embeds its own copy of the rules (a Go module embeds only its own files).
+copyFileSync(SECRET_RULES_PATH, PROCESSOR_RULES_PATH);
+console.log(`wrote ${PROCESSOR_RULES_PATH}`);
 const inputs = loadSanitizeInputs();
 for (const dir of goldenDirs()) {
   const files = renderGoldenDir(dir, inputs);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { execa } from 'execa';
 import { parse } from 'yaml';
 import { UserError } from '../errors.js';
@@ -9,6 +9,8 @@ import { packagePath } from '../paths.js';
 
 export const COLLECTOR_BINARY_NAME = 'otelcol-telemetry-stack';
 export const MANIFEST_PATH = packagePath('collector', 'manifest.yaml');
+/** Our own components' Go modules, which the manifest names by local path. */
+export const LOCAL_COMPONENTS_DIR = packagePath('collector', 'processor');
 
 /** Cache root outside the repository; CI may keep it between runs, nothing depends on it. */
 export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
@@ -26,10 +28,55 @@ export function builderVersion(text = manifestText()): string {
   return m[1]!;
 }
 
-/** Binaries are keyed by the manifest's hash: any pin change builds a new one beside the old. */
+/** Every file under dir, as paths relative to it, sorted so the order never depends on the file system. */
+function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => relative(dir, join(e.parentPath, e.name)))
+    .sort();
+}
+
+/**
+ * Binaries are keyed by the hash of the manifest and of every file of our own components: a pin
+ * change or an edit to the sanitize processor builds a new binary beside the old. Each file's
+ * path goes into the hash with its content, so renaming a file counts as a change.
+ */
+export function collectorSourceHash(text = manifestText(), componentsDir = LOCAL_COMPONENTS_DIR): string {
+  const hash = createHash('sha256').update(text);
+  for (const file of filesUnder(componentsDir)) {
+    hash.update(`\0${file}\0`).update(readFileSync(join(componentsDir, file)));
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
 export function cachedCollectorPath(env: NodeJS.ProcessEnv = process.env): string {
-  const hash = createHash('sha256').update(manifestText()).digest('hex').slice(0, 16);
-  return join(cacheRoot(env), 'collector', hash, COLLECTOR_BINARY_NAME);
+  return join(cacheRoot(env), 'collector', collectorSourceHash(), COLLECTOR_BINARY_NAME);
+}
+
+interface ManifestModule {
+  gomod?: string;
+  path?: string;
+}
+
+const COMPONENT_LISTS = ['receivers', 'processors', 'exporters', 'extensions', 'connectors', 'providers', 'converters'] as const;
+
+/**
+ * The manifest as the builder gets it: output in workDir, and each local module's `path`
+ * (relative to the manifest in the repository) made absolute, since the builder resolves it
+ * against its own working directory and the copy lives elsewhere.
+ */
+export function manifestForBuild(text: string, workDir: string, manifestDir = dirname(MANIFEST_PATH)): Record<string, unknown> {
+  const manifest = parse(text) as Record<string, unknown> & { dist: Record<string, unknown> };
+  manifest.dist['output_path'] = workDir;
+  for (const list of COMPONENT_LISTS) {
+    const modules = manifest[list];
+    if (!Array.isArray(modules)) continue;
+    for (const mod of modules as ManifestModule[]) {
+      if (mod.path) mod.path = resolve(manifestDir, mod.path);
+    }
+  }
+  return manifest;
 }
 
 /** Which binary to run: an explicit override, else the cached build. */
@@ -93,8 +140,7 @@ async function runBuilder(outDir: string, flags: string[], env: NodeJS.ProcessEn
     mkdirSync(builderDir, { recursive: true });
     await run('go', ['install', `go.opentelemetry.io/collector/cmd/builder@${version}`], { ...goEnv, GOBIN: builderDir }, log);
   }
-  const manifest = parse(manifestText()) as { dist: Record<string, unknown> };
-  manifest.dist['output_path'] = outDir;
+  const manifest = manifestForBuild(manifestText(), outDir);
   const manifestCopy = join(outDir, 'manifest.yaml');
   writeFileSync(manifestCopy, JSON.stringify(manifest));
   await run(builder, ['--config', manifestCopy, '--ldflags=-s -w', ...flags], goEnv, log);

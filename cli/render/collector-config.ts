@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import { goDuration } from '../stack/resolve.js';
 import { lokiHeaderTemplates, storageEndpoint } from '../stack/storage-endpoint.js';
 import type { Stack } from '../stack/resolve.js';
-import { renderSanitizeChain, type SanitizeInputs, type Signal } from './sanitize/chain.js';
+import { renderSanitizeChain, type SanitizeChain, type SanitizeInputs, type Signal } from './sanitize/chain.js';
+import { renderSanitizeProcessor } from './sanitize/processor.js';
 
 /** Where the Collector runs decides its file paths; addresses stay loopback either way (host networking). */
 export type CollectorTarget = 'process' | 'docker';
@@ -19,7 +20,7 @@ export function queueDirFor(stack: Stack, target: CollectorTarget): string {
  * Pure: the same stack and inputs give the same config, byte for byte, once serialized.
  */
 export function renderCollectorConfig(stack: Stack, inputs: SanitizeInputs, target: CollectorTarget): Record<string, unknown> {
-  const chain = renderSanitizeChain(stack, inputs);
+  const chain = renderSanitize(stack, inputs);
   const exporter = renderExporter(stack);
   const signals: Signal[] = stack.backend === 'loki' ? ['logs'] : ['logs', 'metrics'];
 
@@ -68,6 +69,11 @@ export function renderCollectorConfig(stack: Stack, inputs: SanitizeInputs, targ
       ),
     },
   };
+}
+
+/** privacy.engine: our one-pass processor, or the chain of upstream processors. */
+export function renderSanitize(stack: Stack, inputs: SanitizeInputs): SanitizeChain {
+  return stack.privacy.engine === 'stock' ? renderSanitizeChain(stack, inputs) : renderSanitizeProcessor(stack);
 }
 
 function renderProtocols(stack: Stack): Record<string, unknown> {

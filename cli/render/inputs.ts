@@ -9,6 +9,11 @@ import type { SanitizeInputs } from './sanitize/chain.js';
  */
 export const SECRET_PATTERNS_PATH = packagePath('configs', 'secrets', 'patterns.json');
 
+/** The one source of truth for the secret rules. */
+export const SECRET_RULES_PATH = packagePath('configs', 'secrets', 'rules.yaml');
+/** The sanitize processor's embedded copy of it, refreshed by `npm run golden:update` and drift-checked. */
+export const PROCESSOR_RULES_PATH = packagePath('collector', 'processor', 'sanitizeprocessor', 'internal', 'rules', 'rules.yaml');
+
 export function loadSanitizeInputs(): SanitizeInputs {
   const file = JSON.parse(readFileSync(SECRET_PATTERNS_PATH, 'utf8')) as { patterns: string[] };
   return { secretPatterns: file.patterns };

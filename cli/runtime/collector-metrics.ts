@@ -12,6 +12,8 @@ export interface CollectorMetrics {
   enqueueFailed: number;
   queueSize: number;
   queueCapacity: number;
+  /** The sanitize processor's counters; undefined when it does not run (privacy.engine: stock). */
+  sanitize?: { masked: number; droppedRecords: number; droppedAttributes: number };
   summary: string;
 }
 
@@ -51,8 +53,18 @@ export async function readCollectorMetrics(port: number): Promise<CollectorMetri
     queueSize: sum('otelcol_exporter_queue_size'),
     queueCapacity: sum('otelcol_exporter_queue_capacity'),
   };
+  // Counters appear once the processor has counted something; before that it has nothing to show.
+  const sanitize = [...m.keys()].some((k) => k.startsWith('otelcol_processor_sanitize_'))
+    ? {
+        masked: sum('otelcol_processor_sanitize_masked_values'),
+        droppedRecords: sum('otelcol_processor_sanitize_dropped_records'),
+        droppedAttributes: sum('otelcol_processor_sanitize_dropped_attributes'),
+      }
+    : undefined;
+  const sanitized = sanitize ? `, masked ${sanitize.masked}, dropped ${sanitize.droppedRecords} records and ${sanitize.droppedAttributes} attributes` : '';
   return {
     ...metrics,
-    summary: `accepted ${metrics.accepted}, refused ${metrics.refused}, sent ${metrics.sent}, failed ${metrics.sendFailed + metrics.enqueueFailed}, queue ${metrics.queueSize}/${metrics.queueCapacity}`,
+    ...(sanitize ? { sanitize } : {}),
+    summary: `accepted ${metrics.accepted}, refused ${metrics.refused}, sent ${metrics.sent}, failed ${metrics.sendFailed + metrics.enqueueFailed}, queue ${metrics.queueSize}/${metrics.queueCapacity}${sanitized}`,
   };
 }

@@ -142,12 +142,16 @@ function checkSanitized(stack: Stack, canary: Canary, stored: StoredCanary, env:
   if (stored.raw.includes(canary.secret)) problems.push('the planted secret arrived in clear');
   if (stored.raw.includes(canary.email)) problems.push('the planted email arrived in clear');
   if (stored.raw.includes(canary.userId)) problems.push('the raw user id arrived');
+  // The processor's labelled masks name what they replaced: their presence shows it did the masking.
+  const labelled = stack.privacy.engine === 'processor' && stack.privacy.masks === 'labelled';
+  if (labelled && !stored.raw.includes('<secret:')) problems.push('no <secret:…> mask: the sanitize processor did not mask the planted secret');
   const userId = stored.attributes[userIdKey];
   if (stack.privacy.userId.mode === 'hmac' && userId !== undefined) {
     const key = env[stack.privacy.userId.keyEnv] ?? '';
     if (userId !== expectedUserHash(key, canary.userId)) problems.push(`${userIdKey} is not the HMAC-SHA256 of the raw id`);
   }
-  if (problems.length > 0) return { name: 'sanitized', ok: false, detail: problems.join('; '), hint: 'check the privacy section of the stack file and the rendered redaction processors' };
+  if (problems.length > 0) return { name: 'sanitized', ok: false, detail: problems.join('; '), hint: 'check the privacy section of the stack file and the rendered sanitize processor (or, with privacy.engine: stock, the redaction processors)' };
   const user = userId === undefined ? 'user id not stored (profile drops it)' : stack.privacy.userId.mode === 'hmac' ? 'user id hashed (hmac-sha256)' : 'user id kept';
-  return { name: 'sanitized', ok: true, detail: `secret masked, email masked, ${user}` };
+  const by = stack.privacy.engine === 'processor' ? 'by the sanitize processor' : 'by the stock processor chain';
+  return { name: 'sanitized', ok: true, detail: `secret masked, email masked, ${user} (${by})` };
 }

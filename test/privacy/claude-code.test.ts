@@ -128,13 +128,14 @@ describe(`Claude Code ${CLAUDE_CODE_VERSION} through the Collector's sanitize ch
 
   it('keeps the prompt and the Bash command, masked', () => {
     const [prompt] = events(stored.logs, 'user_prompt');
-    expect(prompt?.attributes['prompt']).toBe(planted.prompt.replace(planted.promptSecret, '****').replace(planted.email, '****'));
+    // The default masks say what they replaced (privacy.masks: labelled).
+    expect(prompt?.attributes['prompt']).toBe(planted.prompt.replace(planted.promptSecret, '<secret:github-classic-pat>').replace(planted.email, '<email>'));
     const results = events(stored.logs, 'tool_result');
     expect(results.length).toBeGreaterThan(0);
     for (const r of results) {
       // The token and the (loopback) IP address are masked; the command around them is intact.
       const params = String(r.attributes['tool_parameters']);
-      expect(params).toContain('"full_command":"echo \'curl -H \\"Authorization: Bearer ****\\" https://****:9/x\'"');
+      expect(params).toMatch(/"full_command":"echo 'curl -H \\"Authorization: Bearer <secret:[a-z0-9-]+>\\" https:\/\/<ip>:9\/x'"/);
     }
   });
 
@@ -229,7 +230,7 @@ describe(`Claude Code ${CLAUDE_CODE_VERSION} into a whole stack (up, embedded Cl
     expect(requestFigures(api)).toEqual(requestFigures(events(raw.logs, 'api_request')));
 
     const prompt = stored.find((r) => r.attributes['event.name'] === 'user_prompt');
-    expect(prompt?.attributes['prompt']).toContain('****');
+    expect(prompt?.attributes['prompt']).toContain('<secret:github-classic-pat>');
 
     const points = await waitForRows(
       `SELECT Value FROM telemetry.otel_metrics_sum WHERE MetricName = 'claude_code.cost.usage' AND Attributes['session.id'] = '${session.replace(/'/g, '')}'`,

@@ -2,11 +2,12 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSecretRules } from '../../cli/privacy/secret-rules.js';
+import { readCollectorMetrics } from '../../cli/runtime/collector-metrics.js';
 import type { ProfileName } from '../../cli/stack/schema.js';
 import { runCli, STACK_TRACE } from '../support/cli.js';
 import { testCollectorBinary } from '../support/collector.js';
 import { corpusSeed, expectedUserIdHash, plantedCorpus, type Planted } from '../support/corpus-planted.js';
-import { PROTOCOLS, startFilePipeline, type FilePipeline, type StoredLog, type Value } from '../support/corpus-pipeline.js';
+import { PROTOCOLS, SANITIZE_ENGINES, startFilePipeline, type FilePipeline, type StoredLog, type Value } from '../support/corpus-pipeline.js';
 import { fileLeaks, judgeRun, plantedBatch, PROFILE_SHAPES, type Finding } from '../support/corpus-records.js';
 import type { Attributes, ResourceLogsSpec } from '../support/otlp-encode.js';
 import { writeTestStack } from '../support/stack-dir.js';
@@ -33,13 +34,14 @@ const show = (findings: Finding[]) => findings.map((f) => `${f.record}: ${f.what
 
 console.log(`corpus seed: ${corpusSeed()}`);
 
-describe.each(PROFILES)('sanitize chain in the real Collector: profile %s', (profile) => {
+describe.each(SANITIZE_ENGINES)('engine %s', (engine) => {
+describe.each(PROFILES)('sanitize in the real Collector: profile %s', (profile) => {
   const shape = PROFILE_SHAPES[profile];
   const planted = plantedCorpus();
   let pipeline: FilePipeline;
 
   beforeAll(async () => {
-    pipeline = await startFilePipeline({ stackYaml: `profiles: [${profile}]` });
+    pipeline = await startFilePipeline({ stackYaml: `profiles: [${profile}]`, engine });
   });
   afterAll(async () => {
     await pipeline?.stop();
@@ -52,7 +54,7 @@ describe.each(PROFILES)('sanitize chain in the real Collector: profile %s', (pro
       await pipeline.send(protocol, batch.logs, batch.metrics);
       const output = await pipeline.waitFor(before.logs.length + planted.length, before.points.length + planted.length);
       const verdict = judgeRun(shape, planted, batch, protocol, output, pipeline.hmacKey);
-      table.push({ profile, protocol, sent: verdict.sent, received: verdict.received, leaks: verdict.leaks.length, damaged: verdict.damaged.length });
+      table.push({ profile: `${engine}/${profile}`, protocol, sent: verdict.sent, received: verdict.received, leaks: verdict.leaks.length, damaged: verdict.damaged.length });
       expect(verdict.received, 'records and points stored').toBe(verdict.sent);
       expect(show(verdict.leaks), 'leaks').toBe('');
       expect(show(verdict.damaged), 'damaged innocents').toBe('');
@@ -119,7 +121,7 @@ describe('content policy for prompts and tool details (claude-code)', () => {
   }
 
   async function runPolicy(policy: 'drop' | 'mask' | 'keep') {
-    const pipeline = await startFilePipeline({ stackYaml: `profiles: [claude-code]\nprivacy: {promptText: ${policy}, toolDetails: ${policy}}` });
+    const pipeline = await startFilePipeline({ stackYaml: `profiles: [claude-code]\nprivacy: {promptText: ${policy}, toolDetails: ${policy}}`, engine });
     try {
       await pipeline.send('http/protobuf', contentRecords(policy), []);
       const out = await pipeline.waitFor(items.length, 0);
@@ -163,6 +165,59 @@ describe('content policy for prompts and tool details (claude-code)', () => {
   });
 });
 
+// Only the processor reads bytes: the stock chain's processors skip a value of type bytes, so a
+// prompt sent as bytesValue passes it unmasked (stored as base64); that is one reason it is not the default.
+describe.skipIf(engine === 'stock')('values of type bytes', () => {
+  it('a prompt sent as bytesValue is scanned as text and masked; bytes that are not text are dropped', async () => {
+    const rule = loadSecretRules().find((r) => r.id === 'anthropic-api-key')!;
+    const secret = rule.samples.positive[0]!.secret;
+    const prompt = `please use ${secret} and mail bob.smith@example.com`;
+    const b64 = (b: Buffer) => b.toString('base64');
+    const attr = (key: string, value: Record<string, string>) => ({ key, value });
+    const request = {
+      resourceLogs: [{
+        resource: { attributes: [attr('service.name', { stringValue: 'claude-code' })] },
+        scopeLogs: [{
+          scope: { name: 'com.anthropic.claude_code.events' },
+          logRecords: [{
+            timeUnixNano: String(Date.now() * 1_000_000),
+            body: { bytesValue: b64(Buffer.from(prompt)) },
+            attributes: [
+              attr('event.name', { stringValue: 'user_prompt' }),
+              attr('prompt', { bytesValue: b64(Buffer.from(prompt)) }),
+              attr('response', { bytesValue: b64(Buffer.from([0xff, 0xfe, 0x00, 0x41])) }),
+            ],
+          }],
+        }],
+      }],
+    };
+    const pipeline = await startFilePipeline({ stackYaml: 'profiles: [claude-code]\nprivacy: {promptText: mask}', engine });
+    try {
+      const res = await fetch(`http://127.0.0.1:${pipeline.ports.http}/v1/logs`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(request),
+        signal: AbortSignal.timeout(15_000),
+      });
+      expect(res.status).toBe(200);
+      const out = await pipeline.waitFor(1, 0);
+      const [stored] = byEvent(out.logs, 'user_prompt');
+      expect(stored).toBeDefined();
+      expect(stored!.attributes['prompt']).toBe('please use <secret:anthropic-api-key> and mail <email>');
+      expect(stored!.body).toBe('please use <secret:anthropic-api-key> and mail <email>');
+      expect(stored!.attributes).not.toHaveProperty('response');
+      for (const leak of [secret, b64(Buffer.from(secret)), b64(Buffer.from(prompt)), 'bob.smith']) expect(out.text).not.toContain(leak);
+      // The processor's counters, as `status` reads them from the Collector's own metrics.
+      const metrics = await readCollectorMetrics(pipeline.ports.metrics);
+      expect(metrics.sanitize?.masked).toBeGreaterThanOrEqual(4);
+      expect(metrics.sanitize?.droppedAttributes).toBeGreaterThanOrEqual(1);
+      expect(metrics.summary).toContain('masked');
+    } finally {
+      await pipeline.stop();
+    }
+  });
+});
+
 describe('truncation (maxValueLength) and the attribute cap (maxAttributes)', () => {
   it('cuts every value to the limit after masking, so a secret across the limit leaves no fragment', async () => {
     const limit = 64;
@@ -182,7 +237,7 @@ describe('truncation (maxValueLength) and the attribute cap (maxAttributes)', ()
         records.push({ name: `straddle.${si}.${cut}`, secret, value: `${'y'.repeat(start - 1)} ${secret} tail` });
       }
     }
-    const pipeline = await startFilePipeline({ stackYaml: `profiles: [generic]\nprivacy: {maxValueLength: ${limit}}` });
+    const pipeline = await startFilePipeline({ stackYaml: `profiles: [generic]\nprivacy: {maxValueLength: ${limit}}`, engine });
     try {
       await pipeline.send(
         'grpc',
@@ -229,7 +284,7 @@ describe('truncation (maxValueLength) and the attribute cap (maxAttributes)', ()
       cache_read_tokens: 300, cache_creation_tokens: 150, cost_usd: 0.00721, duration_ms: 94, query_source: 'sdk', speed: 'normal',
       effort: 'medium', 'terminal.type': 'non-interactive',
     };
-    const pipeline = await startFilePipeline({ stackYaml: `profiles: [claude-code]\nprivacy: {maxAttributes: ${cap}}` });
+    const pipeline = await startFilePipeline({ stackYaml: `profiles: [claude-code]\nprivacy: {maxAttributes: ${cap}}`, engine });
     try {
       const logs = Array.from({ length: 20 }, (_, i) => ({
         resource: CLAUDE_RESOURCE,
@@ -256,6 +311,8 @@ describe('truncation (maxValueLength) and the attribute cap (maxAttributes)', ()
       await pipeline.stop();
     }
   });
+});
+
 });
 
 describe('the HMAC key for user ids', () => {

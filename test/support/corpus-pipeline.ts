@@ -66,7 +66,12 @@ export interface FilePipelineOptions {
   stackYaml: string;
   inputs?: SanitizeInputs;
   hmacKey?: string;
+  /** privacy.engine, set over what stackYaml says: the leak tests run for each engine. */
+  engine?: SanitizeEngine;
 }
+
+export type SanitizeEngine = 'processor' | 'stock';
+export const SANITIZE_ENGINES: readonly SanitizeEngine[] = ['processor', 'stock'];
 
 /** Every rendered processor stays; only the exporters (and the pipelines' exporter lists) change. */
 export function withFileExporter(config: Record<string, unknown>, path: string): Record<string, unknown> {
@@ -93,7 +98,8 @@ ${options.stackYaml}
 `;
   const parsed = parseStackFile(text, file, {});
   if (!parsed.stack) throw new Error(`test stack file does not load:\n${parsed.problems.map((p) => `${p.path}: ${p.message}`).join('\n')}`);
-  const stack = resolveStack(parsed.stack, file, {});
+  const resolved = resolveStack(parsed.stack, file, {});
+  const stack = options.engine ? { ...resolved, privacy: { ...resolved.privacy, engine: options.engine } } : resolved;
   const out = join(dir, 'out.json');
   const config = withFileExporter(renderCollectorConfig(stack, options.inputs ?? loadSanitizeInputs(), 'process'), out);
   const hmacKey = options.hmacKey ?? TEST_HMAC_KEY;

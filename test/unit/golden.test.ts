@@ -5,7 +5,7 @@ import {
   committedGoldenFiles, COMPOSE_DIR, GOLDEN_UPDATE_COMMAND, goldenDirs, JSON_SCHEMA_PATH, readGolden, renderGoldenDir, renderJsonSchemaFile, renderSecretPatternsFile,
 } from '../../cli/render/golden.js';
 import { packageRoot } from '../../cli/paths.js';
-import { loadSanitizeInputs, SECRET_PATTERNS_PATH } from '../../cli/render/inputs.js';
+import { loadSanitizeInputs, PROCESSOR_RULES_PATH, SECRET_PATTERNS_PATH, SECRET_RULES_PATH } from '../../cli/render/inputs.js';
 
 const stale = (what: string) => `${what} is stale; regenerate with: ${GOLDEN_UPDATE_COMMAND}`;
 
@@ -35,6 +35,10 @@ describe('golden renders', () => {
 
   it('configs/secrets/patterns.json matches configs/secrets/rules.yaml', () => {
     expect(readFileSync(SECRET_PATTERNS_PATH, 'utf8'), stale('configs/secrets/patterns.json')).toBe(renderSecretPatternsFile());
+  });
+
+  it("the sanitize processor's embedded rules are configs/secrets/rules.yaml", () => {
+    expect(readFileSync(PROCESSOR_RULES_PATH, 'utf8'), stale(relative(packageRoot, PROCESSOR_RULES_PATH))).toBe(readFileSync(SECRET_RULES_PATH, 'utf8'));
   });
 
   it('the committed JSON Schema matches the schema in code', () => {

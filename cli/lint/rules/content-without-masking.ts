@@ -14,6 +14,10 @@ const GENAI_SIGNAL = /claude[_-]?code|gen_ai\.|\bgenai\b|\bllm\b|tool_parameters
  * Fires where prompt or tool content can actually arrive and be kept: a logs pipeline that takes
  * OTLP and writes to storage, in a config that names GenAI or Claude Code telemetry. File and pod
  * log pipelines, and configs with no sign of GenAI sources, stay quiet.
+ *
+ * A logs pipeline protects content when a redaction processor masks values, or when a processor
+ * removes the content keys (an allow-list or explicit deletes naming them), or when the sanitize
+ * processor runs with secret masking on.
  */
 export const contentWithoutMasking: LintRule = {
   id: 'content-without-masking',
@@ -36,6 +40,12 @@ export const contentWithoutMasking: LintRule = {
           return cfg['allow_all_keys'] !== true || (Array.isArray(blocked) && blocked.length > 0);
         }
         const text = JSON.stringify(cfg);
+        // The sanitize processor deletes what no source allows; what a source allows it masks
+        // unless secret masking is turned off.
+        if (type === 'sanitize') {
+          const secrets = cfg['secrets'] as { enabled?: unknown } | undefined;
+          return secrets?.enabled !== false || !CONTENT_KEYS.some((k) => JSON.stringify(cfg['sources'] ?? []).includes(JSON.stringify(k)));
+        }
         if (type === 'transform') return text.includes('keep_keys') || CONTENT_KEYS.some((k) => text.includes(`delete_key`) && text.includes(k));
         if (type === 'attributes') return CONTENT_KEYS.some((k) => text.includes(k));
         return false;

@@ -153,7 +153,8 @@ export function renderSanitizeChain(stack: Stack, inputs: SanitizeInputs): Sanit
   return { processors, order: { logs, metrics } };
 }
 
-function keptRecordKeys(profile: Profile, stack: Stack, base: readonly string[]): string[] {
+/** A profile's record keys plus the content keys the privacy policy keeps (shared with processor.ts). */
+export function keptRecordKeys(profile: Profile, stack: Stack, base: readonly string[]): string[] {
   const p = stack.privacy;
   const keys = base.filter((k) => !(p.userId.mode === 'drop' && (USER_ID_ATTRIBUTES as readonly string[]).includes(k)));
   if (profile.name === 'claude-code' || profile.name === 'generic') {

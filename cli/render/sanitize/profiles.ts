@@ -11,6 +11,11 @@ export interface Profile {
   name: ProfileName;
   /** OTTL condition (usable in log and datapoint contexts) selecting this source's records. */
   match: string;
+  /**
+   * The same selection for the sanitize processor, which tries sources in order (first match
+   * wins); empty selects everything, so `generic` comes last.
+   */
+  select: { resourceAttributes?: Record<string, string>; scopeName?: string };
   /** Log-record attributes kept (content keys are added by the privacy policy). */
   logAttributes: readonly string[];
   /** Log-record attribute keys kept by RE2 pattern, for families of keys with a variable suffix. */
@@ -37,6 +42,7 @@ const COMMON_RESOURCE = ['service.name', 'service.version', 'service.namespace',
 const claudeCode: Profile = {
   name: 'claude-code',
   match: 'resource.attributes["service.name"] == "claude-code"',
+  select: { resourceAttributes: { 'service.name': 'claude-code' } },
   logAttributes: [
     'event.name', 'event.timestamp', 'event.sequence', 'session.id', 'prompt.id', ...USER_ID_ATTRIBUTES,
     'organization.id', 'terminal.type', 'app.version',
@@ -58,6 +64,7 @@ const claudeCode: Profile = {
 const cliUsage: Profile = {
   name: 'cli-usage',
   match: `scope.name == "${CLI_USAGE_SCOPE}"`,
+  select: { scopeName: CLI_USAGE_SCOPE },
   // cli.command events, and the heartbeat's cli.heartbeat / cli.usage records (aggregated counts).
   logAttributes: ['event.name', 'cli.verb', 'cli.exit_code', 'cli.fingerprint', 'usage.category', 'usage.name', 'usage.count', 'heartbeat.dropped'],
   // heartbeat.size.<name>: bucketed sizes such as user_count "11-50", named by the product.
@@ -69,6 +76,7 @@ const cliUsage: Profile = {
 const generic: Profile = {
   name: 'generic',
   match: 'true',
+  select: {},
   logAttributes: [
     'event.name', 'session.id', ...USER_ID_ATTRIBUTES, 'error.type', 'exception.type', 'http.request.method',
     'http.response.status_code', 'http.route', 'rpc.method', 'rpc.service', 'code.function.name',

@@ -1,0 +1,176 @@
+package sanitizeprocessor
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/telemetry-stack/telemetry-stack/collector/processor/sanitizeprocessor/internal/detect"
+	"github.com/telemetry-stack/telemetry-stack/collector/processor/sanitizeprocessor/internal/rules"
+)
+
+// kind is what a mask or hash was for; the counters are kept per kind.
+type kind int
+
+const (
+	kindSecret kind = iota
+	kindEmail
+	kindIP
+	kindHomePath
+	kindBlocked
+	kindUserID
+	numKinds
+)
+
+var kindNames = [numKinds]string{"secret", "email", "ip", "home_path", "blocked", "user_id"}
+
+// counts is what one batch did, added to the counters once per batch.
+type counts struct {
+	masked            [numKinds]int64
+	droppedAttributes int64
+	droppedRecords    int64
+}
+
+// policy is the compiled configuration: what happens to one text value.
+type policy struct {
+	cfg       *Config
+	secrets   *detect.Secrets
+	blocked   []*regexp.Regexp
+	emailMask string
+	ipMask    string
+	blockMask string
+	hmacKey   []byte
+	ids       *idHasher
+	seen      *valueCache
+	userIDs   []string
+	verbatim  []string
+}
+
+func newPolicy(cfg *Config) (*policy, error) {
+	p := &policy{cfg: cfg, userIDs: cfg.UserID.Keys, verbatim: cfg.VerbatimKeys, seen: newValueCache()}
+	labelled := cfg.Mask == maskLabelled
+	p.emailMask, p.ipMask, p.blockMask = "****", "****", "****"
+	if cfg.Secrets.Enabled {
+		rs, err := loadRules(cfg.Secrets.RulesFile)
+		if err != nil {
+			return nil, err
+		}
+		mask := func(string) string { return "****" }
+		if labelled {
+			mask = func(id string) string { return "<secret:" + id + ">" }
+		}
+		if p.secrets, err = detect.NewSecrets(rs, mask); err != nil {
+			return nil, err
+		}
+	}
+	for _, b := range cfg.BlockedPatterns {
+		re, err := regexp.Compile(b)
+		if err != nil {
+			return nil, fmt.Errorf("blocked_patterns: %w", err)
+		}
+		p.blocked = append(p.blocked, re)
+	}
+	if labelled {
+		p.emailMask, p.ipMask, p.blockMask = "<email>", "<ip>", "<blocked>"
+	}
+	if cfg.UserID.Hash == hashHMAC {
+		p.hmacKey = []byte(string(cfg.UserID.HMACKey))
+		p.ids = newIDHasher(p.hmacKey)
+	}
+	return p, nil
+}
+
+func loadRules(file string) ([]rules.Rule, error) {
+	if file == "" {
+		return rules.Default()
+	}
+	return rules.Load(file)
+}
+
+// under: key is one of names or a flattened child of one (user.id.0, tool_input.command).
+func under(key string, names []string) bool {
+	for _, n := range names {
+		if key == n || (len(key) > len(n) && key[len(n)] == '.' && strings.HasPrefix(key, n)) {
+			return true
+		}
+	}
+	return false
+}
+
+// isUserID tells whether a value is an identity to hash (with hash none it is kept as sent).
+func (p *policy) isUserID(key string) bool { return key != "" && under(key, p.userIDs) }
+
+// hashUserID is HMAC-SHA256 of the whole value, in hex: the same as the redaction processor's
+// hmac-sha256, so `purge --user` computes it from the raw id, however many lines the id has.
+func (p *policy) hashUserID(v string, c *counts) string {
+	c.masked[kindUserID]++
+	return p.ids.sum(v)
+}
+
+// text returns a string value as it may be stored under key ("" for a body). The order is the
+// stock chain's: home paths (keeping the prefix), secrets, personal data, the user's patterns,
+// then truncation, which comes last so a secret across the limit is masked whole first.
+func (p *policy) text(key, v string, c *counts) string {
+	if key != "" && under(key, p.verbatim) {
+		return p.truncate(v)
+	}
+	if p.isUserID(key) && p.hmacKey != nil {
+		return p.hashUserID(v, c)
+	}
+	// Short values are looked up first (cache.go); the outcome depends on the value alone here.
+	if len(v) > maxCachedValueLen {
+		var s scanned
+		out := p.scan(v, &s)
+		c.add(&s)
+		return out
+	}
+	s, ok := p.seen.get(v)
+	if !ok {
+		s.out = p.scan(v, &s)
+		p.seen.put(v, s)
+	}
+	c.add(&s)
+	return s.out
+}
+
+func (c *counts) add(s *scanned) {
+	for k, n := range s.masked {
+		c.masked[k] += n
+	}
+}
+
+// scan masks a value and truncates it; what it masked is counted in c.
+func (p *policy) scan(v string, c *scanned) string {
+	t := detect.NewText(v)
+	if p.cfg.MaskHomes {
+		c.masked[kindHomePath] += int64(detect.MaskHomePaths(&t))
+	}
+	if p.secrets != nil {
+		c.masked[kindSecret] += int64(p.secrets.Mask(&t))
+	}
+	if p.cfg.MaskEmails {
+		c.masked[kindEmail] += int64(detect.MaskEmails(&t, p.emailMask))
+	}
+	if p.cfg.MaskIPs {
+		c.masked[kindIP] += int64(detect.MaskIPs(&t, p.ipMask))
+	}
+	for _, re := range p.blocked {
+		c.masked[kindBlocked] += int64(t.Replace(re, p.blockMask))
+	}
+	v = t.String()
+	return p.truncate(v)
+}
+
+// truncate cuts at a rune boundary at or below max_value_length bytes.
+func (p *policy) truncate(v string) string {
+	max := p.cfg.MaxValueLength
+	if len(v) <= max {
+		return v
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(v[cut]) {
+		cut--
+	}
+	return v[:cut]
+}
