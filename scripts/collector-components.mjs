@@ -203,6 +203,13 @@ function exporterhelperDefaults(coreDir, retryDir) {
   };
 }
 
+/** `gomod` and `path` of each manifest entry that is a module in this repository. */
+function localModules(manifestText) {
+  const manifest = parse(manifestText);
+  const lists = ['receivers', 'processors', 'exporters', 'extensions', 'connectors'];
+  return lists.flatMap((list) => (manifest[list] ?? []).filter((m) => m.path).map((m) => ({ gomod: m.gomod, path: m.path })));
+}
+
 export function generate() {
   const pins = manifestPins(readFileSync(join(root, 'collector', 'manifest.yaml'), 'utf8'));
   const work = mkdtempSync(join(tmpdir(), 'collector-components-'));
@@ -252,6 +259,14 @@ export function generate() {
     for (const { kind, name, alias } of changelogAliases(readFileSync(join(contribRoot.Dir, 'CHANGELOG.md'), 'utf8'))) {
       const entry = components[kind][name];
       if (entry && !entry.deprecatedAlias && !components[kind][alias]) entry.deprecatedAlias = alias;
+    }
+    // This repository's own components (local modules in the manifest), read from their metadata.yaml.
+    for (const { gomod, path } of localModules(readFileSync(join(root, 'collector', 'manifest.yaml'), 'utf8'))) {
+      const meta = parse(readFileSync(join(root, 'collector', path, 'metadata.yaml'), 'utf8'));
+      const kind = KIND_OF_CLASS[meta?.status?.class];
+      if (!kind) continue;
+      const stability = Object.fromEntries(Object.entries(meta.status.stability ?? {}).flatMap(([level, signals]) => signals.map((s) => [s, level])));
+      components[kind][meta.type] = { module: gomod, repo: 'telemetry-stack', stability, distributions: ['otelcol-telemetry-stack'] };
     }
     for (const kind of Object.keys(components)) {
       components[kind] = Object.fromEntries(Object.entries(components[kind]).sort(([a], [b]) => a.localeCompare(b)));

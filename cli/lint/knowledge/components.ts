@@ -5,7 +5,8 @@ import type { Kind } from '../collector-doc.js';
 /** One component type as scripts/collector-components.mjs read it from its upstream module. */
 export interface ComponentEntry {
   module: string | null;
-  repo: 'core' | 'contrib';
+  /** Where the module lives: upstream core or contrib, or this repository's own components. */
+  repo: 'core' | 'contrib' | 'telemetry-stack';
   /** Set when the module could not be read at the pin and an older release was read instead. */
   describedFrom?: string;
   stability: Record<string, string>;
