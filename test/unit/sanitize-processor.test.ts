@@ -29,10 +29,13 @@ describe('sanitize processor config', () => {
 
   it('lists sources specific first and generic last, with matches the processor reads', () => {
     const { sources } = sanitizeOf('profiles: [generic, cli-usage, claude-code]');
-    expect(sources.map((s) => s.name)).toEqual(['cli-usage', 'claude-code', 'generic']);
+    // cli-usage twice: the client library's scope, or the documented event from any client.
+    expect(sources.map((s) => s.name)).toEqual(['cli-usage', 'cli-usage', 'claude-code', 'generic']);
     expect(sources[0]!.match).toEqual({ scope_name: 'telemetry-stack/client' });
-    expect(sources[1]!.match).toEqual({ resource_attributes: { 'service.name': 'claude-code' } });
-    expect(sources[2]!.match).toBeUndefined();
+    expect(sources[1]!.match).toEqual({ event_names: ['cli.command'] });
+    expect(sources[1]!.log_attributes).toEqual(sources[0]!.log_attributes);
+    expect(sources[2]!.match).toEqual({ resource_attributes: { 'service.name': 'claude-code' } });
+    expect(sources[3]!.match).toBeUndefined();
   });
 
   it('keeps content keys only as the content policy says, verbatim only when kept', () => {

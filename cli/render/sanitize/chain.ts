@@ -53,11 +53,11 @@ export function renderSanitizeChain(stack: Stack, inputs: SanitizeInputs): Sanit
   const metrics: string[] = [];
 
   if (!stack.profiles.includes('generic')) {
-    const anyProfile = profiles.map((x) => `(${x.match})`).join(' or ');
+    const any = (match: (x: Profile) => string) => profiles.map((x) => `(${match(x)})`).join(' or ');
     processors['filter/sources'] = {
       error_mode: 'ignore',
-      logs: { log_record: [`not (${anyProfile})`] },
-      metrics: { datapoint: [`not (${anyProfile})`] },
+      logs: { log_record: [`not (${any((x) => x.logMatch)})`] },
+      metrics: { datapoint: [`not (${any((x) => x.match)})`] },
     };
     logs.push('filter/sources');
     metrics.push('filter/sources');
@@ -68,7 +68,7 @@ export function renderSanitizeChain(stack: Stack, inputs: SanitizeInputs): Sanit
     log_statements: [
       ...profiles.map((profile) => ({
         context: 'log',
-        conditions: [profile.match],
+        conditions: [profile.logMatch],
         statements: logAllowStatements(profile, stack),
       })),
       { context: 'log', statements: recordSharedStatements('log', stack) },

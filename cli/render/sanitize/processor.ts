@@ -6,12 +6,19 @@ import { enabledProfiles, PROMPT_TEXT_ATTRIBUTES, TOOL_DETAIL_ATTRIBUTES, USER_I
 /** The processor's component id; its keys are documented in collector/processor/sanitizeprocessor/README.md. */
 export const SANITIZE_PROCESSOR_ID = 'sanitize';
 
-function source(profile: Profile, stack: Stack): Record<string, unknown> {
-  const { resourceAttributes, scopeName } = profile.select;
-  const match = {
-    ...(resourceAttributes ? { resource_attributes: resourceAttributes } : {}),
-    ...(scopeName ? { scope_name: scopeName } : {}),
-  };
+/** One processor source per alternative of the profile's selection, each with the same lists. */
+function sources(profile: Profile, stack: Stack): Record<string, unknown>[] {
+  return profile.select.map(({ resourceAttributes, scopeName, eventNames }) => {
+    const match = {
+      ...(resourceAttributes ? { resource_attributes: resourceAttributes } : {}),
+      ...(scopeName ? { scope_name: scopeName } : {}),
+      ...(eventNames ? { event_names: [...eventNames] } : {}),
+    };
+    return source(profile, stack, match);
+  });
+}
+
+function source(profile: Profile, stack: Stack, match: Record<string, unknown>): Record<string, unknown> {
   return {
     name: profile.name,
     ...(Object.keys(match).length > 0 ? { match } : {}),
@@ -38,7 +45,7 @@ export function renderSanitizeProcessor(stack: Stack): SanitizeChain {
     ...(p.toolDetails === 'keep' ? TOOL_DETAIL_ATTRIBUTES : []),
   ];
   const config = {
-    sources: enabledProfiles(stack.profiles).map((profile) => source(profile, stack)),
+    sources: enabledProfiles(stack.profiles).flatMap((profile) => sources(profile, stack)),
     flatten_depth: FLATTEN_DEPTH,
     user_id: {
       keys: [...USER_ID_ATTRIBUTES],

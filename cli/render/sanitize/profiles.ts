@@ -11,11 +11,14 @@ export interface Profile {
   name: ProfileName;
   /** OTTL condition (usable in log and datapoint contexts) selecting this source's records. */
   match: string;
+  /** The condition in the log context, where a record can also be recognised by its event name. */
+  logMatch: string;
   /**
    * The same selection for the sanitize processor, which tries sources in order (first match
-   * wins); empty selects everything, so `generic` comes last.
+   * wins): any one of these selects a record; an empty one selects everything, so `generic`
+   * comes last.
    */
-  select: { resourceAttributes?: Record<string, string>; scopeName?: string };
+  select: readonly { resourceAttributes?: Record<string, string>; scopeName?: string; eventNames?: readonly string[] }[];
   /** Log-record attributes kept (content keys are added by the privacy policy). */
   logAttributes: readonly string[];
   /** Log-record attribute keys kept by RE2 pattern, for families of keys with a variable suffix. */
@@ -28,6 +31,11 @@ export interface Profile {
 
 /** Names the client library writes (cli/client): the scope marks a cli-usage record. */
 export const CLI_USAGE_SCOPE = 'telemetry-stack/client';
+/**
+ * The documented record shape (cli/client/README.md) marks one too, whichever library wrote it: a
+ * CLI in Go or Python sends the event name and attributes without copying our scope name.
+ */
+export const CLI_COMMAND_EVENT = 'cli.command';
 
 /** Attributes that identify a person; pseudonymized (or dropped/kept) by privacy.userId. */
 export const USER_ID_ATTRIBUTES = ['user.id', 'user.email', 'user.account_uuid'] as const;
@@ -42,7 +50,8 @@ const COMMON_RESOURCE = ['service.name', 'service.version', 'service.namespace',
 const claudeCode: Profile = {
   name: 'claude-code',
   match: 'resource.attributes["service.name"] == "claude-code"',
-  select: { resourceAttributes: { 'service.name': 'claude-code' } },
+  logMatch: 'resource.attributes["service.name"] == "claude-code"',
+  select: [{ resourceAttributes: { 'service.name': 'claude-code' } }],
   logAttributes: [
     'event.name', 'event.timestamp', 'event.sequence', 'session.id', 'prompt.id', ...USER_ID_ATTRIBUTES,
     'organization.id', 'terminal.type', 'app.version',
@@ -64,7 +73,8 @@ const claudeCode: Profile = {
 const cliUsage: Profile = {
   name: 'cli-usage',
   match: `scope.name == "${CLI_USAGE_SCOPE}"`,
-  select: { scopeName: CLI_USAGE_SCOPE },
+  logMatch: `scope.name == "${CLI_USAGE_SCOPE}" or log.event_name == "${CLI_COMMAND_EVENT}" or log.attributes["event.name"] == "${CLI_COMMAND_EVENT}"`,
+  select: [{ scopeName: CLI_USAGE_SCOPE }, { eventNames: [CLI_COMMAND_EVENT] }],
   // cli.command events, and the heartbeat's cli.heartbeat / cli.usage records (aggregated counts).
   logAttributes: ['event.name', 'cli.verb', 'cli.exit_code', 'cli.fingerprint', 'usage.category', 'usage.name', 'usage.count', 'heartbeat.dropped'],
   // heartbeat.size.<name>: bucketed sizes such as user_count "11-50", named by the product.
@@ -76,7 +86,8 @@ const cliUsage: Profile = {
 const generic: Profile = {
   name: 'generic',
   match: 'true',
-  select: {},
+  logMatch: 'true',
+  select: [{}],
   logAttributes: [
     'event.name', 'session.id', ...USER_ID_ATTRIBUTES, 'error.type', 'exception.type', 'http.request.method',
     'http.response.status_code', 'http.route', 'rpc.method', 'rpc.service', 'code.function.name',

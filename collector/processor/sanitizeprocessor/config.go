@@ -50,6 +50,10 @@ type SourceConfig struct {
 type MatchConfig struct {
 	ResourceAttributes map[string]string `mapstructure:"resource_attributes"`
 	ScopeName          string            `mapstructure:"scope_name"`
+	// EventNames selects log records by event name (the record's EventName, or its event.name
+	// attribute): a documented record shape is recognised whichever client library sent it. A
+	// source with event names never selects metrics.
+	EventNames []string `mapstructure:"event_names"`
 }
 
 // UserIDConfig pseudonymizes user identity attributes.

@@ -22,19 +22,24 @@ func (s *sanitizer) processLogs(ctx context.Context, ld plog.Logs) (plog.Logs, e
 		resource := rl.Resource().Attributes()
 		var present []*source
 		rl.ScopeLogs().RemoveIf(func(sl plog.ScopeLogs) bool {
-			src := pick(s.sources, resource, sl.Scope())
-			if src == nil {
-				c.droppedRecords += int64(sl.LogRecords().Len())
-				return true
-			}
-			present = addSource(present, src)
-			s.policy.attributes(sl.Scope().Attributes(), func(string) bool { return false }, &c)
+			// Each record finds its source (a source may select by event name); the scope's
+			// attributes are read by no match and deleted once.
 			sl.LogRecords().RemoveIf(func(lr plog.LogRecord) bool {
+				src := pickLog(s.sources, resource, sl.Scope(), lr)
+				if src == nil {
+					c.droppedRecords++
+					return true
+				}
+				present = addSource(present, src)
 				s.policy.attributes(lr.Attributes(), src.allowLog, &c)
 				s.policy.body(lr.Body(), &c)
 				return false
 			})
-			return sl.LogRecords().Len() == 0
+			if sl.LogRecords().Len() == 0 {
+				return true
+			}
+			s.policy.attributes(sl.Scope().Attributes(), func(string) bool { return false }, &c)
+			return false
 		})
 		if rl.ScopeLogs().Len() == 0 {
 			return true

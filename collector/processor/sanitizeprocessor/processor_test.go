@@ -266,3 +266,45 @@ func TestConcurrentBatches(t *testing.T) {
 		}
 	}
 }
+
+// A CLI in another language that writes the documented cli.command record under its own scope is
+// recognised by the event name; its other records, and metrics, are not.
+func TestEventNameSelectsRecordsOfAnyClient(t *testing.T) {
+	cfg := loadConfig(t, "")
+	cfg.Sources = append(cfg.Sources, SourceConfig{
+		Name:               "cli-usage",
+		Match:              MatchConfig{EventNames: []string{"cli.command"}},
+		LogAttributes:      []string{"event.name", "cli.verb"},
+		ResourceAttributes: []string{"service.name"},
+	})
+	ld := plog.NewLogs()
+	rl := ld.ResourceLogs().AppendEmpty()
+	rl.Resource().Attributes().PutStr("service.name", "gocli")
+	sl := rl.ScopeLogs().AppendEmpty()
+	sl.Scope().SetName("example.com/gocli/telemetry")
+	byField := sl.LogRecords().AppendEmpty()
+	byField.SetEventName("cli.command")
+	byField.Attributes().PutStr("cli.verb", "deploy")
+	byField.Attributes().PutStr("argv", "deploy --token secret")
+	byAttribute := sl.LogRecords().AppendEmpty()
+	byAttribute.Attributes().PutStr("event.name", "cli.command")
+	byAttribute.Attributes().PutStr("cli.verb", "status")
+	other := sl.LogRecords().AppendEmpty()
+	other.Attributes().PutStr("event.name", "cli.debug")
+
+	out := runLogs(t, cfg, ld)
+	require.Equal(t, 2, out.LogRecordCount())
+	records := out.ResourceLogs().At(0).ScopeLogs().At(0).LogRecords()
+	assert.Equal(t, map[string]any{"cli.verb": "deploy"}, records.At(0).Attributes().AsRaw())
+	assert.Equal(t, map[string]any{"event.name": "cli.command", "cli.verb": "status"}, records.At(1).Attributes().AsRaw())
+
+	md := pmetric.NewMetrics()
+	rm := md.ResourceMetrics().AppendEmpty()
+	rm.Resource().Attributes().PutStr("service.name", "gocli")
+	rm.ScopeMetrics().AppendEmpty().Metrics().AppendEmpty().SetEmptySum().DataPoints().AppendEmpty().SetIntValue(1)
+	sink := new(consumertest.MetricsSink)
+	p, err := NewFactory().CreateMetrics(context.Background(), processortest.NewNopSettings(metadata.Type), cfg, sink)
+	require.NoError(t, err)
+	require.NoError(t, p.ConsumeMetrics(context.Background(), md))
+	assert.Equal(t, 0, sink.DataPointCount())
+}

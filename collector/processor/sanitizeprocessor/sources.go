@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/plog"
 )
 
 // source is a compiled SourceConfig.
@@ -45,14 +46,44 @@ func newSources(cfgs []SourceConfig) ([]*source, error) {
 	return out, nil
 }
 
-// pick returns the first source whose match the resource and scope meet, or nil.
+// pick returns the first source whose match the resource and scope meet, or nil; sources that
+// select by event name are for log records only (pickLog).
 func pick(sources []*source, resource pcommon.Map, scope pcommon.InstrumentationScope) *source {
 	for _, s := range sources {
-		if s.matches(resource, scope) {
+		if len(s.match.EventNames) == 0 && s.matches(resource, scope) {
 			return s
 		}
 	}
 	return nil
+}
+
+// pickLog returns the first source a log record meets: resource, scope, and event name when the
+// source names events.
+func pickLog(sources []*source, resource pcommon.Map, scope pcommon.InstrumentationScope, lr plog.LogRecord) *source {
+	for _, s := range sources {
+		if s.matches(resource, scope) && s.matchesEvent(lr) {
+			return s
+		}
+	}
+	return nil
+}
+
+func (s *source) matchesEvent(lr plog.LogRecord) bool {
+	if len(s.match.EventNames) == 0 {
+		return true
+	}
+	name := lr.EventName()
+	if name == "" {
+		if v, ok := lr.Attributes().Get("event.name"); ok && v.Type() == pcommon.ValueTypeStr {
+			name = v.Str()
+		}
+	}
+	for _, want := range s.match.EventNames {
+		if name == want {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *source) matches(resource pcommon.Map, scope pcommon.InstrumentationScope) bool {
