@@ -2,7 +2,7 @@
 --
 -- Reads: cli_usage_daily for the whole days inside [since, until) and otel_logs for the partial
 -- days at either edge (as usage-top.sql does); raw = 1 reads otel_logs only.
--- Events: cli.command log records from the telemetry-stack client (scope telemetry-stack/client).
+-- Events: cli.command log records, from the telemetry-stack client or any client in its record shape.
 -- Only verbs with at least one failure are listed.
 -- Params: since, until, service, limit, raw.
 -- Columns: service, verb, failures, events, failure_rate.
@@ -36,7 +36,6 @@ FROM
         countIf(LogAttributes['cli.exit_code'] NOT IN ('', '0')) AS Failures
     FROM otel_logs
     WHERE ((Timestamp >= since_ts AND Timestamp < raw_a_end) OR (Timestamp >= raw_b_start AND Timestamp < until_ts))
-      AND ScopeName = 'telemetry-stack/client'
       AND (EventName = 'cli.command' OR LogAttributes['event.name'] = 'cli.command')
       AND ({service:String} = '' OR ServiceName = {service:String})
     GROUP BY ServiceName, Verb

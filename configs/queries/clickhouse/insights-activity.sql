@@ -28,7 +28,6 @@ FROM
             count() AS n
         FROM otel_logs
         WHERE Timestamp >= since_ts AND Timestamp < until_ts
-          AND ScopeName = 'telemetry-stack/client'
           AND (EventName = 'cli.command' OR LogAttributes['event.name'] = 'cli.command')
           AND fingerprint != ''
         GROUP BY service, fingerprint

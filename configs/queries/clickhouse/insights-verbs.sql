@@ -48,7 +48,6 @@ FROM
                     fingerprint != '') AS Users
             FROM otel_logs
             WHERE ((Timestamp >= since_ts AND Timestamp < raw_a_end) OR (Timestamp >= raw_b_start AND Timestamp < until_ts))
-              AND ScopeName = 'telemetry-stack/client'
               AND (EventName = 'cli.command' OR LogAttributes['event.name'] = 'cli.command')
             GROUP BY ServiceName, Verb
         )

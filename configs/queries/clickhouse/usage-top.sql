@@ -1,10 +1,10 @@
 -- usage-top: which verbs are used most, by how many installs, and how often they fail.
 --
 -- Reads: cli_usage_daily for the whole days inside [since, until) (the daily rollup filled by
--- cli_usage_daily_mv), and otel_logs for the partial days at either edge, so a 90-day range reads
+-- cli_usage_daily_mv and cli_usage_daily_any_client_mv), and otel_logs for the partial days at either edge, so a 90-day range reads
 -- about 90 x verbs rollup rows plus at most two days of events. raw = 1 reads otel_logs only.
--- Events: cli.command log records from the telemetry-stack client (scope telemetry-stack/client),
--- attributes cli.verb and cli.exit_code, install fingerprint cli.fingerprint (a resource attribute).
+-- Events: cli.command log records from the telemetry-stack client or any client that sends the
+-- documented record shape (cli/client/README.md), attributes cli.verb and cli.exit_code, install fingerprint cli.fingerprint (a resource attribute).
 -- Params: since, until, service ('' = every service), limit, raw.
 -- Columns: service, verb, events, users (distinct install fingerprints), failures (exit code present
 -- and not 0), failure_rate (failures / events).
@@ -42,7 +42,6 @@ FROM
             fingerprint != '') AS Users
     FROM otel_logs
     WHERE ((Timestamp >= since_ts AND Timestamp < raw_a_end) OR (Timestamp >= raw_b_start AND Timestamp < until_ts))
-      AND ScopeName = 'telemetry-stack/client'
       AND (EventName = 'cli.command' OR LogAttributes['event.name'] = 'cli.command')
       AND ({service:String} = '' OR ServiceName = {service:String})
     GROUP BY ServiceName, Verb

@@ -28,8 +28,24 @@ SELECT
     -- no install at all, so it must not count as one more user.
     uniqStateIf(if(LogAttributes['cli.fingerprint'] != '', LogAttributes['cli.fingerprint'], ResourceAttributes['cli.fingerprint']), if(LogAttributes['cli.fingerprint'] != '', LogAttributes['cli.fingerprint'], ResourceAttributes['cli.fingerprint']) != '') AS Users
 FROM telemetry.otel_logs
--- Only command events: heartbeat records (cli.heartbeat, cli.usage) share the scope but carry no verb.
 WHERE ScopeName = 'telemetry-stack/client' AND (EventName = 'cli.command' OR LogAttributes['event.name'] = 'cli.command')
+GROUP BY Day, ServiceName, Verb;
+
+-- cli.command events from any other client (a CLI in Go or Python with the OpenTelemetry SDK, in
+-- the documented record shape): a view of its own, so the one above keeps its definition on
+-- existing stacks and no event is counted by both.
+CREATE MATERIALIZED VIEW IF NOT EXISTS telemetry.cli_usage_daily_any_client_mv TO telemetry.cli_usage_daily AS
+SELECT
+    toDate(Timestamp) AS Day,
+    ServiceName,
+    LogAttributes['cli.verb'] AS Verb,
+    toUInt64(count()) AS Events,
+    toUInt64(countIf(LogAttributes['cli.exit_code'] NOT IN ('', '0'))) AS Failures,
+    -- The client sends the install fingerprint as a resource attribute; an event without one is
+    -- no install at all, so it must not count as one more user.
+    uniqStateIf(if(LogAttributes['cli.fingerprint'] != '', LogAttributes['cli.fingerprint'], ResourceAttributes['cli.fingerprint']), if(LogAttributes['cli.fingerprint'] != '', LogAttributes['cli.fingerprint'], ResourceAttributes['cli.fingerprint']) != '') AS Users
+FROM telemetry.otel_logs
+WHERE ScopeName != 'telemetry-stack/client' AND (EventName = 'cli.command' OR LogAttributes['event.name'] = 'cli.command')
 GROUP BY Day, ServiceName, Verb;
 
 -- One row per day, user and model from Claude Code api_request events: the cost report.
