@@ -1,6 +1,8 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { UserError } from '../errors.js';
 import type { Stack } from '../stack/resolve.js';
+import { lokiHeaders } from '../stack/storage-endpoint.js';
+import { requireStorageAnswers } from '../storage/health.js';
 import { openClickHouse } from '../storage/clickhouse.js';
 import { readClickHousePassword, runClickHouse, runTemplateOnClickHouse } from './clickhouse.js';
 import { fillLogql, runLogql, templateQueries } from './loki.js';
@@ -40,7 +42,11 @@ class ClickHouseSource implements QuerySource {
     private readonly env: NodeJS.ProcessEnv,
   ) {}
 
-  private open(): ClickHouseClient {
+  private answers: Promise<void> | undefined;
+
+  /** The client, once storage has answered its health check (a hung part is named in seconds). */
+  private async open(): Promise<ClickHouseClient> {
+    await (this.answers ??= requireStorageAnswers(this.stack));
     // readonly=2: the server refuses any write or DDL, whatever a template or a person sends.
     this.client ??= openClickHouse(this.stack, readClickHousePassword(this.stack, this.env), { readonly: true });
     return this.client;
@@ -50,13 +56,13 @@ class ClickHouseSource implements QuerySource {
     return [loadTemplate('clickhouse', name)];
   }
 
-  run(name: string, filters: QueryFilters): Promise<QueryResult> {
-    return runTemplateOnClickHouse(this.open(), this.stack, loadTemplate('clickhouse', name), clickHouseValues(this.stack, this.env, filters));
+  async run(name: string, filters: QueryFilters): Promise<QueryResult> {
+    return runTemplateOnClickHouse(await this.open(), this.stack, loadTemplate('clickhouse', name), clickHouseValues(this.stack, this.env, filters));
   }
 
-  sql(statement: string): Promise<QueryResult> {
+  async sql(statement: string): Promise<QueryResult> {
     checkReadOnlySql(statement);
-    return runClickHouse(this.open(), this.stack, statement);
+    return runClickHouse(await this.open(), this.stack, statement);
   }
 
   logql(): Promise<QueryResult> {
@@ -73,6 +79,14 @@ class LokiSource implements QuerySource {
 
   constructor(private readonly stack: Stack, private readonly env: NodeJS.ProcessEnv) {}
 
+  private answers: Promise<void> | undefined;
+
+  /** Credentials first (a missing token sends nothing), then Loki's readiness within seconds. */
+  private ready(): Promise<void> {
+    lokiHeaders(this.stack, this.env);
+    return (this.answers ??= requireStorageAnswers(this.stack));
+  }
+
   templates(name: string): Template[] {
     if (!hasTemplate('loki', name)) {
       throw new UserError(`${name.replace(/-/g, ' ')}: not available on backend loki (LogQL cannot answer it here); use a stack with backend embedded or clickhouse`);
@@ -82,6 +96,7 @@ class LokiSource implements QuerySource {
 
   async run(name: string, filters: QueryFilters): Promise<QueryResult> {
     const [template] = this.templates(name);
+    await this.ready();
     const queries = templateQueries(template!);
     const answers = new Map<string, QueryResult>();
     for (const [key, query] of queries) {
@@ -95,7 +110,8 @@ class LokiSource implements QuerySource {
     return Promise.reject(new UserError('--sql needs backend embedded or clickhouse; this stack stores into loki: use --logql'));
   }
 
-  logql(query: string, range: TimeRange, limit: number): Promise<QueryResult> {
+  async logql(query: string, range: TimeRange, limit: number): Promise<QueryResult> {
+    await this.ready();
     return runLogql(this.stack, this.env, query, range, limit);
   }
 

@@ -9,6 +9,8 @@ import { canaryLogs, canaryMetrics, expectedUserHash, makeCanary, type Canary } 
 import { clickhouseProbe } from './clickhouse-probe.js';
 import { postToReceiver, receiverBaseUrl } from './deep-http.js';
 import { lokiProbe } from './loki-probe.js';
+import { storageHealth, storagePartName } from '../storage/health.js';
+import { storageEndpoint } from '../stack/storage-endpoint.js';
 import type { StorageProbe, StoredCanary } from './storage-probe.js';
 
 export interface CheckResult {
@@ -44,6 +46,13 @@ export async function verifyStack(stack: Stack, env: NodeJS.ProcessEnv, progress
   add(checkConfig(stack, runEnv));
   add(await checkCollectorHealth(stack));
 
+  // A storage that does not answer its health check within seconds is named now: every check
+  // below would otherwise wait out its own timeout on it.
+  const health = await storageHealth(stack);
+  if (!health.ok) {
+    add({ name: 'storage', ok: false, detail: `${storagePartName(stack)}: ${health.reason}`, hint: storageEndpoint(stack).external ? 'check that server' : 'see telemetry-stack status; restart with telemetry-stack down && telemetry-stack up' });
+    return { ok: false, checks };
+  }
   const probe: StorageProbe = stack.backend === 'loki' ? lokiProbe(stack, runEnv) : clickhouseProbe(stack, secrets.env[stack.clickhouse.passwordEnv]!);
   try {
     const storage = await probe.check();

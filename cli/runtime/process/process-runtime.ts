@@ -14,6 +14,8 @@ import { clickhousePasswordFile, loadOrCreateSecrets } from '../secrets.js';
 import { ensureReceiverTls, receiverTlsFiles } from '../tls.js';
 import { applyRollups, collectorPorts, collectorReady, configDir, externalStorageStatus, prepareDataDir, requireExternalStorage, requirePortsFree, storagePorts, storageReady } from '../stack-parts.js';
 import { storageEndpoint } from '../../stack/storage-endpoint.js';
+import type { Stack } from '../../stack/resolve.js';
+import { storageHealth } from '../../storage/health.js';
 import { isAlive, logFile, processFingerprint, readRecord, removeRecord, startProcess, stopProcess, tailFile, type ProcessSpec } from './managed-process.js';
 
 /** The Collector flushes its in-memory work to the persistent queue on SIGTERM; give it time. */
@@ -30,6 +32,12 @@ interface Component {
  * and found again through their records under <dataDir>/run. A ClickHouse server or a Loki is
  * the user's (clickhouse.url, loki.url): only the Collector runs then.
  */
+/** A storage process that is alive but does not answer within seconds is hung, not running. */
+async function withStorageHealth(status: ComponentStatus, stack: Stack): Promise<ComponentStatus> {
+  const health = await storageHealth(stack, 2000);
+  return health.ok ? status : { ...status, state: 'unhealthy', detail: `pid ${status.id} is alive but ${health.reason}` };
+}
+
 export class ProcessRuntime implements Runtime {
   readonly kind = 'process' as const;
 
@@ -133,7 +141,9 @@ export class ProcessRuntime implements Runtime {
         ports: record.ports,
         ...(alive ? { uptimeSeconds: Math.round((Date.now() - Date.parse(record.startedAt)) / 1000) } : { detail: 'not running (crashed or killed); `up` restarts it' }),
       };
-      out.push(alive && component === 'collector' ? await withCollectorCounters(status, stack.collector.metricsPort) : status);
+      if (alive && component === 'collector') out.push(await withCollectorCounters(status, stack.collector.metricsPort));
+      else if (alive) out.push(await withStorageHealth(status, stack));
+      else out.push(status);
     }
     return out;
   }
