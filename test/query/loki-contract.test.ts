@@ -117,7 +117,9 @@ describe('Loki contract: what the Collector and the CLI send to a Loki of the us
       { service: 'othercli', verb: 'deploy', events: 1, users: 0, failures: 0, failure_rate: 0 },
     ]);
 
-    const requests = loki.requests.slice(before);
+    // Readiness first (a hung Loki is named in seconds), then the three queries.
+    const [ready, ...requests] = loki.requests.slice(before);
+    expect([ready!.method, ready!.path]).toEqual(['GET', '/ready']);
     expect(requests.map((r) => [r.method, r.path])).toEqual(Array(3).fill(['GET', '/loki/api/v1/query']));
     for (const r of requests) {
       expect(r.headers['x-scope-orgid']).toBe(TENANT);
@@ -136,7 +138,7 @@ describe('Loki contract: what the Collector and the CLI send to a Loki of the us
     const before = loki.requests.length;
     const lines = await json<{ rows: Record<string, string>[] }>(['query', '--logql', '{service_name="tinycli"} |= ""', '--since', '1h']);
     expect(lines.rows.map((r) => r['cli_verb']).sort()).toEqual(['deploy', 'login']);
-    const [r] = loki.requests.slice(before);
+    const [r] = loki.requests.slice(before).filter((x) => x.path !== '/ready');
     expect(r!.path).toBe('/loki/api/v1/query_range');
     expect([r!.params.get('direction'), r!.params.get('limit')]).toEqual(['backward', '100']);
     expect(BigInt(r!.params.get('end')!) - BigInt(r!.params.get('start')!)).toBe(3_600_000_000_000n - 1n);
