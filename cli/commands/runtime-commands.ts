@@ -90,7 +90,7 @@ function formatStatus(status: ComponentStatus[]): string {
     s.id ?? '-',
     s.ports.join(',') || '-',
     s.uptimeSeconds === undefined ? '-' : formatUptime(s.uptimeSeconds),
-    s.detail ?? '',
+    [s.detail, s.restarts ? `restarts ${s.restarts} (last: ${s.lastExit ?? 'unknown'})` : undefined].filter(Boolean).join('; '),
   ]);
   const header = ['COMPONENT', 'STATE', 'PID/ID', 'PORTS', 'UPTIME', 'DETAIL'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));

@@ -10,6 +10,9 @@ export interface ComponentStatus {
   ports: number[];
   uptimeSeconds?: number;
   detail?: string;
+  /** Process runtime: times the supervisor started the part again, and how it last ended. */
+  restarts?: number;
+  lastExit?: string;
 }
 
 export interface UpResult {

@@ -12,7 +12,8 @@ function processesOf(dataDir: string): number[] {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const cmdline = readFileSync(join('/proc', entry, 'cmdline'), 'utf8').replace(/\0/g, ' ');
-      if (cmdline.includes(dataDir)) pids.push(Number(entry));
+      // The supervisor is the stack's too, and status does not list it among the parts.
+      if (cmdline.includes(dataDir) && !cmdline.includes('supervisor-main')) pids.push(Number(entry));
     } catch {
       // gone in the meantime
     }

@@ -4,6 +4,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { runCli, type CliResult } from '../support/cli.js';
 import { testCollectorBinary } from '../support/collector.js';
 import { writeTestStack, type TestStack } from '../support/stack-dir.js';
+import { stopSupervisor } from '../../cli/runtime/process/supervisor.js';
 
 /**
  * Shared pieces of the resilience scenarios: a real stack on the process runtime, sequenced events
@@ -103,8 +104,13 @@ export function runs(pid: number, command: string): boolean {
   }
 }
 
-/** Signals a stack component by the pid in its run record and waits (bounded) for it to be gone. */
+/**
+ * Signals a stack component by the pid in its run record and waits (bounded) for it to be gone.
+ * The supervisor is stopped first: these tests hold a part down until `up` (an outage that lasts),
+ * and test/resilience/supervision.test.ts is where a part comes back by itself.
+ */
 export async function signalComponent(dataDir: string, component: string, signal: NodeJS.Signals, timeoutMs = 40_000): Promise<number> {
+  await stopSupervisor(dataDir);
   const record = readRunRecord(dataDir, component);
   if (!runs(record.pid, record.command)) throw new Error(`${component} (pid ${record.pid}) is not running`);
   process.kill(record.pid, signal);

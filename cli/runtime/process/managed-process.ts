@@ -70,7 +70,11 @@ export function removeRecord(dataDir: string, component: string): void {
   rmSync(recordFile(dataDir, component), { force: true });
 }
 
-export function startProcess(dataDir: string, spec: ProcessSpec): ProcessRecord {
+/**
+ * `onExit` hears how the process ended, for a caller that outlives it (the supervisor); `up`
+ * exits long before its children and passes none.
+ */
+export function startProcess(dataDir: string, spec: ProcessSpec, onExit?: (code: number | null, signal: NodeJS.Signals | null) => void): ProcessRecord {
   mkdirSync(runDir(dataDir), { recursive: true });
   mkdirSync(logDir(dataDir), { recursive: true });
   const log = logFile(dataDir, spec.component);
@@ -86,6 +90,7 @@ export function startProcess(dataDir: string, spec: ProcessSpec): ProcessRecord 
       child.once('error', () => {});
       throw new UserError(`${spec.component}: ${spec.command} cannot be started (missing or not executable); check the path`);
     }
+    if (onExit) child.once('exit', onExit);
     child.unref();
     const record: ProcessRecord = {
       component: spec.component,

@@ -16,6 +16,7 @@ import { applyRollups, collectorPorts, collectorReady, configDir, externalStorag
 import { storageEndpoint } from '../../stack/storage-endpoint.js';
 import type { Stack } from '../../stack/resolve.js';
 import { storageHealth } from '../../storage/health.js';
+import { startSupervisor, stopSupervisor, supervision } from './supervisor.js';
 import { isAlive, logFile, processFingerprint, readRecord, removeRecord, startProcess, stopProcess, tailFile, type ProcessSpec } from './managed-process.js';
 
 /** The Collector flushes its in-memory work to the persistent queue on SIGTERM; give it time. */
@@ -53,6 +54,9 @@ export class ProcessRuntime implements Runtime {
     const files = renderBundle(stack, loadSanitizeInputs(), { source: 'the stack file', toolVersion }).filter((f) => !f.path.startsWith('compose/'));
     writeBundle(configDir(stack.dataDir), files);
 
+    // The supervisor would start again a part this up is about to restart: it stops first, and
+    // comes back with the new specs once every part is ready.
+    await stopSupervisor(stack.dataDir);
     const storage = this.storageComponent(secrets.env);
     const collectorBinary = await ensureCollector(progress, env, stack.binaries.collector);
     if (!storage) {
@@ -97,12 +101,17 @@ export class ProcessRuntime implements Runtime {
         progress(`${c.spec.component}: ready in ${(waited / 1000).toFixed(1)} s`);
       }
       if (stack.backend !== 'loki') await applyRollups(stack, secrets.env[stack.clickhouse.passwordEnv]!, progress);
+      const pid = startSupervisor(stack.dataDir, components.map((c) => c.spec));
+      progress(`supervisor: started (pid ${pid}); a part that stops is started again`);
     } catch (e) {
       // Leave nothing behind that this `up` started: a failed start must not hold ports or pids.
       for (const component of [...result.started].reverse()) {
         const record = readRecord(stack.dataDir, component);
         if (record) await stopProcess(stack.dataDir, record, 5000);
       }
+      // Parts that were running before this up still are, and stay supervised.
+      const running = components.filter((c) => result.alreadyRunning.includes(c.spec.component));
+      if (running.length > 0) startSupervisor(stack.dataDir, running.map((c) => c.spec));
       if (e instanceof NotReadyError) throw new UserError(e.message.split('\n')[0]!, e.message.split('\n').slice(1));
       throw e;
     }
@@ -113,6 +122,8 @@ export class ProcessRuntime implements Runtime {
   async down(): Promise<DownResult> {
     const { dataDir } = this.ctx.stack;
     const stopped: DownResult['stopped'] = [];
+    // First the supervisor, or it would start again what down stops.
+    await stopSupervisor(dataDir);
     // Collector first: it drains into its queue while storage is still there to take a last flush.
     for (const component of [...this.componentNames()].reverse()) {
       const record = readRecord(dataDir, component);
@@ -127,6 +138,7 @@ export class ProcessRuntime implements Runtime {
     const { stack } = this.ctx;
     const out: ComponentStatus[] = [];
     if (storageEndpoint(stack).external) out.push(await externalStorageStatus(stack));
+    const watch = supervision(stack.dataDir);
     for (const component of this.componentNames()) {
       const record = readRecord(stack.dataDir, component);
       if (!record) {
@@ -134,7 +146,9 @@ export class ProcessRuntime implements Runtime {
         continue;
       }
       const alive = isAlive(record);
+      const supervised = watch.state?.parts[component];
       const status: ComponentStatus = {
+        ...(supervised?.restarts ? { restarts: supervised.restarts, ...(supervised.lastExit ? { lastExit: supervised.lastExit } : {}) } : {}),
         component,
         state: alive ? 'running' : 'stopped',
         id: String(record.pid),

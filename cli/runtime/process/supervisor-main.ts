@@ -1,0 +1,61 @@
+import { writeFileSync } from 'node:fs';
+import { isAlive, readRecord, startProcess, tailFile, type ProcessSpec } from './managed-process.js';
+import { supervisorStateFile, type SupervisorState } from './supervisor.js';
+
+/**
+ * The supervisor process (see supervisor.ts): reads the parts' specs from standard input, then
+ * every half second starts again any part whose process is gone. The first restart is at once;
+ * a part that dies again within a minute waits 1 s, 2 s, 4 s ... up to 30 s, so a part that cannot
+ * start does not spin. A part without a record was stopped on purpose and is left alone.
+ */
+const TICK_MS = 500;
+const STABLE_MS = 60_000;
+const MAX_BACKOFF_MS = 30_000;
+
+const dataDir = process.argv[2]!;
+let input = '';
+process.stdin.setEncoding('utf8').on('data', (d: string) => (input += d));
+process.stdin.on('end', () => supervise(JSON.parse(input) as ProcessSpec[]));
+process.on('SIGTERM', () => process.exit(0));
+
+function supervise(specs: ProcessSpec[]): void {
+  const state: SupervisorState = { pid: process.pid, startedAt: new Date().toISOString(), parts: {} };
+  // Per part: the delay before its next start, when that start may happen, when it last started.
+  const backoff = new Map<string, { delayMs: number; notBefore?: number; startedAt: number }>();
+  const exits = new Map<string, string>();
+  for (const spec of specs) state.parts[spec.component] = { restarts: 0 };
+  const save = () => writeFileSync(supervisorStateFile(dataDir), JSON.stringify(state, null, 2) + '\n', { mode: 0o600 });
+  save();
+  const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
+
+  setInterval(() => {
+    const now = Date.now();
+    for (const spec of specs) {
+      const record = readRecord(dataDir, spec.component);
+      if (!record || isAlive(record)) continue;
+      const b = backoff.get(spec.component) ?? { delayMs: 0, startedAt: 0 };
+      backoff.set(spec.component, b);
+      if (b.notBefore === undefined) {
+        // Just found dead: a part that ran for a minute starts again at once; a crash loop backs off.
+        b.delayMs = now - b.startedAt > STABLE_MS ? 0 : Math.min(MAX_BACKOFF_MS, Math.max(1000, b.delayMs * 2));
+        b.notBefore = now + b.delayMs;
+      }
+      if (now < b.notBefore) continue;
+      const part = state.parts[spec.component]!;
+      const lastLine = tailFile(record.logFile, 1).trim().split('\n').pop() ?? '';
+      part.lastExit = exits.get(spec.component) ?? `pid ${record.pid} gone${lastLine ? `; last log line: ${lastLine.slice(0, 200)}` : ''}`;
+      exits.delete(spec.component);
+      try {
+        const started = startProcess(dataDir, spec, (code, signal) => exits.set(spec.component, signal ? `killed by ${signal}` : `exited with code ${code}`));
+        part.restarts += 1;
+        part.lastRestartAt = new Date().toISOString();
+        log(`${spec.component}: ${part.lastExit}; started again as pid ${started.pid} (restart ${part.restarts}, after ${b.delayMs} ms)`);
+      } catch (e) {
+        log(`${spec.component}: could not start: ${(e as Error).message}`);
+      }
+      b.startedAt = now;
+      b.notBefore = undefined;
+      save();
+    }
+  }, TICK_MS);
+}
