@@ -67,6 +67,17 @@ const NO_LITERAL_PREFIX = new Set([
   'newrelic-license-key',
   'asana-pat',
   'airtable-pat',
+  'azure-devops-pat-new',
+  'clickhouse-cloud-api-secret',
+  'crates-io-api-token',
+  'elevenlabs-api-key',
+  'fireworks-api-key',
+  'nuget-api-key',
+  'octopus-deploy-api-key',
+  'resend-api-key',
+  'scaleway-access-key',
+  'voyage-api-key',
+  'woocommerce-api-key',
 ]);
 
 describe.skipIf(!goAvailable())('secret patterns under Go regexp', () => {

@@ -87,9 +87,13 @@ export interface PlantedBatch {
 const RUN_ATTRIBUTE = 'service.version';
 const recordName = (run: string, i: number) => `corpus.${run}.${i}`;
 
-/** Odd records get a string body, even ones a map body (structured logging bridges send those). */
+/**
+ * Odd records get a string body, even ones a map body (structured logging bridges send those).
+ * The id ends in the rule's id (…-generic-password), so it is set off by brackets, not a colon:
+ * `…-generic-password: "password": "x"` would read as an assignment whose value is "password.
+ */
 export function plantedBody(p: Planted, i: number): AttributeValue {
-  const line = `planted ${p.id}: ${p.text} (end)`;
+  const line = `planted [${p.id}] ${p.text} (end)`;
   return i % 2 === 1 ? line : { message: line, detail: { value: p.text, list: [p.text] } };
 }
 

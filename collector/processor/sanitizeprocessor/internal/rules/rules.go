@@ -32,6 +32,9 @@ type Rule struct {
 	// Keywords are lower-case strings, one of which is in every match of every pattern
 	// (case-insensitively); empty when the rule names none.
 	Keywords []string
+	// Masks is "value" (a match is the secret) or "match" (a match also holds the key that marks it);
+	// either way the whole match is masked.
+	Masks    string
 	Positive []Sample
 	Negative []string
 }
@@ -94,6 +97,7 @@ type file struct {
 		ID       string     `yaml:"id"`
 		Regex    stringList `yaml:"regex"`
 		Keywords []string   `yaml:"keywords"`
+		Masks    string     `yaml:"masks"`
 		Samples  struct {
 			Positive []fileSample `yaml:"positive"`
 			Negative []string     `yaml:"negative"`
@@ -140,7 +144,10 @@ func Parse(data []byte, name string) ([]Rule, error) {
 				errs = append(errs, fmt.Errorf("%s.keywords: empty keyword", at))
 			}
 		}
-		rule := Rule{ID: r.ID, Patterns: r.Regex, Keywords: r.Keywords, Negative: r.Samples.Negative}
+		if r.Masks != "value" && r.Masks != "match" {
+			errs = append(errs, fmt.Errorf("%s.masks: must be \"value\" or \"match\", not %q", at, r.Masks))
+		}
+		rule := Rule{ID: r.ID, Patterns: r.Regex, Keywords: r.Keywords, Masks: r.Masks, Negative: r.Samples.Negative}
 		for _, s := range r.Samples.Positive {
 			rule.Positive = append(rule.Positive, Sample(s))
 		}
