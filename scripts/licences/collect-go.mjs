@@ -42,12 +42,22 @@ async function moduleOfPackage(dir, pkg) {
 
 /** @returns {Promise<{ecosystem: 'go', name: string, version: string, licence: string, texts: string[]}[]>} */
 export async function collectGo(log = () => {}) {
-  const tool = await goLicensesBinary(log);
   const dir = mkdtempSync(join(tmpdir(), 'telemetry-stack-licences-'));
   try {
     log('generating the Collector sources from collector/manifest.yaml (builder --skip-compilation)');
     await generateCollectorSources(dir, { log });
-    const template = join(dir, 'report.tmpl');
+    return await collectGoModule(dir, log);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The same for a main module of this repository (the storage launcher): every module it compiles in. */
+export async function collectGoModule(dir, log = () => {}) {
+  const tool = await goLicensesBinary(log);
+  const work = mkdtempSync(join(tmpdir(), 'telemetry-stack-licences-'));
+  try {
+    const template = join(work, 'report.tmpl');
     writeFileSync(template, '{{range .}}{{.Name}}\t{{.Version}}\t{{.LicenseName}}\t{{.LicensePath}}\n{{end}}');
     log('classifying every licence file (go-licenses report)');
     const report = await execa(tool, ['report', '.', '--template', template], { cwd: dir, env: { ...process.env, CGO_ENABLED: '0', GOFLAGS: '-mod=mod' }, reject: false });
@@ -76,7 +86,7 @@ export async function collectGo(log = () => {}) {
     }
     return [...entries.values()].sort((a, b) => a.name.localeCompare(b.name));
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(work, { recursive: true, force: true });
   }
 }
 

@@ -9,7 +9,7 @@
 // Needs `npm run build` first (it reuses the Collector build code) and Go on PATH.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { collectGo } from './collect-go.mjs';
+import { collectGo, collectGoModule } from './collect-go.mjs';
 import { collectNpm } from './collect-npm.mjs';
 import { renderNotices } from './notices.mjs';
 import { licenceFailures, refusedModuleFailures } from './policy.mjs';
@@ -23,8 +23,11 @@ const npm = await collectNpm(ROOT);
 log(`npm: ${npm.length} production packages`);
 const go = await collectGo(log);
 log(`go: ${go.length} modules in the Collector distribution`);
+const launcher = await collectGoModule(join(ROOT, 'storage', 'chdb-server'), log);
+log(`go: ${launcher.length} modules in the storage launcher (storage/chdb-server)`);
 
-const failures = [...refusedModuleFailures([...npm, ...go]), ...licenceFailures([...npm, ...go], overrides)];
+const all = [...npm, ...go, ...launcher];
+const failures = [...refusedModuleFailures(all), ...licenceFailures(all, overrides)];
 const licenceOf = (p) => overrides.find((o) => o.ecosystem === p.ecosystem && o.version === p.version && (o.name === p.name || p.name.startsWith(`${o.name}/`)))?.licence ?? p.licence;
 const notices = [
   {
@@ -34,6 +37,10 @@ const notices = [
   {
     path: join(ROOT, 'collector', 'THIRD_PARTY_NOTICES.md'),
     content: renderNotices('Third-party notices: the telemetry-stack Collector distribution', 'The Go modules compiled into otelcol-telemetry-stack (collector/manifest.yaml) and shipped in its image.', go.map((p) => ({ ...p, licence: licenceOf(p) }))),
+  },
+  {
+    path: join(ROOT, 'storage', 'chdb-server', 'THIRD_PARTY_NOTICES.md'),
+    content: renderNotices('Third-party notices: the storage launcher', 'The Go modules compiled into chdb-server (storage/chdb-server). The ClickHouse engine it loads, libchdb, comes with the chdb npm package (Apache-2.0) and is listed in THIRD_PARTY_NOTICES.md.', launcher.map((p) => ({ ...p, licence: licenceOf(p) }))),
   },
 ];
 for (const n of notices) {
@@ -46,4 +53,4 @@ if (failures.length > 0) {
   for (const f of failures) process.stderr.write(`licence gate: ${f}\n`);
   process.exit(1);
 }
-process.stdout.write(`licence gate: ${npm.length} npm packages and ${go.length} Go modules, every licence allowed${write ? '; notices written' : '; notices current'}\n`);
+process.stdout.write(`licence gate: ${npm.length} npm packages, ${go.length} Go modules in the Collector and ${launcher.length} in the storage launcher, every licence allowed${write ? '; notices written' : '; notices current'}\n`);
