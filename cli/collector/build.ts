@@ -167,7 +167,7 @@ async function requireGo(): Promise<void> {
   try {
     await execa('go', ['version']);
   } catch {
-    throw new UserError('go: not found; install Go 1.25 or newer (https://go.dev/dl, or apt-get install golang) to build the Collector, or set TELEMETRY_STACK_COLLECTOR_BIN to a built binary');
+    throw new UserError('go: not found; install Go 1.26 or newer (https://go.dev/dl, or apt-get install golang) to build the Collector, or set TELEMETRY_STACK_COLLECTOR_BIN to a built binary');
   }
 }
 
