@@ -76,6 +76,9 @@ export function renderSanitize(stack: Stack, inputs: SanitizeInputs): SanitizeCh
   return stack.privacy.engine === 'stock' ? renderSanitizeChain(stack, inputs) : renderSanitizeProcessor(stack);
 }
 
+/** Largest OTLP request the receivers take, decompressed. */
+export const MAX_REQUEST_MIB = 8;
+
 function renderProtocols(stack: Stack): Record<string, unknown> {
   const r = stack.receivers;
   const common = {
@@ -83,8 +86,10 @@ function renderProtocols(stack: Stack): Record<string, unknown> {
     ...(r.tls ? { tls: tlsFiles(stack) } : {}),
   };
   const protocols: Record<string, unknown> = {};
-  if (r.grpc.enabled) protocols['grpc'] = { endpoint: hostPort(r.bind, r.grpc.port), ...common };
-  if (r.http.enabled) protocols['http'] = { endpoint: hostPort(r.bind, r.http.port), ...common };
+  // Both limits apply to the decompressed request, so a few kilobytes of gzip cannot ask for more
+  // work than 8 MiB of telemetry; one command's event or a Claude Code batch is far smaller.
+  if (r.grpc.enabled) protocols['grpc'] = { endpoint: hostPort(r.bind, r.grpc.port), max_recv_msg_size_mib: MAX_REQUEST_MIB, ...common };
+  if (r.http.enabled) protocols['http'] = { endpoint: hostPort(r.bind, r.http.port), max_request_body_size: MAX_REQUEST_MIB * 1024 * 1024, ...common };
   return protocols;
 }
 

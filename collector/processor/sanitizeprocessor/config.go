@@ -15,14 +15,14 @@ type Config struct {
 	Sources []SourceConfig `mapstructure:"sources"`
 	// FlattenDepth bounds how deep arrays and maps in attributes and map bodies are flattened into
 	// dotted keys; deeper parts are dropped, never kept unscanned.
-	FlattenDepth int `mapstructure:"flatten_depth"`
+	FlattenDepth int          `mapstructure:"flatten_depth"`
 	UserID       UserIDConfig `mapstructure:"user_id"`
 	// VerbatimKeys are attributes (and their flattened children) kept without masking.
-	VerbatimKeys []string `mapstructure:"verbatim_keys"`
+	VerbatimKeys []string      `mapstructure:"verbatim_keys"`
 	Secrets      SecretsConfig `mapstructure:"secrets"`
-	MaskEmails   bool `mapstructure:"mask_emails"`
-	MaskIPs      bool `mapstructure:"mask_ip_addresses"`
-	MaskHomes    bool `mapstructure:"mask_home_paths"`
+	MaskEmails   bool          `mapstructure:"mask_emails"`
+	MaskIPs      bool          `mapstructure:"mask_ip_addresses"`
+	MaskHomes    bool          `mapstructure:"mask_home_paths"`
 	// BlockedPatterns are RE2 patterns masked wherever they match; they always run.
 	BlockedPatterns []string `mapstructure:"blocked_patterns"`
 	// Mask is "labelled" (<secret:RULE-ID>, <email>, <ip>, <blocked>) or "stars" (****).

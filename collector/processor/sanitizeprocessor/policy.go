@@ -140,8 +140,16 @@ func (c *counts) add(s *scanned) {
 	}
 }
 
+// scanMargin is how far past max_value_length a value is scanned. Text beyond it is cut before
+// any pattern runs: it could never be stored (the value is cut to max_value_length after
+// masking), and scanning megabytes a client sent only to have them cut would let one small gzip
+// request cost seconds of CPU. A secret that begins before the limit is shorter than the margin,
+// so its pattern still sees all of it.
+const scanMargin = 16 << 10
+
 // scan masks a value and truncates it; what it masked is counted in c.
 func (p *policy) scan(v string, c *scanned) string {
+	v = cutAt(v, p.cfg.MaxValueLength+scanMargin)
 	t := detect.NewText(v)
 	if p.cfg.MaskHomes {
 		c.masked[kindHomePath] += int64(detect.MaskHomePaths(&t))
@@ -163,8 +171,10 @@ func (p *policy) scan(v string, c *scanned) string {
 }
 
 // truncate cuts at a rune boundary at or below max_value_length bytes.
-func (p *policy) truncate(v string) string {
-	max := p.cfg.MaxValueLength
+func (p *policy) truncate(v string) string { return cutAt(v, p.cfg.MaxValueLength) }
+
+// cutAt cuts at a rune boundary at or below max bytes.
+func cutAt(v string, max int) string {
 	if len(v) <= max {
 		return v
 	}

@@ -77,12 +77,12 @@ func TestLogsOnePass(t *testing.T) {
 	assert.Equal(t, 0, sl.Scope().Attributes().Len())
 	got := sl.LogRecords().At(0).Attributes().AsRaw()
 	assert.Equal(t, map[string]any{
-		"event.name":             "user_prompt",
-		"user.id":                hmacHex("line one\nline two"),
-		"prompt":                 "use <secret:github-classic-pat> from /home/****/src, mail <email> at <ip>",
+		"event.name":              "user_prompt",
+		"user.id":                 hmacHex("line one\nline two"),
+		"prompt":                  "use <secret:github-classic-pat> from /home/****/src, mail <email> at <ip>",
 		"tool_parameters.command": "curl -H 'Authorization: token <secret:github-classic-pat>'",
-		"tool_parameters.args.0": "/Users/****/x",
-		"count":                  int64(3),
+		"tool_parameters.args.0":  "/Users/****/x",
+		"count":                   int64(3),
 	}, got)
 	assert.Equal(t, "body with <secret:github-classic-pat>", sl.LogRecords().At(0).Body().Str())
 }
@@ -219,7 +219,6 @@ func TestCountsAreRecorded(t *testing.T) {
 	assert.Equal(t, int64(1), c.droppedAttributes)
 }
 
-
 // A value seen before is answered from the cache with the same result and the same counts.
 func TestRepeatedValuesAreCountedEachTime(t *testing.T) {
 	cfg := loadConfig(t, "")
@@ -307,4 +306,25 @@ func TestEventNameSelectsRecordsOfAnyClient(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, p.ConsumeMetrics(context.Background(), md))
 	assert.Equal(t, 0, sink.DataPointCount())
+}
+
+// A value of megabytes is scanned only as far as can be stored (plus a margin for a secret that
+// starts before the limit): what is stored is the same, and the work is bounded by the limit, not
+// by what a client sends (counted by the masks made, not timed).
+func TestHugeValuesAreScannedOnlyAsFarAsStored(t *testing.T) {
+	cfg := loadConfig(t, "")
+	cfg.MaxValueLength = 64
+	s, err := newSanitizer(processortest.NewNopSettings(metadata.Type), cfg)
+	require.NoError(t, err)
+	ld := plog.NewLogs()
+	lr := claudeLog(ld)
+	const unit = "lorem ipsum bob@example.com 10.0.0.1 "
+	lr.Attributes().PutStr("prompt", "key "+githubToken+" "+strings.Repeat(unit, 100_000))
+	var c counts
+	s.policy.attributes(lr.Attributes(), s.sources[0].allowLog, &c)
+	got, _ := lr.Attributes().Get("prompt")
+	assert.Equal(t, "key <secret:github-classic-pat> lorem ipsum <email> <ip> lorem i", got.Str())
+	// 100,000 e-mail addresses were sent; only those within the limit and the margin were scanned.
+	assert.LessOrEqual(t, c.masked[kindEmail], int64((64+scanMargin)/len(unit)+1))
+	assert.Greater(t, c.masked[kindEmail], int64(scanMargin/len(unit)-1))
 }

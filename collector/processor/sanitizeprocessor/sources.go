@@ -11,12 +11,12 @@ import (
 
 // source is a compiled SourceConfig.
 type source struct {
-	name          string
-	match         MatchConfig
-	logKeys       map[string]bool
-	logPattern    *regexp.Regexp
-	pointKeys     map[string]bool
-	resourceKeys  map[string]bool
+	name         string
+	match        MatchConfig
+	logKeys      map[string]bool
+	logPattern   *regexp.Regexp
+	pointKeys    map[string]bool
+	resourceKeys map[string]bool
 }
 
 func set(keys []string) map[string]bool {

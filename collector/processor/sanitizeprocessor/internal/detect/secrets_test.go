@@ -233,8 +233,8 @@ func TestPrefilterKeywordsAreRequired(t *testing.T) {
 func TestFactors(t *testing.T) {
 	cases := map[string][]string{
 		`(?i)api[_-]?(?:key|secret)=\w+`: {"apikey=", "apisecret=", "api_key=", "api_secret=", "api-key=", "api-secret="},
-		`AKIA[A-Z0-9]{16}`:                {"akia"},
-		`\b[0-9a-f]{32}-[0-9a-f]{8}`:      {"-"},
+		`AKIA[A-Z0-9]{16}`:               {"akia"},
+		`\b[0-9a-f]{32}-[0-9a-f]{8}`:     {"-"},
 	}
 	for pattern, want := range cases {
 		got, ok := Factors(pattern)
