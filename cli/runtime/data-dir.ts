@@ -43,7 +43,8 @@ export function dataDirContentProblem(dataDir: string): string | undefined {
   if (!existsSync(dataDir)) return undefined;
   if (!statSync(dataDir).isDirectory()) return `${dataDir} is a file, not a directory; point dataDir at a new or empty directory`;
   const entries = readdirSync(dataDir);
-  if (entries.length === 0 || entries.includes(MARKER)) return undefined;
+  // `run/` alone is what a first `up` that failed early leaves: the lock's directory.
+  if (entries.length === 0 || entries.includes(MARKER) || (entries.length === 1 && entries[0] === 'run')) return undefined;
   const ignore = join(dataDir, '.gitignore');
   if (existsSync(ignore) && readFileSync(ignore, 'utf8').startsWith(LEGACY_GITIGNORE)) return undefined;
   return `${dataDir} holds ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'} telemetry-stack did not write (e.g. ${entries[0]}); point dataDir at a new or empty directory`;

@@ -9,6 +9,7 @@ import { canaryLogs, canaryMetrics, expectedUserHash, makeCanary, type Canary } 
 import { clickhouseProbe } from './clickhouse-probe.js';
 import { postToReceiver, receiverBaseUrl } from './deep-http.js';
 import { lokiProbe } from './loki-probe.js';
+import { diskProblem, diskSpace, formatBytes } from '../runtime/disk.js';
 import { storageHealth, storagePartName } from '../storage/health.js';
 import { storageEndpoint } from '../stack/storage-endpoint.js';
 import type { StorageProbe, StoredCanary } from './storage-probe.js';
@@ -44,6 +45,7 @@ export async function verifyStack(stack: Stack, env: NodeJS.ProcessEnv, progress
   const runEnv = { ...env, ...secrets.env };
 
   add(checkConfig(stack, runEnv));
+  add(checkDisk(stack));
   add(await checkCollectorHealth(stack));
 
   // A storage that does not answer its health check within seconds is named now: every check
@@ -85,6 +87,13 @@ function checkConfig(stack: Stack, env: NodeJS.ProcessEnv): CheckResult {
     return { name: 'config', ok: false, detail: `${findings.length} lint finding(s), first: ${f.file}:${f.line}: ${f.message}`, hint: 'run telemetry-stack lint on the file' };
   }
   return { name: 'config', ok: true, detail: 'stack file valid, rendered Collector config lints clean' };
+}
+
+function checkDisk(stack: Stack): CheckResult {
+  const full = diskProblem(stack.dataDir);
+  if (full) return { name: 'disk', ok: false, detail: full, hint: 'the persistent queue and storage stop when the disk fills' };
+  const d = diskSpace(stack.dataDir);
+  return { name: 'disk', ok: true, detail: `${formatBytes(d.freeBytes)} free of ${formatBytes(d.totalBytes)} at ${d.path}` };
 }
 
 async function checkCollectorHealth(stack: Stack): Promise<CheckResult> {

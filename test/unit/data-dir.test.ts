@@ -28,6 +28,9 @@ describe('data directory: which paths, whose, one command at a time', () => {
     mkdirSync(join(dir, 'older'));
     writeFileSync(join(dir, 'older', '.gitignore'), '# Collected telemetry never goes into git.\n*\n');
     expect(dataDirContentProblem(join(dir, 'older'))).toBeUndefined();
+    // What a first up that failed early leaves: the lock's directory alone.
+    mkdirSync(join(dir, 'failed-first-up', 'run'), { recursive: true });
+    expect(dataDirContentProblem(join(dir, 'failed-first-up'))).toBeUndefined();
     mkdirSync(join(dir, 'photos'));
     writeFileSync(join(dir, 'photos', 'cat.jpg'), 'x');
     expect(dataDirContentProblem(join(dir, 'photos'))).toMatch(/holds 1 entry telemetry-stack did not write \(e\.g\. cat\.jpg\)/);
