@@ -13,7 +13,7 @@ export interface CollectorMetrics {
   queueSize: number;
   queueCapacity: number;
   /** The sanitize processor's counters; undefined when it does not run (privacy.engine: stock). */
-  sanitize?: { masked: number; droppedRecords: number; droppedAttributes: number };
+  sanitize?: { masked: number; droppedRecords: number; droppedAttributes: number; droppedBySource: DroppedSource[] };
   summary: string;
 }
 
@@ -39,10 +39,31 @@ export function parsePrometheus(text: string): Map<string, number> {
   return sums;
 }
 
+/** Records the sanitize processor dropped because no enabled profile matched them, by origin. */
+export interface DroppedSource {
+  service: string;
+  scope: string;
+  records: number;
+}
+
+/** The processor labels its dropped-record counter with the service and scope the records came from. */
+export function droppedBySource(text: string): DroppedSource[] {
+  const out: DroppedSource[] = [];
+  for (const line of text.split('\n')) {
+    const m = /^otelcol_processor_sanitize_dropped_records(?:_total)?\{([^}]*)\}\s+(\S+)/.exec(line);
+    if (!m) continue;
+    const label = (name: string) => new RegExp(`(?:^|,)${name}="((?:[^"\\\\]|\\\\.)*)"`).exec(m[1]!)?.[1] ?? '';
+    const records = Number(m[2]);
+    if (records > 0) out.push({ service: label('service_name'), scope: label('scope_name'), records });
+  }
+  return out.sort((a, b) => b.records - a.records);
+}
+
 export async function readCollectorMetrics(port: number): Promise<CollectorMetrics> {
   const res = await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(3000) });
   if (!res.ok) throw new Error(`HTTP ${res.status}`);
-  const m = parsePrometheus(await res.text());
+  const text = await res.text();
+  const m = parsePrometheus(text);
   const sum = (...names: string[]) => names.reduce((acc, n) => acc + (m.get(n) ?? 0), 0);
   const metrics = {
     accepted: sum('otelcol_receiver_accepted_log_records', 'otelcol_receiver_accepted_metric_points'),
@@ -59,6 +80,7 @@ export async function readCollectorMetrics(port: number): Promise<CollectorMetri
         masked: sum('otelcol_processor_sanitize_masked_values'),
         droppedRecords: sum('otelcol_processor_sanitize_dropped_records'),
         droppedAttributes: sum('otelcol_processor_sanitize_dropped_attributes'),
+        droppedBySource: droppedBySource(text),
       }
     : undefined;
   const sanitized = sanitize ? `, masked ${sanitize.masked}, dropped ${sanitize.droppedRecords} records and ${sanitize.droppedAttributes} attributes` : '';

@@ -18,8 +18,10 @@ export interface CheckResult {
   name: string;
   ok: boolean;
   detail: string;
-  /** What to do when it failed. */
+  /** What to do when it failed, or about a warning. */
   hint?: string;
+  /** Passed, but something deserves a look (printed with `!`; verify still exits 0). */
+  warn?: boolean;
 }
 
 export interface VerifyReport {
@@ -39,7 +41,7 @@ export async function verifyStack(stack: Stack, env: NodeJS.ProcessEnv, progress
   const checks: CheckResult[] = [];
   const add = (c: CheckResult) => {
     checks.push(c);
-    progress(`${c.ok ? '✓' : '✗'} ${c.name}: ${c.detail}`);
+    progress(`${!c.ok ? '✗' : c.warn ? '!' : '✓'} ${c.name}: ${c.detail}${c.warn && c.hint ? ` (${c.hint})` : ''}`);
   };
   const secrets = loadOrCreateSecrets(stack, env, { create: false });
   const runEnv = { ...env, ...secrets.env };
@@ -47,6 +49,8 @@ export async function verifyStack(stack: Stack, env: NodeJS.ProcessEnv, progress
   add(checkConfig(stack, runEnv));
   add(checkDisk(stack));
   add(await checkCollectorHealth(stack));
+  const dropped = await checkDropped(stack);
+  if (dropped) add(dropped);
 
   // A storage that does not answer its health check within seconds is named now: every check
   // below would otherwise wait out its own timeout on it.
@@ -106,6 +110,26 @@ async function checkCollectorHealth(stack: Stack): Promise<CheckResult> {
     return { name: 'collector', ok: true, detail: `healthy${m ? ` (${m.summary})` : ''}` };
   } catch {
     return { name: 'collector', ok: false, detail: `no answer from ${url}`, hint: 'start the stack: telemetry-stack up' };
+  }
+}
+
+/**
+ * Records dropped because no enabled profile takes them are silent loss from a person's point of
+ * view: a client sends, gets 200, and nothing is stored. Named here by service and scope.
+ */
+async function checkDropped(stack: Stack): Promise<CheckResult | undefined> {
+  try {
+    const m = await readCollectorMetrics(stack.collector.metricsPort);
+    // The stock chain's filter drops without counting by source: nothing to name there.
+    if (!m.sanitize && stack.privacy.engine === 'stock') return undefined;
+    const dropped = m.sanitize?.droppedBySource ?? [];
+    if (dropped.length === 0) return { name: 'dropped', ok: true, detail: 'no record dropped for want of an enabled profile since the Collector started' };
+    const total = dropped.reduce((a, d) => a + d.records, 0);
+    const top = dropped.slice(0, 3).map((d) => `service ${d.service || '(none)'} scope ${d.scope || '(none)'}: ${d.records}`).join('; ');
+    return { name: 'dropped', ok: true, warn: true, detail: `${total} records dropped since the Collector started, of no enabled profile (${top}${dropped.length > 3 ? '; ...' : ''})`, hint: 'add the profile that source needs to profiles:, or send the documented record shape' };
+  } catch {
+    // The collector check above already says the Collector does not answer.
+    return undefined;
   }
 }
 

@@ -53,7 +53,7 @@ describe('process runtime with the embedded engine (real Collector, real chdb)',
     const verify = await cli(['verify', '--json']);
     const report = JSON.parse(verify.stdout) as { ok: boolean; checks: { name: string; ok: boolean; detail: string }[] };
     expect(report.checks.filter((c) => !c.ok)).toEqual([]);
-    expect(report.checks.map((c) => c.name)).toEqual(['config', 'disk', 'collector', 'storage', 'canary sent', 'canary stored', 'sanitized', 'retention', 'latency']);
+    expect(report.checks.map((c) => c.name)).toEqual(['config', 'disk', 'collector', 'dropped', 'storage', 'canary sent', 'canary stored', 'sanitized', 'retention', 'latency']);
     expect(verify.exitCode).toBe(0);
     // The default engine did the masking, and the check says so.
     expect(report.checks.find((c) => c.name === 'sanitized')?.detail).toContain('by the sanitize processor');

@@ -5,6 +5,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cacheRoot } from '../../cli/collector/build.js';
 import { startHarness, waitForCount, type Harness } from '../query/harness.js';
+import { logsBody, post } from '../query/otlp.js';
 
 const CLIENTS = join(import.meta.dirname, '..', 'sdk-clients');
 
@@ -82,4 +83,17 @@ describe('CLIs using the official OpenTelemetry SDKs of Python and Go, counted b
       expect(top.rows.map(({ verb, events, failures }) => ({ verb, events, failures }))).toEqual(expected(count));
     });
   }
+
+  it('records of no enabled profile are dropped, and verify names their service and scope', async () => {
+    const now = Date.now();
+    const record = (i: number) => ({ timeMs: now + i, eventName: 'app.started', attrs: { 'event.name': 'app.started' } });
+    await post(h.stack.ports.http, '/v1/logs', logsBody([{ resource: { 'service.name': 'mystery-app' }, scope: 'mystery/telemetry', records: [0, 1, 2].map(record) }]));
+    const verify = await h.cli(['verify', '--json']);
+    const report = JSON.parse(verify.stdout) as { checks: { name: string; ok: boolean; warn?: boolean; detail: string }[] };
+    const dropped = report.checks.find((c) => c.name === 'dropped');
+    console.log(`verify: ${dropped?.detail}`);
+    expect(dropped?.warn).toBe(true);
+    expect(dropped?.detail).toMatch(/service mystery-app scope mystery\/telemetry: 3\b/);
+    expect(verify.exitCode).toBe(0);
+  });
 });

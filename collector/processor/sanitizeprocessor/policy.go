@@ -6,6 +6,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"go.opentelemetry.io/collector/pdata/pcommon"
+
 	"github.com/telemetry-stack/telemetry-stack/collector/processor/sanitizeprocessor/internal/detect"
 	"github.com/telemetry-stack/telemetry-stack/collector/processor/sanitizeprocessor/internal/rules"
 )
@@ -29,7 +31,23 @@ var kindNames = [numKinds]string{"secret", "email", "ip", "home_path", "blocked"
 type counts struct {
 	masked            [numKinds]int64
 	droppedAttributes int64
-	droppedRecords    int64
+	// droppedRecords counts records of no enabled source by where they came from, so a person can
+	// tell which client is sending into the void (verify names it).
+	droppedRecords map[dropSource]int64
+}
+
+// dropSource is the service and instrumentation scope of a dropped record.
+type dropSource struct{ service, scope string }
+
+func (c *counts) drop(resource pcommon.Map, scope pcommon.InstrumentationScope, n int64) {
+	if c.droppedRecords == nil {
+		c.droppedRecords = map[dropSource]int64{}
+	}
+	service := ""
+	if v, ok := resource.Get("service.name"); ok {
+		service = v.AsString()
+	}
+	c.droppedRecords[dropSource{service: service, scope: scope.Name()}] += n
 }
 
 // policy is the compiled configuration: what happens to one text value.

@@ -27,7 +27,7 @@ func (s *sanitizer) processLogs(ctx context.Context, ld plog.Logs) (plog.Logs, e
 			sl.LogRecords().RemoveIf(func(lr plog.LogRecord) bool {
 				src := pickLog(s.sources, resource, sl.Scope(), lr)
 				if src == nil {
-					c.droppedRecords++
+					c.drop(resource, sl.Scope(), 1)
 					return true
 				}
 				present = addSource(present, src)
@@ -60,7 +60,7 @@ func (s *sanitizer) processMetrics(ctx context.Context, md pmetric.Metrics) (pme
 			src := pick(s.sources, resource, sm.Scope())
 			if src == nil {
 				sm.Metrics().RemoveIf(func(m pmetric.Metric) bool {
-					c.droppedRecords += int64(dataPointCount(m))
+					c.drop(resource, sm.Scope(), int64(dataPointCount(m)))
 					return true
 				})
 				return true

@@ -5,12 +5,16 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/component/componenttest"
 	"go.opentelemetry.io/collector/consumer/consumertest"
+	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/pmetric"
 	"go.opentelemetry.io/collector/processor/processortest"
@@ -327,4 +331,21 @@ func TestHugeValuesAreScannedOnlyAsFarAsStored(t *testing.T) {
 	// 100,000 e-mail addresses were sent; only those within the limit and the margin were scanned.
 	assert.LessOrEqual(t, c.masked[kindEmail], int64((64+scanMargin)/len(unit)+1))
 	assert.Greater(t, c.masked[kindEmail], int64(scanMargin/len(unit)-1))
+}
+
+// Dropped records are counted by service and scope, and a client cannot grow the series past
+// maxDropSources: later sources share one "other" series.
+func TestDroppedRecordsBySourceAreBounded(t *testing.T) {
+	tel, err := newTelemetry(componenttest.NewNopTelemetrySettings(), component.MustNewID("sanitize"))
+	require.NoError(t, err)
+	var c counts
+	for i := range 150 {
+		resource := pcommon.NewMap()
+		resource.PutStr("service.name", fmt.Sprintf("svc-%d", i))
+		c.drop(resource, pcommon.NewInstrumentationScope(), 1)
+	}
+	assert.Len(t, c.droppedRecords, 150)
+	tel.record(context.Background(), &c)
+	assert.Len(t, tel.dropSets, maxDropSources+1)
+	assert.Contains(t, tel.dropSets, dropSource{service: "other", scope: "other"})
 }
