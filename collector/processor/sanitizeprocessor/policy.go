@@ -58,11 +58,13 @@ type policy struct {
 	emailMask string
 	ipMask    string
 	blockMask string
-	hmacKey   []byte
-	ids       *idHasher
-	seen      *valueCache
-	userIDs   []string
-	verbatim  []string
+	// entropyMask labels a generated-looking value under a credential-named key (detect/entropy.go).
+	entropyMask string
+	hmacKey     []byte
+	ids         *idHasher
+	seen        *valueCache
+	userIDs     []string
+	verbatim    []string
 }
 
 func newPolicy(cfg *Config) (*policy, error) {
@@ -81,6 +83,7 @@ func newPolicy(cfg *Config) (*policy, error) {
 		if p.secrets, err = detect.NewSecrets(rs, mask); err != nil {
 			return nil, err
 		}
+		p.entropyMask = mask(detect.HighEntropyID)
 	}
 	for _, b := range cfg.BlockedPatterns {
 		re, err := regexp.Compile(b)
@@ -174,6 +177,8 @@ func (p *policy) scan(v string, c *scanned) string {
 	}
 	if p.secrets != nil {
 		c.masked[kindSecret] += int64(p.secrets.Mask(&t))
+		// After the provider rules, which name what they know; this catches what none of them knows.
+		c.masked[kindSecret] += int64(detect.MaskHighEntropyAssignments(&t, p.entropyMask))
 	}
 	if p.cfg.MaskEmails {
 		c.masked[kindEmail] += int64(detect.MaskEmails(&t, p.emailMask))

@@ -260,4 +260,9 @@ export const FORMATS: readonly (readonly [provider: string, template: string])[]
 ['context:gitlab-private-token-header', 'curl --header "PRIVATE-TOKEN: [[{b:24}]]" https://gitlab.example.com/api/v4/projects'],
 ['context:vault-cli', 'vault login [[{b:28}]]'],
 ['context:kubectl-secret', 'kubectl create secret generic db --from-literal=password=[[{a:20}]]'],
+  // Credentials of no known provider under names of a team's own: found by their entropy
+['context:unnamed-env-key', 'MYCORP_DEPLOY_KEY=[[{a:32}]]'],
+['context:unnamed-json-auth', '{"billing_service_auth": "[[{b:40}]]"}'],
+['context:unnamed-yaml-secret', 'internal_signing_secret: [[{h:48}]]'],
+['context:unnamed-credentials', 'export WAREHOUSE_CREDENTIALS=[[{B:44}]]'],
 ];

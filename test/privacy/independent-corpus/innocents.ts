@@ -67,6 +67,11 @@ export function innocents(rng: Random, count: number): string[] {
     () => `terraform plan -var-file=envs/${rng.pick(['prod', 'staging'])}.tfvars`,
     () => `SELECT id, created_at FROM orders WHERE id = ${int(1, 999999)} LIMIT ${int(1, 100)};`,
     () => `retrying in ${int(1, 60)}s (attempt ${int(1, 5)}/5)`,
+    // Credential-like names holding what people write: kept whole by the entropy check.
+    () => `cache_key = user-${int(1, 9999)}-profile-settings`,
+    () => `session_token_id: ${hex(8)}-${hex(4)}-4${hex(3)}-a${hex(3)}-${hex(12)}`,
+    () => `api_key_name = ${rng.pick(WORDS)}-service-v2-production-eu1`,
+    () => `auth_mode = oauth2-device-code-flow`,
   ];
   const out: string[] = [];
   for (let i = 0; i < count; i++) out.push(makers[i % makers.length]!());
