@@ -16,7 +16,8 @@ const golden = (variant: string): Stack => {
 };
 const parse = (text: string) => parseStackFile(text, 'telemetry-stack.yaml', {});
 const docs = (content: string) => parseAllDocuments(content).map((d) => d.toJS() as Record<string, unknown>);
-type Obj = Record<string, any>;
+// Parsed YAML, indexed freely: every level is both a map and a list of the same shape.
+type Obj = { readonly [k: string]: Obj } & ReadonlyArray<Obj>;
 
 const GATEWAY = `version: 1
 backend: clickhouse
@@ -90,7 +91,7 @@ describe('kubernetes bundle', () => {
         for (const d of f.path.endsWith('.yaml') ? docs(f.content) : []) expect(d?.['kind'], f.path).not.toBe('Secret');
         expect(f.content).not.toMatch(/stringData|^\s*data:/m);
       }
-      const env = file('kubernetes/statefulset.yaml')['spec']['template']['spec']['containers'][0]['env'] as Obj[];
+      const env = file('kubernetes/statefulset.yaml')['spec']['template']['spec']['containers'][0]['env'];
       const fromSecret = env.filter((e) => e['valueFrom']).map((e) => [e['name'], e['valueFrom']['secretKeyRef']['name']]);
       expect(fromSecret).toEqual(gatewaySecretNames(stack).map((n) => [n, `${stack.name}-gateway-secrets`]));
       expect(files.find((f) => f.path === 'kubernetes/create-secret.sh')!.content).toMatch(/:\?export/);
@@ -109,7 +110,7 @@ describe('kubernetes bundle', () => {
       const sts = file('kubernetes/statefulset.yaml')['spec'];
       expect(sts['persistentVolumeClaimRetentionPolicy']).toEqual({ whenDeleted: 'Retain', whenScaled: 'Retain' });
       expect(sts['volumeClaimTemplates'][0]['metadata']['name']).toBe('queue');
-      const mount = sts['template']['spec']['containers'][0]['volumeMounts'].find((m: Obj) => m['name'] === 'queue');
+      const mount = sts['template']['spec']['containers'][0]['volumeMounts'].find((m: Obj) => String(m['name']) === 'queue')!;
       const config = parseYaml(files.find((f) => f.path === 'kubernetes/collector.yaml')!.content) as Obj;
       expect(config['extensions']['file_storage/queue']['directory']).toBe(mount['mountPath']);
     });
