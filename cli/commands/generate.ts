@@ -1,6 +1,6 @@
 import { basename, resolve } from 'node:path';
-import type { Command } from 'commander';
-import { UsageError } from '../errors.js';
+import { Option, type Command } from 'commander';
+import { UsageError, UserError } from '../errors.js';
 import { writeBundle } from '../render/write-bundle.js';
 import { toolVersion } from '../version.js';
 import { loadStack, printJson, STACK_FILE_OPTION } from './shared.js';
@@ -15,17 +15,32 @@ export function registerGenerate(program: Command): void {
     .option('-o, --out <dir>', 'directory to write into', DEFAULT_OUT_DIR)
     .option('--stdout', 'print the files instead of writing them')
     .option('--json', 'print what was written as JSON')
-    .action(async (opts: { file?: string; out: string; stdout?: boolean; json?: boolean }, cmd: Command) => {
+    .addOption(
+      new Option('--target <target>', 'local: this machine (process or compose); kubernetes: a kustomize bundle and Helm chart values for a gateway tier')
+        .choices(['local', 'kubernetes'])
+        .default('local'),
+    )
+    .action(async (opts: { file?: string; out: string; stdout?: boolean; json?: boolean; target: 'local' | 'kubernetes' }, cmd: Command) => {
       if (opts.stdout && cmd.getOptionValueSource('out') === 'cli') throw new UsageError('--out and --stdout exclude each other; pick one');
       const { stack, path } = await loadStack(opts.file);
-      const [{ renderBundle }, { loadSanitizeInputs }] = await Promise.all([import('../render/bundle.js'), import('../render/inputs.js')]);
-      const files = renderBundle(stack, loadSanitizeInputs(), { source: basename(path), toolVersion });
+      if (opts.target === 'kubernetes' && stack.topology === undefined) {
+        throw new UserError(`${basename(path)} has no topology: add topology: {gateways: 2} (and clickhouse.url or clickhouse.endpoints, receivers.auth) for --target kubernetes`);
+      }
+      const [{ renderBundle }, { renderKubernetesBundle }, { loadSanitizeInputs }] = await Promise.all([
+        import('../render/bundle.js'),
+        import('../render/kubernetes.js'),
+        import('../render/inputs.js'),
+      ]);
+      const files =
+        opts.target === 'kubernetes'
+          ? renderKubernetesBundle(stack, loadSanitizeInputs(), basename(path))
+          : renderBundle(stack, loadSanitizeInputs(), { source: basename(path), toolVersion });
       if (opts.stdout) {
         process.stdout.write(files.map((f) => `# ==> ${f.path} <==\n${f.content}`).join('\n'));
         return;
       }
       const written = writeBundle(resolve(opts.out), files);
-      if (opts.json) printJson({ stackFile: path, backend: stack.backend, files: written });
+      if (opts.json) printJson({ stackFile: path, backend: stack.backend, target: opts.target, files: written });
       else process.stdout.write(`wrote ${written.length} files for backend ${stack.backend} to ${resolve(opts.out)}\n${written.map((w) => `  ${w}\n`).join('')}`);
     });
 }

@@ -1,18 +1,26 @@
 import { join } from 'node:path';
 import { goDuration } from '../stack/resolve.js';
-import { lokiHeaderTemplates, storageEndpoint } from '../stack/storage-endpoint.js';
+import { clickhouseExporterEndpoint, lokiHeaderTemplates, storageEndpoint } from '../stack/storage-endpoint.js';
 import type { Stack } from '../stack/resolve.js';
 import { renderSanitizeChain, type SanitizeChain, type SanitizeInputs, type Signal } from './sanitize/chain.js';
 import { renderSanitizeProcessor } from './sanitize/processor.js';
 
-/** Where the Collector runs decides its file paths; addresses stay loopback either way (host networking). */
-export type CollectorTarget = 'process' | 'docker';
+/**
+ * Where the Collector runs decides its file paths and listen addresses: process and docker stay on
+ * loopback (host networking); kubernetes listens on the pod's own network, which the stack rules
+ * allow only with receivers.auth (topology needs it).
+ */
+export type CollectorTarget = 'process' | 'docker' | 'kubernetes';
 
 /** Path of the persistent queue inside the Collector container (a named volume is mounted here). */
 export const CONTAINER_QUEUE_DIR = '/var/lib/otelcol/file_storage';
+/** Where a gateway pod mounts the TLS Secret (kubernetes.io/tls keys). */
+export const POD_TLS_DIR = '/etc/telemetry-stack/tls';
+/** A pod's own network namespace: every interface of it, which is what a Service reaches. */
+const POD_BIND = '0.0.0.0';
 
 export function queueDirFor(stack: Stack, target: CollectorTarget): string {
-  return target === 'docker' ? CONTAINER_QUEUE_DIR : join(stack.dataDir, 'queue');
+  return target === 'process' ? join(stack.dataDir, 'queue') : CONTAINER_QUEUE_DIR;
 }
 
 /**
@@ -25,7 +33,8 @@ export function renderCollectorConfig(stack: Stack, inputs: SanitizeInputs, targ
   const signals: Signal[] = stack.backend === 'loki' ? ['logs'] : ['logs', 'metrics'];
 
   const extensions: Record<string, unknown> = {
-    health_check: { endpoint: `127.0.0.1:${stack.collector.healthPort}` },
+    // The kubelet probes the pod's address, never its loopback.
+    health_check: { endpoint: hostPort(target === 'kubernetes' ? POD_BIND : '127.0.0.1', stack.collector.healthPort) },
   };
   if (stack.delivery.persistentQueue) {
     extensions['file_storage/queue'] = {
@@ -41,7 +50,7 @@ export function renderCollectorConfig(stack: Stack, inputs: SanitizeInputs, targ
 
   return {
     extensions,
-    receivers: { otlp: { protocols: renderProtocols(stack) } },
+    receivers: { otlp: { protocols: renderProtocols(stack, target) } },
     processors: {
       // First in every pipeline: refuse data (retryable) before memory runs out, never after.
       memory_limiter: {
@@ -79,17 +88,24 @@ export function renderSanitize(stack: Stack, inputs: SanitizeInputs): SanitizeCh
 /** Largest OTLP request the receivers take, decompressed. */
 export const MAX_REQUEST_MIB = 8;
 
-function renderProtocols(stack: Stack): Record<string, unknown> {
+function renderProtocols(stack: Stack, target: CollectorTarget): Record<string, unknown> {
   const r = stack.receivers;
   const common = {
     ...(r.auth ? { auth: { authenticator: 'bearertokenauth' } } : {}),
-    ...(r.tls ? { tls: tlsFiles(stack) } : {}),
+    ...(r.tls ? { tls: target === 'kubernetes' ? { cert_file: `${POD_TLS_DIR}/tls.crt`, key_file: `${POD_TLS_DIR}/tls.key` } : tlsFiles(stack) } : {}),
   };
+  const bind = target === 'kubernetes' ? POD_BIND : r.bind;
+  // A gRPC client keeps one connection for as long as it lives, so a gateway added later would get
+  // none of the old clients; closing connections after an age makes them reconnect through the
+  // load balancer. The grace lets requests in flight finish first.
+  const keepalive = stack.topology
+    ? { keepalive: { server_parameters: { max_connection_age: goDuration(stack.topology.maxConnectionAge), max_connection_age_grace: '30s' } } }
+    : {};
   const protocols: Record<string, unknown> = {};
   // Both limits apply to the decompressed request, so a few kilobytes of gzip cannot ask for more
   // work than 8 MiB of telemetry; one command's event or a Claude Code batch is far smaller.
-  if (r.grpc.enabled) protocols['grpc'] = { endpoint: hostPort(r.bind, r.grpc.port), max_recv_msg_size_mib: MAX_REQUEST_MIB, ...common };
-  if (r.http.enabled) protocols['http'] = { endpoint: hostPort(r.bind, r.http.port), max_request_body_size: MAX_REQUEST_MIB * 1024 * 1024, ...common };
+  if (r.grpc.enabled) protocols['grpc'] = { endpoint: hostPort(bind, r.grpc.port), max_recv_msg_size_mib: MAX_REQUEST_MIB, ...keepalive, ...common };
+  if (r.http.enabled) protocols['http'] = { endpoint: hostPort(bind, r.http.port), max_request_body_size: MAX_REQUEST_MIB * 1024 * 1024, ...common };
   return protocols;
 }
 
@@ -142,7 +158,7 @@ function renderExporter(stack: Stack): { id: string; config: Record<string, unkn
   return {
     id: 'clickhouse',
     config: {
-      endpoint: storageEndpoint(stack).url,
+      endpoint: clickhouseExporterEndpoint(stack),
       database: ch.database,
       username: ch.username,
       password: `\${env:${ch.passwordEnv}}`,
@@ -155,8 +171,39 @@ function renderExporter(stack: Stack): { id: string; config: Record<string, unkn
       // batches of thousands of rows, the size async inserts exist to build. The embedded engine
       // inserts synchronously either way.
       async_insert: false,
+      ...clusterSettings(stack),
       timeout: '10s',
       ...deliveryConfig(stack),
     },
+  };
+}
+
+/**
+ * Exporter settings for several servers and for a cluster; none for one server, so a single-node
+ * config stays as it was.
+ */
+function clusterSettings(stack: Stack): Record<string, unknown> {
+  const ch = stack.clickhouse;
+  const params: Record<string, string> = {};
+  // The driver's default opens every connection to the first host while it answers; round-robin
+  // spreads the inserts and still skips a server that does not answer.
+  if (ch.endpoints !== undefined) params['connection_open_strategy'] = 'round_robin';
+  if (ch.cluster !== undefined) {
+    // A retried block must be dropped by the replica that already has it, whichever replica the
+    // retry reaches: deduplication on (the replicated default, stated so no profile turns it off),
+    // and inserts through a Distributed table forwarded before the insert is acknowledged.
+    params['insert_deduplicate'] = '1';
+    params['distributed_foreground_insert'] = '1';
+  }
+  return {
+    ...(ch.cluster !== undefined
+      ? {
+          cluster_name: ch.cluster.name,
+          // No parameters: each server's default_replica_path and default_replica_name ({shard},
+          // {replica} macros) place the replicas, as an operator-managed cluster configures them.
+          table_engine: { name: 'ReplicatedMergeTree' },
+        }
+      : {}),
+    ...(Object.keys(params).length > 0 ? { connection_params: params } : {}),
   };
 }

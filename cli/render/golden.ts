@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { packagePath } from '../paths.js';
 import { loadStackFile } from '../stack/load.js';
 import { resolveStack } from '../stack/resolve.js';
@@ -7,6 +7,7 @@ import { STACK_FILE_NAME } from '../stack/schema.js';
 import { stackJsonSchema } from '../stack/json-schema.js';
 import { loadSecretRules, secretPatterns } from '../privacy/secret-rules.js';
 import { renderBundle, type RenderedFile } from './bundle.js';
+import { renderKubernetesBundle } from './kubernetes.js';
 import type { SanitizeInputs } from './sanitize/chain.js';
 
 /**
@@ -20,6 +21,8 @@ export const COMPOSE_DIR = packagePath('compose');
 export const JSON_SCHEMA_PATH = packagePath('configs', 'telemetry-stack.schema.json');
 export const GOLDEN_TOOL_VERSION = 'golden';
 export const GOLDEN_UPDATE_COMMAND = 'npm run golden:update';
+/** Golden directories whose name starts with this render the kubernetes target. */
+export const KUBERNETES_GOLDEN_PREFIX = 'kubernetes-';
 
 /** Every golden directory: each holds a stack file and what is rendered from it. */
 export function goldenDirs(): string[] {
@@ -35,6 +38,8 @@ export function renderGoldenDir(dir: string, inputs: SanitizeInputs): RenderedFi
   const file = join(dir, STACK_FILE_NAME);
   // A fixed, empty environment: goldens must not depend on who renders them.
   const { stack } = loadStackFile(file, {});
+  // kubernetes-* variants hold what `generate --target kubernetes` writes.
+  if (basename(dir).startsWith(KUBERNETES_GOLDEN_PREFIX)) return renderKubernetesBundle(resolveStack(stack, file, {}), inputs, STACK_FILE_NAME);
   const files = renderBundle(resolveStack(stack, file, {}), inputs, { source: STACK_FILE_NAME, toolVersion: GOLDEN_TOOL_VERSION });
   if (dir !== COMPOSE_DIR) return files;
   return files.filter((f) => f.path.startsWith('compose/')).map((f) => ({ ...f, path: f.path.slice('compose/'.length) }));

@@ -49,9 +49,39 @@ export function checkStackRules(stack: StackFile): StackRuleProblem[] {
   claim(stack.collector.metricsPort, ['collector', 'metricsPort']);
   // Storage the user brings (a url) listens on no port of ours.
   if (stack.backend === 'loki' && stack.loki.url === undefined) claim(stack.loki.port, ['loki', 'port']);
-  else if (stack.backend !== 'loki' && !(stack.backend === 'clickhouse' && stack.clickhouse.url !== undefined)) claim(stack.clickhouse.port, ['clickhouse', 'port']);
+  else if (stack.backend !== 'loki' && !(stack.backend === 'clickhouse' && (stack.clickhouse.url !== undefined || stack.clickhouse.endpoints !== undefined))) claim(stack.clickhouse.port, ['clickhouse', 'port']);
   if (stack.clickhouse.url !== undefined && stack.backend !== 'clickhouse') {
     error(['clickhouse', 'url'], `applies to backend clickhouse only (this stack's backend is ${stack.backend}); remove it or set backend: clickhouse`);
+  }
+  const ch = stack.clickhouse;
+  if (ch.endpoints !== undefined) {
+    if (stack.backend !== 'clickhouse') error(['clickhouse', 'endpoints'], `applies to backend clickhouse only (this stack's backend is ${stack.backend}); remove it or set backend: clickhouse`);
+    if (ch.url !== undefined) error(['clickhouse', 'endpoints'], 'url and endpoints exclude each other; list every server under endpoints');
+    // The driver's multi-host form carries one scheme for every host.
+    if (new Set(ch.endpoints.map((u) => u.split(':')[0])).size > 1) error(['clickhouse', 'endpoints'], 'mixes http and https; the exporter uses one scheme for every server');
+  }
+  if (ch.cluster !== undefined && stack.backend !== 'clickhouse') {
+    error(['clickhouse', 'cluster'], `applies to backend clickhouse only (this stack's backend is ${stack.backend}); remove it or set backend: clickhouse`);
+  }
+  if (stack.topology !== undefined) {
+    const t = stack.topology;
+    if (stack.backend !== 'clickhouse') error(['topology'], `gateways write to a ClickHouse server or cluster they share; set backend: clickhouse (this stack's backend is ${stack.backend})`);
+    else if (ch.url === undefined && ch.endpoints === undefined) error(['topology'], 'gateways write to a ClickHouse they share: set clickhouse.url or clickhouse.endpoints');
+    // Every gateway listens on its pod's network, reachable by every client of the Service.
+    if (!r.auth) error(['topology'], 'gateways are reached over the network: add receivers.auth.bearerTokenEnv');
+    if (r.tls?.generate) error(['receivers', 'tls', 'generate'], 'a generated certificate names this machine, not the gateways; give certFile and keyFile (mounted from a TLS Secret)');
+    if (t.maxGateways !== undefined && t.maxGateways < t.gateways) error(['topology', 'maxGateways'], `is below gateways (${t.gateways}); raise it or lower gateways`);
+    if (stack.privacy.engine === 'processor' && stack.images.collector === undefined) {
+      problems.push({
+        path: ['images', 'collector'],
+        severity: 'warning',
+        message: 'the pinned contrib image has no sanitize processor: build one with telemetry-stack images build, push it and set images.collector, or set privacy.engine: stock',
+      });
+    }
+  }
+  const chi = stack.kubernetes?.clickhouseInstallation;
+  if (chi !== undefined && ch.cluster === undefined) {
+    error(['kubernetes', 'clickhouseInstallation'], 'names its cluster after clickhouse.cluster.name; set clickhouse.cluster');
   }
   if (stack.backend !== 'loki' && (stack.loki.url !== undefined || stack.loki.tenant !== undefined || stack.loki.bearerTokenEnv !== undefined)) {
     error(['loki'], `applies to backend loki only (this stack's backend is ${stack.backend}); remove it or set backend: loki`);
@@ -59,7 +89,7 @@ export function checkStackRules(stack: StackFile): StackRuleProblem[] {
   if (stack.backend === 'loki' && stack.loki.url === undefined && stack.runtime === 'process') {
     error(['loki', 'url'], 'runtime process starts no Loki: set loki.url to your Loki (e.g. http://127.0.0.1:3100), or use runtime docker to run the pinned upstream image');
   }
-  if (stack.backend === 'clickhouse' && stack.clickhouse.url === undefined && stack.runtime === 'process') {
+  if (stack.backend === 'clickhouse' && stack.clickhouse.url === undefined && stack.clickhouse.endpoints === undefined && stack.runtime === 'process') {
     error(['clickhouse', 'url'], 'runtime process starts no ClickHouse server: set clickhouse.url to yours (e.g. http://127.0.0.1:8123), or use runtime docker, or backend: embedded');
   }
 

@@ -251,6 +251,27 @@ export const stackFileSchema = z
             'HTTP address of an existing ClickHouse server (backend clickhouse), e.g. http://127.0.0.1:8123. ' +
               'up then starts no ClickHouse and the Collector writes there; clickhouse.port is not used.',
           ),
+        endpoints: z
+          .array(storageUrl)
+          .min(2)
+          .optional()
+          .describe(
+            'HTTP addresses of several ClickHouse servers (backend clickhouse), instead of url: the exporter opens its ' +
+              'connections round-robin across them and fails over when one does not answer. All use the same scheme; ' +
+              'the CLI\'s own queries read the first.',
+          ),
+        cluster: z
+          .strictObject({
+            name: z
+              .string()
+              .regex(/^[A-Za-z_][A-Za-z0-9_-]*$/, 'expected a cluster name as the servers\' remote_servers config spells it')
+              .describe('Cluster name from the servers\' remote_servers config: the exporter creates its tables ON CLUSTER with ReplicatedMergeTree.'),
+          })
+          .optional()
+          .describe(
+            'Write to a ClickHouse cluster: replicated tables, synchronous inserts with deduplication on. One shard with ' +
+              'replicas; several shards need a Distributed schema the exporter does not create.',
+          ),
         compress: z
           .enum(['lz4', 'zstd', 'none'])
           .optional()
@@ -258,6 +279,72 @@ export const stackFileSchema = z
       })
       .prefault({})
       .describe('ClickHouse server and embedded engine settings.'),
+    topology: z
+      .strictObject({
+        gateways: z
+          .number()
+          .int()
+          .min(2)
+          .max(100)
+          .default(2)
+          .describe('Identical gateway Collectors behind one load balancer (at least 2, the fewest that survive losing one); each keeps its own persistent queue.'),
+        maxGateways: z
+          .number()
+          .int()
+          .min(2)
+          .max(100)
+          .optional()
+          .describe('Most gateways an autoscaler may run (default: twice gateways).'),
+        maxConnectionAge: duration
+          .refine((text) => !(durationSeconds(text) < 30), 'at least 30s: shorter makes clients reconnect more than they send')
+          .default('5m')
+          .describe('gRPC connections are closed after this long, so clients reconnect and spread over new gateways.'),
+        queueVolumeSize: z
+          .string()
+          .regex(/^[1-9][0-9]*(Mi|Gi|Ti)$/, 'expected a size such as 512Mi, 10Gi or 1Ti')
+          .default('10Gi')
+          .describe('Disk per gateway for its persistent queue (a volume claim per gateway on Kubernetes).'),
+      })
+      .optional()
+      .describe(
+        'Run as a tier of gateways (generate --target kubernetes) instead of one Collector: needs backend clickhouse at ' +
+          'clickhouse.url or clickhouse.endpoints, and receivers.auth.',
+      ),
+    kubernetes: z
+      .strictObject({
+        namespace: z
+          .string()
+          .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'expected a Kubernetes namespace name (lowercase letters, digits, dashes)')
+          .default('telemetry')
+          .describe('Namespace every rendered object lives in.'),
+        storageClassName: z.string().min(1).optional().describe('Storage class of the queue volumes (default: the cluster\'s default class).'),
+        serviceType: z
+          .enum(['ClusterIP', 'LoadBalancer'])
+          .default('ClusterIP')
+          .describe('Type of the gateways\' Service: ClusterIP for clients inside the cluster or behind your ingress, LoadBalancer for clients outside.'),
+        clickhouseInstallation: z
+          .strictObject({
+            replicas: z.number().int().min(1).max(9).default(2).describe('ClickHouse replicas of the one shard.'),
+            keeperReplicas: z
+              .number()
+              .int()
+              .refine((n) => n === 1 || n === 3 || n === 5, 'expected 1, 3 or 5 (an odd quorum)')
+              .default(3)
+              .describe('ClickHouse Keeper replicas (1, 3 or 5).'),
+            storageSize: z
+              .string()
+              .regex(/^[1-9][0-9]*(Mi|Gi|Ti)$/, 'expected a size such as 100Gi')
+              .default('100Gi')
+              .describe('Disk per ClickHouse replica.'),
+          })
+          .optional()
+          .describe(
+            'Also render a ClickHouseInstallation and a ClickHouseKeeperInstallation for the Altinity operator (installed ' +
+              'separately); needs clickhouse.cluster, and clickhouse.url pointing at the installation\'s Service.',
+          ),
+      })
+      .optional()
+      .describe('Settings of generate --target kubernetes.'),
     loki: z
       .strictObject({
         url: storageUrl

@@ -1,0 +1,151 @@
+import { join } from 'node:path';
+import { parse as parseYaml, parseAllDocuments } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { GOLDEN_DIR } from '../../cli/render/golden.js';
+import { loadSanitizeInputs } from '../../cli/render/inputs.js';
+import { renderCollectorConfig } from '../../cli/render/collector-config.js';
+import { gatewaySecretNames, renderKubernetesBundle } from '../../cli/render/kubernetes.js';
+import { loadStackFile, parseStackFile } from '../../cli/stack/load.js';
+import { resolveStack, type Stack } from '../../cli/stack/resolve.js';
+import { clickhouseExporterEndpoint } from '../../cli/stack/storage-endpoint.js';
+
+const inputs = loadSanitizeInputs();
+const golden = (variant: string): Stack => {
+  const file = join(GOLDEN_DIR, variant, 'telemetry-stack.yaml');
+  return resolveStack(loadStackFile(file, {}).stack, file, {});
+};
+const parse = (text: string) => parseStackFile(text, 'telemetry-stack.yaml', {});
+const docs = (content: string) => parseAllDocuments(content).map((d) => d.toJS() as Record<string, unknown>);
+// Parsed YAML, indexed freely: every level is both a map and a list of the same shape.
+type Obj = { readonly [k: string]: Obj } & ReadonlyArray<Obj>;
+
+const GATEWAY = `version: 1
+backend: clickhouse
+receivers: {auth: {bearerTokenEnv: TOKEN}}
+privacy: {engine: stock}
+clickhouse: {url: "http://ch.example:8123"}
+topology: {gateways: 2}
+`;
+
+describe('stack file: gateway topology and ClickHouse clusters', () => {
+  it('accepts a gateway tier with a token and a ClickHouse it can reach', () => {
+    expect(parse(GATEWAY).problems).toEqual([]);
+  });
+
+  it('refuses gateways without a token, without shared storage, or on another backend', () => {
+    const messages = (text: string) => parse(text).problems.map((p) => `${p.path}: ${p.message}`);
+    expect(messages(GATEWAY.replace('receivers: {auth: {bearerTokenEnv: TOKEN}}\n', ''))).toEqual([
+      'topology: gateways are reached over the network: add receivers.auth.bearerTokenEnv',
+    ]);
+    expect(messages(GATEWAY.replace('clickhouse: {url: "http://ch.example:8123"}\n', '')).join('\n')).toMatch(/set clickhouse.url or clickhouse.endpoints/);
+    expect(messages('version: 1\nbackend: embedded\nreceivers: {auth: {bearerTokenEnv: T}}\ntopology: {}\n').join('\n')).toMatch(/set backend: clickhouse/);
+  });
+
+  it('warns that the pinned contrib image has no sanitize processor', () => {
+    const { problems } = parse(GATEWAY.replace('privacy: {engine: stock}\n', ''));
+    expect(problems.map((p) => [p.severity, p.path])).toEqual([['warning', 'images.collector']]);
+  });
+
+  it('endpoints exclude url, share one scheme, and render the driver\'s comma form', () => {
+    const both = parse('version: 1\nbackend: clickhouse\nclickhouse: {url: "http://a:8123", endpoints: ["http://a:8123", "http://b:8123"]}\n');
+    expect(both.problems.map((p) => p.message).join('\n')).toMatch(/url and endpoints exclude each other/);
+    const mixed = parse('version: 1\nbackend: clickhouse\nclickhouse: {endpoints: ["http://a:8123", "https://b:8443"]}\n');
+    expect(mixed.problems.map((p) => p.message).join('\n')).toMatch(/mixes http and https/);
+    const ok = parse('version: 1\nbackend: clickhouse\nclickhouse: {endpoints: ["https://a.example", "https://b.example:8443"]}\n');
+    expect(ok.problems).toEqual([]);
+    expect(clickhouseExporterEndpoint(resolveStack(ok.stack!, '/x/telemetry-stack.yaml', {}))).toBe('https://a.example:443,b.example:8443');
+  });
+
+  it('a cluster gets replicated tables, synchronous deduplicated inserts and round-robin connections', () => {
+    const exporter = (renderCollectorConfig(golden('kubernetes-existing-cluster'), inputs, 'kubernetes') as Obj)['exporters']['clickhouse'];
+    expect(exporter).toMatchObject({
+      endpoint: 'http://chi-telemetry-replicated-0-0.clickhouse.svc.cluster.local:8123,chi-telemetry-replicated-0-1.clickhouse.svc.cluster.local:8123',
+      async_insert: false,
+      cluster_name: 'replicated',
+      table_engine: { name: 'ReplicatedMergeTree' },
+      connection_params: { connection_open_strategy: 'round_robin', insert_deduplicate: '1', distributed_foreground_insert: '1' },
+    });
+  });
+
+  it('gRPC connections age out on a gateway tier only', () => {
+    const grpc = (stack: Stack) => (renderCollectorConfig(stack, inputs, 'kubernetes') as Obj)['receivers']['otlp']['protocols']['grpc'];
+    expect(grpc(golden('kubernetes-operator'))['keepalive']).toEqual({ server_parameters: { max_connection_age: '10m', max_connection_age_grace: '30s' } });
+    expect(grpc(golden('clickhouse-team'))['keepalive']).toBeUndefined();
+  });
+});
+
+describe('kubernetes bundle', () => {
+  for (const variant of ['kubernetes-existing-cluster', 'kubernetes-operator']) {
+    const stack = golden(variant);
+    const files = renderKubernetesBundle(stack, inputs, 'telemetry-stack.yaml');
+    const file = (path: string) => docs(files.find((f) => f.path === path)!.content)[0]! as Obj;
+
+    it(`${variant}: the kustomization lists every resource file it ships`, () => {
+      const k = file('kubernetes/kustomization.yaml');
+      const resources = files.filter((f) => f.path.startsWith('kubernetes/') && !/(kustomization|collector)\.yaml$|\.sh$/.test(f.path)).map((f) => f.path.slice('kubernetes/'.length));
+      expect([...k['resources']].sort()).toEqual(resources.sort());
+    });
+
+    it(`${variant}: holds secret names, never a value, and every gateway reads the same Secret`, () => {
+      for (const f of files) {
+        for (const d of f.path.endsWith('.yaml') ? docs(f.content) : []) expect(d?.['kind'], f.path).not.toBe('Secret');
+        expect(f.content).not.toMatch(/stringData|^\s*data:/m);
+      }
+      const env = file('kubernetes/statefulset.yaml')['spec']['template']['spec']['containers'][0]['env'];
+      const fromSecret = env.filter((e) => e['valueFrom']).map((e) => [e['name'], e['valueFrom']['secretKeyRef']['name']]);
+      expect(fromSecret).toEqual(gatewaySecretNames(stack).map((n) => [n, `${stack.name}-gateway-secrets`]));
+      expect(files.find((f) => f.path === 'kubernetes/create-secret.sh')!.content).toMatch(/:\?export/);
+    });
+
+    it(`${variant}: pods listen beyond loopback only behind the bearer token`, () => {
+      const config = parseYaml(files.find((f) => f.path === 'kubernetes/collector.yaml')!.content) as Obj;
+      for (const p of Object.values(config['receivers']['otlp']['protocols']) as Obj[]) {
+        expect(p['endpoint']).toMatch(/^0\.0\.0\.0:/);
+        expect(p['auth']).toEqual({ authenticator: 'bearertokenauth' });
+      }
+      expect(config['service']['telemetry']['metrics']['readers'][0]['pull']['exporter']['prometheus']['host']).toBe('127.0.0.1');
+    });
+
+    it(`${variant}: each gateway has its own queue claim, kept on scale-in`, () => {
+      const sts = file('kubernetes/statefulset.yaml')['spec'];
+      expect(sts['persistentVolumeClaimRetentionPolicy']).toEqual({ whenDeleted: 'Retain', whenScaled: 'Retain' });
+      expect(sts['volumeClaimTemplates'][0]['metadata']['name']).toBe('queue');
+      const mount = sts['template']['spec']['containers'][0]['volumeMounts'].find((m: Obj) => String(m['name']) === 'queue')!;
+      const config = parseYaml(files.find((f) => f.path === 'kubernetes/collector.yaml')!.content) as Obj;
+      expect(config['extensions']['file_storage/queue']['directory']).toBe(mount['mountPath']);
+    });
+
+    it(`${variant}: scales in slowly, one gateway at a time, and never below the stack's gateways`, () => {
+      const hpa = file('kubernetes/hpa.yaml')['spec'];
+      expect(hpa['minReplicas']).toBe(stack.topology!.gateways);
+      expect(hpa['behavior']['scaleDown']['stabilizationWindowSeconds']).toBeGreaterThanOrEqual(600);
+      expect(hpa['behavior']['scaleDown']['policies']).toEqual([{ type: 'Pods', value: 1, periodSeconds: 600 }]);
+      expect(file('kubernetes/pdb.yaml')['spec']['maxUnavailable']).toBe(1);
+    });
+
+    it(`${variant}: the network policy lets in OTLP and out only DNS and ClickHouse`, () => {
+      const np = file('kubernetes/networkpolicy.yaml')['spec'];
+      expect(np['ingress'][0]['ports'].map((p: Obj) => p['port'])).toEqual([4317, 4318]);
+      expect(np['egress'].flatMap((e: Obj) => e['ports'].map((p: Obj) => `${p['protocol']}/${p['port']}`))).toEqual(['UDP/53', 'TCP/53', 'TCP/8123']);
+    });
+
+    it(`${variant}: the Helm values run the same Collector config as a statefulset`, () => {
+      const values = file('helm/values.yaml');
+      expect(values['mode']).toBe('statefulset');
+      expect(values['alternateConfig']).toEqual(parseYaml(files.find((f) => f.path === 'kubernetes/collector.yaml')!.content));
+      expect(values['statefulset']['volumeClaimTemplates'][0]['metadata']['name']).toBe('queue');
+      // The chart templates its config: Go template braces in ours would be evaluated.
+      expect(files.find((f) => f.path === 'helm/values.yaml')!.content).not.toContain('{{');
+    });
+  }
+
+  it('the operator variant renders a ClickHouseInstallation with Keeper, whose pods the policy lets the gateways reach', () => {
+    const files = renderKubernetesBundle(golden('kubernetes-operator'), inputs, 'telemetry-stack.yaml');
+    const [keeper, chi] = docs(files.find((f) => f.path === 'kubernetes/clickhouse-installation.yaml')!.content) as Obj[];
+    expect(keeper!['kind']).toBe('ClickHouseKeeperInstallation');
+    expect(chi!['spec']['configuration']['zookeeper']['nodes']).toEqual([{ host: 'keeper-telemetry', port: 2181 }]);
+    expect(chi!['spec']['configuration']['clusters']).toEqual([{ name: 'telemetry', layout: { shardsCount: 1, replicasCount: 2 } }]);
+    const np = docs(files.find((f) => f.path === 'kubernetes/networkpolicy.yaml')!.content)[0] as Obj;
+    expect(np['spec']['egress'][1]['to']).toEqual([{ podSelector: { matchLabels: { 'clickhouse.altinity.com/chi': 'telemetry' } } }]);
+  });
+});
