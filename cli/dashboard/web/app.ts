@@ -129,13 +129,16 @@ function renderChart(panel: PanelName, container: HTMLElement, answer: Answer): 
   container.replaceChildren();
   if (data[0].length === 0) return;
   const width = Math.max(280, container.clientWidth || 560);
+  // Half a bucket of room at each end, so the first and last bars are drawn whole.
+  const xs = data[0];
+  const step = xs.length > 1 ? Math.min(...xs.slice(1).map((x, i) => x - xs[i]!)) : panel === 'cost' ? 86_400 : 3_600;
   const chart = new uPlot(
     {
       width,
       height: 200,
       legend: { show: false },
       cursor: { show: true, drag: { x: false, y: false } },
-      scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
+      scales: { x: { time: true, range: (_u, min, max) => [min - step / 2, max + step / 2] }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
       axes: [{ stroke: '#333' }, { stroke: '#333', size: 60 }],
       series: [{}, { label: spec.label, stroke: spec.color, fill: spec.color + 'cc', paths: uPlot.paths.bars!({ size: [0.6, 48] }), points: { show: false } }],
     },
