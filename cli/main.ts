@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerCleanup } from './commands/cleanup.js';
 import { registerCollector } from './commands/collector.js';
+import { registerDashboard } from './commands/dashboard.js';
 import { registerEmit } from './commands/emit.js';
 import { registerEnv } from './commands/env.js';
 import { registerGenerate } from './commands/generate.js';
@@ -34,6 +35,7 @@ function buildProgram(): Command {
   registerUsage(program);
   registerQuery(program);
   registerReport(program);
+  registerDashboard(program);
   registerCleanup(program);
   registerPurge(program);
   registerEnv(program);

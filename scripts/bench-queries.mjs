@@ -24,7 +24,7 @@ import { fileURLToPath } from 'node:url';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = join(REPO, 'dist/cli/main.js');
-const CHUNK = 1_000_000;
+export const CHUNK = 1_000_000;
 const DAY_SECONDS = 86_400;
 const SPREAD_DAYS = 85;
 
@@ -46,7 +46,7 @@ const SIZES = option('--sizes', [1_000_000, 10_000_000], (s) => {
 const RUNS = option('--runs', 5, int(1, 50));
 const BUDGET_S = option('--budget', 3600, int(60, 86_400));
 
-function freePort() {
+export function freePort() {
   return new Promise((done, fail) => {
     const server = net.createServer();
     server.once('error', fail);
@@ -73,7 +73,7 @@ const TOOLS = ['Bash', 'Read', 'Edit', 'Write', 'Grep', 'Glob', 'WebFetch', 'Tas
 const EVENTS = ['api_request', 'api_request', 'api_request', 'api_request', 'api_request', 'api_request', 'tool_result', 'tool_result', 'api_error', 'user_prompt'];
 
 /** One chunk of synthetic events: half cli.command, half Claude Code events. */
-function insertChunk(db, offset, nowSeconds) {
+export function insertChunk(db, offset, nowSeconds) {
   const ts = `toDateTime64(${nowSeconds} - ${h(1)} % ${SPREAD_DAYS * DAY_SECONDS}, 9) + toIntervalNanosecond(${h(2)} % 1000000000)`;
   const isCli = `(number % 2 = 0)`;
   const event = pick(EVENTS, 3);
@@ -243,7 +243,10 @@ async function main() {
   console.log(`total ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 
-main().catch((e) => {
-  console.error(`bench-queries: ${e.message}`);
-  process.exit(1);
-});
+// scripts/bench-dashboard.mjs imports the event generator; only a run of this file benchmarks.
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((e) => {
+    console.error(`bench-queries: ${e.message}`);
+    process.exit(1);
+  });
+}

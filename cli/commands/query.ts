@@ -41,6 +41,12 @@ const QUESTIONS: { name: string; description: string; limit: number; filters: Fi
     only: true,
   },
   { name: 'sessions', description: 'Claude Code sessions, newest first: user, duration, prompts, requests, cost, tools, errors', limit: 20, filters: ['user', 'user-attribute'] },
+  {
+    name: 'events',
+    description: 'recent CLI and Claude Code events, newest first, sanitized fields only (the drill-down behind a verb or a user)',
+    limit: 50,
+    filters: ['service', 'verb', 'user', 'user-attribute'],
+  },
 ];
 
 export function registerQuery(program: Command): void {
@@ -98,7 +104,7 @@ export function registerQuery(program: Command): void {
         if (sections.length === 0) throw new UserError(`query errors --only ${opts.only}: expected api, tools or verbs`);
         question = { command: 'query errors', sections };
       } else {
-        question = { cost: questions.COST, tokens: questions.TOKENS, sessions: questions.SESSIONS }[q.name as 'cost' | 'tokens' | 'sessions'];
+        question = { cost: questions.COST, tokens: questions.TOKENS, sessions: questions.SESSIONS, events: questions.EVENTS }[q.name as 'cost' | 'tokens' | 'sessions' | 'events'];
       }
       await askQuestion(stack, question, filters, mode);
     });

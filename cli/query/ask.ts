@@ -73,16 +73,22 @@ function filtersJson(filters: QueryFilters): Record<string, unknown> {
     ...(filters.service ? { service: filters.service } : {}),
     ...(filters.user ? { user: filters.user } : {}),
     ...(filters.model ? { model: filters.model } : {}),
+    ...(filters.verb ? { verb: filters.verb } : {}),
     limit: filters.limit,
     raw: filters.raw,
     ...(filters.userAttribute !== 'team' ? { userAttribute: filters.userAttribute } : {}),
   };
 }
 
+/** What `--json` prints; the dashboard's API answers with the same object, so the two cannot drift. */
+export function answersJson(backend: string, question: Question, filters: QueryFilters, answers: Answer[]): Record<string, unknown> {
+  const sections = Object.fromEntries(answers.map((a) => [a.section.key, { title: a.section.title, template: a.section.template, columns: a.result.columns, rows: a.result.rows }]));
+  return { command: question.command, backend, filters: filtersJson(filters), ...(answers.length === 1 ? sections[answers[0]!.section.key] : { sections }) };
+}
+
 export function printAnswers(stack: Stack, question: Question, filters: QueryFilters, answers: Answer[], mode: OutputMode): void {
   if (mode === 'json') {
-    const sections = Object.fromEntries(answers.map((a) => [a.section.key, { title: a.section.title, template: a.section.template, columns: a.result.columns, rows: a.result.rows }]));
-    printJson({ command: question.command, backend: stack.backend, filters: filtersJson(filters), ...(answers.length === 1 ? sections[answers[0]!.section.key] : { sections }) });
+    printJson(answersJson(stack.backend, question, filters, answers));
     return;
   }
   if (mode === 'csv') {

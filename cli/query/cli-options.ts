@@ -14,6 +14,7 @@ export interface QueryOptionValues {
   service?: string;
   user?: string;
   model?: string;
+  verb?: string;
   limit?: string;
   json?: boolean;
   csv?: boolean;
@@ -36,7 +37,7 @@ export function addOutputOptions(cmd: Command): Command {
   return cmd.option('--json', 'print the result as JSON').option('--csv', 'print the result as CSV');
 }
 
-export type FilterOption = 'service' | 'user' | 'model' | 'limit' | 'raw' | 'user-attribute';
+export type FilterOption = 'service' | 'user' | 'model' | 'verb' | 'limit' | 'raw' | 'user-attribute';
 
 /** Adds the filters a command can apply, and only those: help never offers one it would refuse. */
 export function addFilterOptions(cmd: Command, defaultLimit: number, which: readonly FilterOption[]): Command {
@@ -44,6 +45,7 @@ export function addFilterOptions(cmd: Command, defaultLimit: number, which: read
     service: ['--service <name>', 'only this service (service.name)'],
     user: ['--user <id>', 'only this user: an email or user id (hashed the way the stack stores it) or the value a report shows'],
     model: ['--model <name>', 'only this model'],
+    verb: ['--verb <name>', 'only this CLI verb (cli.verb)'],
     limit: ['--limit <n>', `at most this many rows (default: ${defaultLimit})`],
     raw: ['--raw', 'read raw events only, never the daily rollups (slower; for checking the rollups)'],
     'user-attribute': [
@@ -68,7 +70,7 @@ export function parseFilters(o: QueryOptionValues, defaultLimit: number, now = n
   if (!USER_ATTRIBUTE_CHOICES.includes(userAttribute)) {
     throw new UserError(`--user-attribute ${userAttribute}: the stack keeps only ${USER_ATTRIBUTE_CHOICES.join(', ')} as resource attributes; use one of those`);
   }
-  for (const [option, value] of [['--service', o.service], ['--user', o.user], ['--model', o.model]] as const) {
+  for (const [option, value] of [['--service', o.service], ['--user', o.user], ['--model', o.model], ['--verb', o.verb]] as const) {
     if (value !== undefined && value.trim() === '') throw new UserError(`${option}: empty; give a value or leave ${option} out`);
   }
   return {
@@ -76,6 +78,7 @@ export function parseFilters(o: QueryOptionValues, defaultLimit: number, now = n
     service: o.service?.trim() ?? '',
     user: o.user?.trim() ?? '',
     model: o.model?.trim() ?? '',
+    ...(o.verb !== undefined ? { verb: o.verb.trim() } : {}),
     limit: parseLimit(o.limit, defaultLimit),
     raw: o.raw ?? false,
     userAttribute,

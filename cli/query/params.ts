@@ -12,6 +12,8 @@ export interface QueryFilters {
   /** As typed: a raw email / user id, or the stored value a report shows. */
   user: string;
   model: string;
+  /** A CLI verb (cli.verb); only the events template reads it. Absent means no filter. */
+  verb?: string;
   limit: number;
   /** Read otel_logs only, never the daily rollups. */
   raw: boolean;
@@ -27,6 +29,7 @@ const FILTER_OPTIONS: Record<string, { option: string; set: (f: QueryFilters) =>
   service: { option: '--service', set: (f) => f.service !== '' },
   user: { option: '--user', set: (f) => f.user !== '' },
   model: { option: '--model', set: (f) => f.model !== '' },
+  verb: { option: '--verb', set: (f) => (f.verb ?? '') !== '' },
   raw: { option: '--raw', set: (f) => f.raw },
   user_attribute: { option: '--user-attribute', set: (f) => f.userAttribute !== 'team' },
 };
@@ -59,6 +62,7 @@ export function clickHouseValues(stack: Stack, env: NodeJS.ProcessEnv, filters: 
     // Hashed only when a user is given: reading the key is not needed otherwise.
     user_hash: filters.user ? storedUserId(stack, env, filters.user) : '',
     model: filters.model,
+    verb: filters.verb ?? '',
     limit: filters.limit,
     raw: filters.raw ? 1 : 0,
     user_attribute: filters.userAttribute,

@@ -33,3 +33,8 @@ export const INSIGHT_SECTIONS = [
   { key: 'verbs', title: 'Adoption per verb (share of the CLI\'s installs)', template: 'insights-verbs', bar: 'adoption' },
   { key: 'activity', title: 'Installs by commands run (size buckets)', template: 'insights-activity', bar: 'installs' },
 ] as const;
+
+export const EVENTS: Question = {
+  command: 'query events',
+  sections: [{ key: 'events', title: 'Recent events, newest first (sanitized fields only)', template: 'events' }],
+};
