@@ -62,9 +62,9 @@ export function registerRuntimeCommands(program: Command): void {
     .action(async (opts: { file?: string; json?: boolean }) => {
       const { runtime, stack } = await runtimeFor(opts.file, false);
       const status = await runtime.status();
-      const { diskSpace, diskProblem, formatBytes } = await import('../runtime/disk.js');
+      const { diskSpace, diskProblem, formatBytes, minFreeBytes } = await import('../runtime/disk.js');
       const disk = diskSpace(stack.dataDir);
-      const full = diskProblem(stack.dataDir);
+      const full = diskProblem(stack.dataDir, minFreeBytes(stack));
       if (opts.json) printJson({ stack: stack.name, runtime: runtime.kind, components: status, disk: { ...disk, ...(full ? { problem: full } : {}) } });
       else process.stdout.write(formatStatus(status) + (full ? `${full}\n` : `data: ${disk.path}, ${formatBytes(disk.freeBytes)} free of ${formatBytes(disk.totalBytes)}\n`));
       if (status.some((s) => s.state !== 'running') || full) process.exitCode = 1;

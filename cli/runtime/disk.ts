@@ -2,11 +2,12 @@ import { existsSync, statfsSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /**
- * Free space where the data directory lives. Below MIN_FREE_BYTES `up` refuses to start and
- * `verify` fails: a full disk stops the persistent queue, the engine's inserts and every log
- * write at once, and is the one failure a person can fix before it happens.
+ * Free space where the data directory lives. Below collector.minFreeDiskMiB `up` refuses to start,
+ * `verify` fails and the supervisor pauses the Collector: a full disk stops the persistent queue,
+ * the engine's inserts and every log write at once, and is the one failure a person can fix
+ * before it happens.
  */
-export const MIN_FREE_BYTES = 512 * 1024 * 1024;
+export const minFreeBytes = (stack: { collector: { minFreeDiskMiB: number } }) => stack.collector.minFreeDiskMiB * 1024 * 1024;
 
 export interface DiskSpace {
   /** The directory measured: the data directory, or its nearest existing parent. */
@@ -25,8 +26,8 @@ export function diskSpace(dataDir: string): DiskSpace {
 export const formatBytes = (n: number) => (n >= 2 ** 30 ? `${(n / 2 ** 30).toFixed(1)} GiB` : `${Math.round(n / 2 ** 20)} MiB`);
 
 /** The one line a person needs when space runs out; undefined while there is enough. */
-export function diskProblem(dataDir: string): string | undefined {
+export function diskProblem(dataDir: string, minFree: number): string | undefined {
   const d = diskSpace(dataDir);
-  if (d.freeBytes >= MIN_FREE_BYTES) return undefined;
-  return `disk full at ${d.path}: ${formatBytes(d.freeBytes)} free, below the ${formatBytes(MIN_FREE_BYTES)} the stack keeps in reserve; free space or move dataDir`;
+  if (d.freeBytes >= minFree) return undefined;
+  return `disk full at ${d.path}: ${formatBytes(d.freeBytes)} free, below the ${formatBytes(minFree)} the stack keeps in reserve; free space or move dataDir`;
 }

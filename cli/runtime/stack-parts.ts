@@ -5,7 +5,7 @@ import { describeHolder, portInUse } from '../net/port-holder.js';
 import type { Stack } from '../stack/resolve.js';
 import { storageEndpoint } from '../stack/storage-endpoint.js';
 import { writeOwner } from './data-dir.js';
-import { diskProblem } from './disk.js';
+import { diskProblem, minFreeBytes } from './disk.js';
 import { applyRetentionTtl } from '../retention/apply-ttl.js';
 import { openClickHouse, sqlStatements, tableExists } from '../storage/clickhouse.js';
 import { httpOk, NotReadyError, waitFor, type WaitStrategy } from './readiness.js';
@@ -76,7 +76,7 @@ export async function requirePortsFree(component: string, ports: readonly number
  * stack file it belongs to.
  */
 export function prepareDataDir(stack: Stack): void {
-  const full = diskProblem(stack.dataDir);
+  const full = diskProblem(stack.dataDir, minFreeBytes(stack));
   if (full) throw new UserError(full);
   mkdirSync(stack.dataDir, { recursive: true, mode: 0o700 });
   const ignore = join(stack.dataDir, '.gitignore');

@@ -228,6 +228,15 @@ export const stackFileSchema = z
     collector: z
       .strictObject({
         memoryLimitMiB: z.number().int().min(32).default(512).describe('memory_limiter hard limit.'),
+        minFreeDiskMiB: z
+          .number()
+          .int()
+          .min(16)
+          .default(512)
+          .describe(
+            'Free space kept at the data directory: below it, up refuses to start and (runtime process) the Collector is paused, ' +
+              'so clients get retryable refusals instead of a full disk, until a quarter more than this is free again.',
+          ),
         healthPort: port.default(13133).describe('health_check extension port (loopback).'),
         metricsPort: port.default(8888).describe("Collector's own Prometheus metrics port (loopback)."),
       })

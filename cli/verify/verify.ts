@@ -9,7 +9,7 @@ import { canaryLogs, canaryMetrics, expectedUserHash, makeCanary, type Canary } 
 import { clickhouseProbe } from './clickhouse-probe.js';
 import { postToReceiver, receiverBaseUrl } from './deep-http.js';
 import { lokiProbe } from './loki-probe.js';
-import { diskProblem, diskSpace, formatBytes } from '../runtime/disk.js';
+import { diskProblem, diskSpace, formatBytes, minFreeBytes } from '../runtime/disk.js';
 import { storageHealth, storagePartName } from '../storage/health.js';
 import { storageEndpoint } from '../stack/storage-endpoint.js';
 import type { StorageProbe, StoredCanary } from './storage-probe.js';
@@ -94,7 +94,7 @@ function checkConfig(stack: Stack, env: NodeJS.ProcessEnv): CheckResult {
 }
 
 function checkDisk(stack: Stack): CheckResult {
-  const full = diskProblem(stack.dataDir);
+  const full = diskProblem(stack.dataDir, minFreeBytes(stack));
   if (full) return { name: 'disk', ok: false, detail: full, hint: 'the persistent queue and storage stop when the disk fills' };
   const d = diskSpace(stack.dataDir);
   return { name: 'disk', ok: true, detail: `${formatBytes(d.freeBytes)} free of ${formatBytes(d.totalBytes)} at ${d.path}` };

@@ -17,6 +17,7 @@ import { storageEndpoint } from '../../stack/storage-endpoint.js';
 import type { Stack } from '../../stack/resolve.js';
 import { storageHealth } from '../../storage/health.js';
 import { startSupervisor, stopSupervisor, supervision } from './supervisor.js';
+import { minFreeBytes } from '../disk.js';
 import { isAlive, logFile, processFingerprint, readRecord, removeRecord, startProcess, stopProcess, tailFile, type ProcessSpec } from './managed-process.js';
 
 /** The Collector flushes its in-memory work to the persistent queue on SIGTERM; give it time. */
@@ -101,7 +102,7 @@ export class ProcessRuntime implements Runtime {
         progress(`${c.spec.component}: ready in ${(waited / 1000).toFixed(1)} s`);
       }
       if (stack.backend !== 'loki') await applyRollups(stack, secrets.env[stack.clickhouse.passwordEnv]!, progress);
-      const pid = startSupervisor(stack.dataDir, components.map((c) => c.spec));
+      const pid = startSupervisor(stack.dataDir, components.map((c) => c.spec), minFreeBytes(stack));
       progress(`supervisor: started (pid ${pid}); a part that stops is started again`);
     } catch (e) {
       // Leave nothing behind that this `up` started: a failed start must not hold ports or pids.
@@ -111,7 +112,7 @@ export class ProcessRuntime implements Runtime {
       }
       // Parts that were running before this up still are, and stay supervised.
       const running = components.filter((c) => result.alreadyRunning.includes(c.spec.component));
-      if (running.length > 0) startSupervisor(stack.dataDir, running.map((c) => c.spec));
+      if (running.length > 0) startSupervisor(stack.dataDir, running.map((c) => c.spec), minFreeBytes(stack));
       if (e instanceof NotReadyError) throw new UserError(e.message.split('\n')[0]!, e.message.split('\n').slice(1));
       throw e;
     }
@@ -141,12 +142,16 @@ export class ProcessRuntime implements Runtime {
     const watch = supervision(stack.dataDir);
     for (const component of this.componentNames()) {
       const record = readRecord(stack.dataDir, component);
+      const supervised = watch.state?.parts[component];
+      if (supervised?.paused && !(record && isAlive(record))) {
+        out.push({ component, state: 'stopped', ports: [], detail: `paused by the supervisor: ${supervised.paused}` });
+        continue;
+      }
       if (!record) {
         out.push({ component, state: 'stopped', ports: [] });
         continue;
       }
       const alive = isAlive(record);
-      const supervised = watch.state?.parts[component];
       const status: ComponentStatus = {
         ...(supervised?.restarts ? { restarts: supervised.restarts, ...(supervised.lastExit ? { lastExit: supervised.lastExit } : {}) } : {}),
         component,

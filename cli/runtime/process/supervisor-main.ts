@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
-import { isAlive, readRecord, startProcess, tailFile, type ProcessSpec } from './managed-process.js';
-import { supervisorStateFile, type SupervisorState } from './supervisor.js';
+import { diskSpace, formatBytes } from '../disk.js';
+import { isAlive, readRecord, startProcess, stopProcess, tailFile, type ProcessSpec } from './managed-process.js';
+import { supervisorStateFile, type SupervisorInput, type SupervisorState } from './supervisor.js';
 
 /**
  * The supervisor process (see supervisor.ts): reads the parts' specs from standard input, then
@@ -15,10 +16,21 @@ const MAX_BACKOFF_MS = 30_000;
 const dataDir = process.argv[2]!;
 let input = '';
 process.stdin.setEncoding('utf8').on('data', (d: string) => (input += d));
-process.stdin.on('end', () => supervise(JSON.parse(input) as ProcessSpec[]));
+process.stdin.on('end', () => {
+  const { specs, minFreeBytes } = JSON.parse(input) as SupervisorInput;
+  supervise(specs, minFreeBytes);
+});
 process.on('SIGTERM', () => process.exit(0));
 
-function supervise(specs: ProcessSpec[]): void {
+/**
+ * Below minFreeBytes at the data directory the Collector is stopped (it drains into its queue on
+ * SIGTERM) and held stopped: clients get connection refused, which OTLP exporters retry, instead of
+ * acknowledgements the disk cannot keep. It starts again once a quarter more than that is free.
+ */
+const DISK_CHECK_MS = 2000;
+const COLLECTOR_GRACE_MS = 20_000;
+
+function supervise(specs: readonly ProcessSpec[], minFreeBytes: number): void {
   const state: SupervisorState = { pid: process.pid, startedAt: new Date().toISOString(), parts: {} };
   // Per part: the delay before its next start, when that start may happen, when it last started.
   const backoff = new Map<string, { delayMs: number; notBefore?: number; startedAt: number }>();
@@ -28,9 +40,39 @@ function supervise(specs: ProcessSpec[]): void {
   save();
   const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
 
+  let busy = false;
+  let lastDiskCheck = 0;
+  const collector = specs.find((s) => s.component === 'collector');
+  const checkDisk = async (now: number): Promise<void> => {
+    if (!collector || now - lastDiskCheck < DISK_CHECK_MS) return;
+    lastDiskCheck = now;
+    const part = state.parts['collector']!;
+    const disk = diskSpace(dataDir);
+    if (!part.paused && disk.freeBytes < minFreeBytes) {
+      part.paused = `disk full at ${disk.path}: ${formatBytes(disk.freeBytes)} free, below ${formatBytes(minFreeBytes)}; free space or move dataDir`;
+      save();
+      const record = readRecord(dataDir, 'collector');
+      if (record) await stopProcess(dataDir, record, COLLECTOR_GRACE_MS);
+      log(`collector: paused, ${part.paused}`);
+    } else if (part.paused && disk.freeBytes >= minFreeBytes * 1.25) {
+      const started = startProcess(dataDir, collector);
+      log(`collector: ${formatBytes(disk.freeBytes)} free again; started as pid ${started.pid}`);
+      delete part.paused;
+      save();
+    }
+  };
+
   setInterval(() => {
+    if (busy) return;
+    busy = true;
+    void tick().finally(() => (busy = false));
+  }, TICK_MS);
+
+  async function tick(): Promise<void> {
     const now = Date.now();
+    await checkDisk(now);
     for (const spec of specs) {
+      if (state.parts[spec.component]?.paused) continue;
       const record = readRecord(dataDir, spec.component);
       if (!record || isAlive(record)) continue;
       const b = backoff.get(spec.component) ?? { delayMs: 0, startedAt: 0 };
@@ -57,5 +99,5 @@ function supervise(specs: ProcessSpec[]): void {
       b.notBefore = undefined;
       save();
     }
-  }, TICK_MS);
+  }
 }

@@ -16,6 +16,8 @@ import { logDir, runDir, type ProcessSpec } from './managed-process.js';
  */
 
 export interface PartSupervision {
+  /** Set while the supervisor holds the part stopped (the Collector, on a nearly full disk): why. */
+  paused?: string;
   restarts: number;
   /** How the part last ended, as far as the supervisor could see it. */
   lastExit?: string;
@@ -48,15 +50,22 @@ function supervisorAlive(state: SupervisorState | undefined): state is Superviso
   }
 }
 
+/** What the supervisor reads on its standard input. */
+export interface SupervisorInput {
+  specs: readonly ProcessSpec[];
+  /** Below this many free bytes at the data directory the Collector is paused. */
+  minFreeBytes: number;
+}
+
 /** Starts the supervisor for these parts; an earlier one must have been stopped. */
-export function startSupervisor(dataDir: string, specs: readonly ProcessSpec[]): number {
+export function startSupervisor(dataDir: string, specs: readonly ProcessSpec[], minFreeBytes: number): number {
   mkdirSync(logDir(dataDir), { recursive: true });
   const fd = openSync(join(logDir(dataDir), 'supervisor.log'), 'a', 0o600);
   try {
     const entry = fileURLToPath(new URL('./supervisor-main.js', import.meta.url));
     const child = spawn(process.execPath, [entry, dataDir], { detached: true, stdio: ['pipe', fd, fd] });
     child.once('error', () => {});
-    child.stdin?.end(JSON.stringify(specs));
+    child.stdin?.end(JSON.stringify({ specs, minFreeBytes } satisfies SupervisorInput));
     child.unref();
     // Written here, before up returns, not by the supervisor once it has read its input: a down
     // (or a test) right after up must find it to stop it, or it would start again what down stops.
