@@ -86,7 +86,7 @@ export function prepareDataDir(stack: Stack): void {
  * Then every table's TTL is brought to the stack file's retention (it may have changed since).
  */
 export async function applyRollups(stack: Stack, password: string, progress: (line: string) => void): Promise<void> {
-  const client = openClickHouse(stack, password);
+  const client = openClickHouse(stack, password, { role: 'writer' });
   try {
     await waitFor({
       name: `table ${stack.clickhouse.database}.otel_logs (created by the Collector's exporter)`,

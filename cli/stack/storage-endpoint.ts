@@ -24,6 +24,22 @@ export function storageEndpoint(stack: Stack): StorageEndpoint {
   return endpoint('ClickHouse', external, stack.clickhouse.port);
 }
 
+/**
+ * Who a client logs in as. The embedded engine defines its own two users (its launcher,
+ * storage/chdb-server): a writer for the Collector's exporter and the control plane's DDL, and a
+ * read-only user whose readonly = 1 is fixed by the engine. A server of the user's (or the Docker
+ * runtime's) has the one user the stack file names, for both.
+ */
+export type ClickHouseRole = 'writer' | 'reader';
+
+export const EMBEDDED_WRITER_USER = 'telemetry_writer';
+export const EMBEDDED_READER_USER = 'telemetry_reader';
+
+export function clickhouseUsername(stack: Stack, role: ClickHouseRole): string {
+  if (stack.backend !== 'embedded') return stack.clickhouse.username;
+  return role === 'writer' ? EMBEDDED_WRITER_USER : EMBEDDED_READER_USER;
+}
+
 function endpoint(what: string, url: string | undefined, port: number): StorageEndpoint {
   if (url !== undefined) {
     const base = url.replace(/\/+$/, '');
