@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { describeHolder, portInUse } from '../net/port-holder.js';
 import type { Stack } from '../stack/resolve.js';
-import { storageEndpoint } from '../stack/storage-endpoint.js';
+import { embeddedNativePort, storageEndpoint } from '../stack/storage-endpoint.js';
 import { writeOwner } from './data-dir.js';
 import { applyRetentionTtl } from '../retention/apply-ttl.js';
 import { openClickHouse, sqlStatements, tableExists } from '../storage/clickhouse.js';
@@ -28,7 +28,8 @@ export function collectorReady(stack: Stack): WaitStrategy {
 /** Ports of the storage this stack runs; none for storage the user brings. */
 export function storagePorts(stack: Stack): number[] {
   if (storageEndpoint(stack).external) return [];
-  return stack.backend === 'loki' ? [stack.loki.port] : [stack.clickhouse.port];
+  if (stack.backend === 'loki') return [stack.loki.port];
+  return stack.backend === 'embedded' ? [stack.clickhouse.port, embeddedNativePort(stack.clickhouse)] : [stack.clickhouse.port];
 }
 
 export function storageReady(stack: Stack, timeoutMs = READY_TIMEOUT_MS): WaitStrategy {

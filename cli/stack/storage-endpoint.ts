@@ -40,6 +40,15 @@ export function clickhouseUsername(stack: Stack, role: ClickHouseRole): string {
   return role === 'writer' ? EMBEDDED_WRITER_USER : EMBEDDED_READER_USER;
 }
 
+/**
+ * The embedded engine's native TCP port. Nothing of the stack speaks that protocol yet, but the
+ * engine opens the listener, and every port the stack holds is one the stack file can name.
+ */
+export function embeddedNativePort(clickhouse: { port: number; nativePort?: number | undefined }): number {
+  const http = clickhouse.port;
+  return clickhouse.nativePort ?? (http < 65535 ? http + 1 : http - 1);
+}
+
 function endpoint(what: string, url: string | undefined, port: number): StorageEndpoint {
   if (url !== undefined) {
     const base = url.replace(/\/+$/, '');

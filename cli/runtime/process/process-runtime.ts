@@ -14,7 +14,7 @@ import type { ComponentStatus, DownResult, Runtime, RuntimeContext, UpResult } f
 import { clickhousePasswordFile, clickhouseReaderPasswordFile, loadOrCreateSecrets } from '../secrets.js';
 import { ensureReceiverTls, receiverTlsFiles } from '../tls.js';
 import { applyRollups, collectorPorts, collectorReady, configDir, externalStorageStatus, prepareDataDir, requireExternalStorage, requirePortsFree, storagePorts, storageReady } from '../stack-parts.js';
-import { storageEndpoint } from '../../stack/storage-endpoint.js';
+import { embeddedNativePort, storageEndpoint } from '../../stack/storage-endpoint.js';
 import type { Stack } from '../../stack/resolve.js';
 import { storageHealth } from '../../storage/health.js';
 import { startSupervisor, stopSupervisor, supervision } from './supervisor.js';
@@ -218,8 +218,7 @@ export class ProcessRuntime implements Runtime {
       readerPasswordFile: clickhouseReaderPasswordFile(stack),
       database: stack.clickhouse.database,
       port: stack.clickhouse.port,
-      // Nothing of the stack speaks the native protocol yet: any free port, not a configured one.
-      tcpPort: 0,
+      tcpPort: embeddedNativePort(stack.clickhouse),
     });
     // The launcher reads its passwords from the files; the Collector's secrets stay out of it.
     const spec = { component: 'clickhouse', command: binary, args: launcher, env: {}, ports: storagePorts(stack) };
