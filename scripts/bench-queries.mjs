@@ -156,7 +156,8 @@ async function main() {
     cli(['up'], file);
     const stack = resolveStack(loadStackFile(file, process.env).stack, file, process.env);
     const password = readFileSync(join(dir, 'data', 'secrets', 'clickhouse-password'), 'utf8').trim();
-    client = createClient({ url: `http://127.0.0.1:${storage}`, username: 'default', password, request_timeout: 900_000, log: { level: 127 } });
+    // The loader writes as the embedded engine's writer; the templates read as its read-only user.
+    client = createClient({ url: `http://127.0.0.1:${storage}`, username: 'telemetry_writer', password, request_timeout: 900_000, log: { level: 127 } });
     source = openQuerySource(stack, process.env);
     const db = stack.clickhouse.database;
     const nowSeconds = Math.floor(Date.now() / 1000);

@@ -18,7 +18,9 @@ export function registerVerify(program: Command): void {
       const report = await verifyStack(stack, process.env, print);
       if (deep && modesBefore) {
         const { loadOrCreateSecrets } = await import('../runtime/secrets.js');
-        const secrets = loadOrCreateSecrets(stack, process.env, { create: false }).env;
+        const loaded = loadOrCreateSecrets(stack, process.env, { create: false });
+        // The read-only user's password is no environment variable; it is named by its file.
+        const secrets = { ...loaded.env, ...(loaded.readerPassword ? { 'clickhouse-reader-password': loaded.readerPassword } : {}) };
         const checks = await deep.deepChecks(stack, { secrets, modesBefore }, (c) => print?.(`${c.ok ? '✓' : '✗'} ${c.name}: ${c.detail}`));
         report.checks.push(...checks);
         report.ok = report.ok && checks.every((c) => c.ok);

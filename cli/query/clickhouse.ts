@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { UserError } from '../errors.js';
-import { clickhousePasswordFile } from '../runtime/secrets.js';
+import { clickhousePasswordFile, clickhouseReaderPasswordFile } from '../runtime/secrets.js';
 import type { Stack } from '../stack/resolve.js';
 import { storageEndpoint } from '../stack/storage-endpoint.js';
 import { columnKind, normalizeCell, type QueryResult, type Row } from './result.js';
@@ -16,6 +16,18 @@ export function readClickHousePassword(stack: Stack, env: NodeJS.ProcessEnv): st
   const file = clickhousePasswordFile(stack);
   const stored = existsSync(file) ? readFileSync(file, 'utf8').trim() : '';
   if (!stored) throw new UserError(`$${name} is not set and ${file} does not exist; run \`telemetry-stack up\` first, or set ${name}`);
+  return stored;
+}
+
+/**
+ * The password of the user that reads: the embedded engine's read-only user (its 0600 file,
+ * written by `up`), or the one user of any other ClickHouse.
+ */
+export function readClickHouseReaderPassword(stack: Stack, env: NodeJS.ProcessEnv): string {
+  if (stack.backend !== 'embedded') return readClickHousePassword(stack, env);
+  const file = clickhouseReaderPasswordFile(stack);
+  const stored = existsSync(file) ? readFileSync(file, 'utf8').trim() : '';
+  if (!stored) throw new UserError(`${file} does not exist; run \`telemetry-stack up\` (it creates the read-only user's password)`);
   return stored;
 }
 

@@ -4,7 +4,7 @@ import type { Stack } from '../stack/resolve.js';
 import { lokiHeaders } from '../stack/storage-endpoint.js';
 import { requireStorageAnswers } from '../storage/health.js';
 import { openClickHouse } from '../storage/clickhouse.js';
-import { readClickHousePassword, runClickHouse, runTemplateOnClickHouse } from './clickhouse.js';
+import { readClickHouseReaderPassword, runClickHouse, runTemplateOnClickHouse } from './clickhouse.js';
 import { fillLogql, runLogql, templateQueries } from './loki.js';
 import { clickHouseValues, type QueryFilters } from './params.js';
 import type { TimeRange } from './range.js';
@@ -47,8 +47,8 @@ class ClickHouseSource implements QuerySource {
   /** The client, once storage has answered its health check (a hung part is named in seconds). */
   private async open(): Promise<ClickHouseClient> {
     await (this.answers ??= requireStorageAnswers(this.stack));
-    // readonly=2: the server refuses any write or DDL, whatever a template or a person sends.
-    this.client ??= openClickHouse(this.stack, readClickHousePassword(this.stack, this.env), { readonly: true });
+    // As the reader: the server refuses any write or DDL, whatever a template or a person sends.
+    this.client ??= openClickHouse(this.stack, readClickHouseReaderPassword(this.stack, this.env), { role: 'reader' });
     return this.client;
   }
 

@@ -2,9 +2,10 @@ import { UserError } from '../errors.js';
 
 const ALLOWED = new Set(['SELECT', 'WITH', 'SHOW', 'DESCRIBE', 'DESC', 'EXPLAIN']);
 
-// Functions that read files, other servers or programs. readonly=2 stops writes; on the
-// embedded engine readonly is enforced by statement kind only, so a SELECT over one of these
-// would still read the machine's files or the network. None is needed to read telemetry.
+// Functions that read files, other servers or programs. readonly=2 stops writes but not these on
+// a ClickHouse server whose user holds the source grants; the embedded engine's read-only user
+// holds none, so there the engine refuses them too and this list is the second layer. None is
+// needed to read telemetry.
 const OUTSIDE_READERS = new Set(
   [
     'file', 'fileCluster', 'url', 'urlCluster', 's3', 's3Cluster', 'gcs', 'azureBlobStorage', 'azureBlobStorageCluster',

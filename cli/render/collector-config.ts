@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { goDuration } from '../stack/resolve.js';
-import { clickhouseExporterEndpoint, lokiHeaderTemplates, storageEndpoint } from '../stack/storage-endpoint.js';
+import { clickhouseExporterEndpoint, clickhouseUsername, lokiHeaderTemplates, storageEndpoint } from '../stack/storage-endpoint.js';
 import type { Stack } from '../stack/resolve.js';
 import { renderSanitizeChain, type SanitizeChain, type SanitizeInputs, type Signal } from './sanitize/chain.js';
 import { renderSanitizeProcessor } from './sanitize/processor.js';
@@ -160,11 +160,12 @@ function renderExporter(stack: Stack): { id: string; config: Record<string, unkn
     config: {
       endpoint: clickhouseExporterEndpoint(stack),
       database: ch.database,
-      username: ch.username,
+      username: clickhouseUsername(stack, 'writer'),
       password: `\${env:${ch.passwordEnv}}`,
       ttl: goDuration(stack.retention),
       create_schema: true,
-      // The embedded engine's HTTP front speaks plain bodies; a server gets lz4 unless told otherwise.
+      // Plain bodies for the embedded engine, whose earlier HTTP front could not read ClickHouse's
+      // block compression; a server gets lz4 unless told otherwise.
       compress: ch.compress ?? (stack.backend === 'embedded' ? 'none' : 'lz4'),
       // Synchronous inserts: ClickHouse deduplicates a retried block only on that path (an async
       // insert into a non-replicated table is never deduplicated), and the exporter already sends

@@ -19,7 +19,7 @@ export interface CleanupResult {
  */
 export async function cleanup(stack: Stack, env: NodeJS.ProcessEnv, before: Date, options: { dryRun: boolean }): Promise<CleanupResult> {
   const db = stack.clickhouse.database;
-  const client = openClickHouse(stack, readClickHousePassword(stack, env));
+  const client = openClickHouse(stack, readClickHousePassword(stack, env), { role: 'writer' });
   try {
     const rs = await client.query({
       query: 'SELECT toStartOfDay({at:DateTime64(3)}) AS cutoff, toDate(cutoff) AS day, toUnixTimestamp(cutoff) AS unix',

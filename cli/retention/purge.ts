@@ -38,7 +38,7 @@ interface Rollup {
 export async function purgeUser(stack: Stack, env: NodeJS.ProcessEnv, id: string, options: { dryRun: boolean }): Promise<PurgeResult> {
   const db = stack.clickhouse.database;
   const ids = [...new Set([id, storedUserId(stack, env, id)])];
-  const client = openClickHouse(stack, readClickHousePassword(stack, env));
+  const client = openClickHouse(stack, readClickHousePassword(stack, env), { role: 'writer' });
   try {
     const present = await existingTables(client, db);
     const params = { ids };

@@ -10,10 +10,17 @@ export interface StackSecrets {
   env: Record<string, string>;
   /** Lines saying what was generated, for the person running `up`. */
   generated: string[];
+  /**
+   * The embedded engine's read-only user's password (query, usage, report, verify). Not in
+   * `env`: neither the Collector nor the engine's launcher reads it from there.
+   */
+  readerPassword?: string;
 }
 
 export const secretsDir = (stack: Stack) => join(stack.dataDir, 'secrets');
 export const clickhousePasswordFile = (stack: Stack) => join(secretsDir(stack), 'clickhouse-password');
+/** The embedded engine's read-only user; the writer's is clickhousePasswordFile. */
+export const clickhouseReaderPasswordFile = (stack: Stack) => join(secretsDir(stack), 'clickhouse-reader-password');
 export const hmacKeyFile = (stack: Stack) => join(secretsDir(stack), 'hmac-key');
 
 /**
@@ -32,6 +39,9 @@ export function loadOrCreateSecrets(stack: Stack, env: NodeJS.ProcessEnv, option
       out.env[name] = password;
     } else {
       out.env[name] = env[name] || stored(clickhousePasswordFile(stack), options.create, 24, out.generated, 'ClickHouse password');
+    }
+    if (stack.backend === 'embedded') {
+      out.readerPassword = stored(clickhouseReaderPasswordFile(stack), options.create, 24, out.generated, 'ClickHouse read-only password');
     }
   }
   const lokiToken = stack.backend === 'loki' ? stack.loki.bearerTokenEnv : undefined;

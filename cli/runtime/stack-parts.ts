@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { describeHolder, portInUse } from '../net/port-holder.js';
 import type { Stack } from '../stack/resolve.js';
-import { storageEndpoint } from '../stack/storage-endpoint.js';
+import { embeddedNativePort, storageEndpoint } from '../stack/storage-endpoint.js';
 import { writeOwner } from './data-dir.js';
 import { diskProblem, minFreeBytes } from './disk.js';
 import { applyRetentionTtl } from '../retention/apply-ttl.js';
@@ -29,7 +29,8 @@ export function collectorReady(stack: Stack): WaitStrategy {
 /** Ports of the storage this stack runs; none for storage the user brings. */
 export function storagePorts(stack: Stack): number[] {
   if (storageEndpoint(stack).external) return [];
-  return stack.backend === 'loki' ? [stack.loki.port] : [stack.clickhouse.port];
+  if (stack.backend === 'loki') return [stack.loki.port];
+  return stack.backend === 'embedded' ? [stack.clickhouse.port, embeddedNativePort(stack.clickhouse)] : [stack.clickhouse.port];
 }
 
 export function storageReady(stack: Stack, timeoutMs = READY_TIMEOUT_MS): WaitStrategy {
@@ -89,7 +90,7 @@ export function prepareDataDir(stack: Stack): void {
  * Then every table's TTL is brought to the stack file's retention (it may have changed since).
  */
 export async function applyRollups(stack: Stack, password: string, progress: (line: string) => void): Promise<void> {
-  const client = openClickHouse(stack, password);
+  const client = openClickHouse(stack, password, { role: 'writer' });
   try {
     await waitFor({
       name: `table ${stack.clickhouse.database}.otel_logs (created by the Collector's exporter)`,

@@ -1,5 +1,6 @@
 import { isLoopback } from '../net/loopback.js';
 import type { StackFile } from './schema.js';
+import { embeddedNativePort } from './storage-endpoint.js';
 
 export interface StackRuleProblem {
   path: string[];
@@ -50,6 +51,7 @@ export function checkStackRules(stack: StackFile): StackRuleProblem[] {
   // Storage the user brings (a url) listens on no port of ours.
   if (stack.backend === 'loki' && stack.loki.url === undefined) claim(stack.loki.port, ['loki', 'port']);
   else if (stack.backend !== 'loki' && !(stack.backend === 'clickhouse' && (stack.clickhouse.url !== undefined || stack.clickhouse.endpoints !== undefined))) claim(stack.clickhouse.port, ['clickhouse', 'port']);
+  if (stack.backend === 'embedded') claim(embeddedNativePort(stack.clickhouse), ['clickhouse', 'nativePort']);
   if (stack.clickhouse.url !== undefined && stack.backend !== 'clickhouse') {
     error(['clickhouse', 'url'], `applies to backend clickhouse only (this stack's backend is ${stack.backend}); remove it or set backend: clickhouse`);
   }

@@ -245,6 +245,9 @@ export const stackFileSchema = z
     clickhouse: z
       .strictObject({
         port: port.default(8123).describe('ClickHouse HTTP port (loopback) for the server or the embedded engine.'),
+        nativePort: port
+          .optional()
+          .describe("Native TCP port (loopback) of the embedded engine (ClickHouse's own server from libchdb). Default: clickhouse.port + 1."),
         database: z
           .string()
           .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected a ClickHouse identifier')

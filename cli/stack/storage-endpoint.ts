@@ -49,6 +49,31 @@ export function clickhousePorts(stack: Stack): number[] {
   return [...new Set(ports.length > 0 ? ports : [stack.clickhouse.port])].sort((a, b) => a - b);
 }
 
+/**
+ * Who a client logs in as. The embedded engine defines its own two users (its launcher,
+ * storage/chdb-server): a writer for the Collector's exporter and the control plane's DDL, and a
+ * read-only user whose readonly = 1 is fixed by the engine. A server of the user's (or the Docker
+ * runtime's) has the one user the stack file names, for both.
+ */
+export type ClickHouseRole = 'writer' | 'reader';
+
+export const EMBEDDED_WRITER_USER = 'telemetry_writer';
+export const EMBEDDED_READER_USER = 'telemetry_reader';
+
+export function clickhouseUsername(stack: Stack, role: ClickHouseRole): string {
+  if (stack.backend !== 'embedded') return stack.clickhouse.username;
+  return role === 'writer' ? EMBEDDED_WRITER_USER : EMBEDDED_READER_USER;
+}
+
+/**
+ * The embedded engine's native TCP port. Nothing of the stack speaks that protocol yet, but the
+ * engine opens the listener, and every port the stack holds is one the stack file can name.
+ */
+export function embeddedNativePort(clickhouse: { port: number; nativePort?: number | undefined }): number {
+  const http = clickhouse.port;
+  return clickhouse.nativePort ?? (http < 65535 ? http + 1 : http - 1);
+}
+
 function endpoint(what: string, url: string | undefined, port: number): StorageEndpoint {
   if (url !== undefined) {
     const base = url.replace(/\/+$/, '');

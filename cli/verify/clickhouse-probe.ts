@@ -6,8 +6,9 @@ import type { ProbeResult, StorageProbe, StoredCanary } from './storage-probe.js
 
 const NEEDED_TABLES = ['otel_logs', 'otel_metrics_sum', 'cli_usage_daily', 'claude_code_cost_daily'];
 
+/** `password`: the reader's (verify only reads). */
 export function clickhouseProbe(stack: Stack, password: string): StorageProbe {
-  const client = openClickHouse(stack, password);
+  const client = openClickHouse(stack, password, { role: 'reader' });
   const db = stack.clickhouse.database;
   const where = storageEndpoint(stack).label;
   const rows = async <T>(query: string, params: Record<string, unknown> = {}) =>

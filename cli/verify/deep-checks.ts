@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { isLoopback } from '../net/loopback.js';
 import { isAlive, logDir, readRecord } from '../runtime/process/managed-process.js';
-import { clickhousePasswordFile, hmacKeyFile, secretsDir } from '../runtime/secrets.js';
+import { clickhousePasswordFile, clickhouseReaderPasswordFile, hmacKeyFile, secretsDir } from '../runtime/secrets.js';
 import { collectorPorts, configDir, storagePorts } from '../runtime/stack-parts.js';
 import { receiverTlsFiles, tlsDir } from '../runtime/tls.js';
 import type { Stack } from '../stack/resolve.js';
@@ -27,7 +27,7 @@ export interface DeepInputs {
 export function secretFileModes(stack: Stack): Map<string, number> {
   const modes = new Map<string, number>();
   const tls = receiverTlsFiles(stack.dataDir);
-  for (const path of [secretsDir(stack), clickhousePasswordFile(stack), hmacKeyFile(stack), tlsDir(stack.dataDir), tls.keyFile, tls.caKeyFile]) {
+  for (const path of [secretsDir(stack), clickhousePasswordFile(stack), clickhouseReaderPasswordFile(stack), hmacKeyFile(stack), tlsDir(stack.dataDir), tls.keyFile, tls.caKeyFile]) {
     if (existsSync(path)) modes.set(path, statSync(path).mode & 0o777);
   }
   return modes;

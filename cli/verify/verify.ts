@@ -59,7 +59,7 @@ export async function verifyStack(stack: Stack, env: NodeJS.ProcessEnv, progress
     add({ name: 'storage', ok: false, detail: `${storagePartName(stack)}: ${health.reason}`, hint: storageEndpoint(stack).external ? 'check that server' : 'see telemetry-stack status; restart with telemetry-stack down && telemetry-stack up' });
     return { ok: false, checks };
   }
-  const probe: StorageProbe = stack.backend === 'loki' ? lokiProbe(stack, runEnv) : clickhouseProbe(stack, secrets.env[stack.clickhouse.passwordEnv]!);
+  const probe: StorageProbe = stack.backend === 'loki' ? lokiProbe(stack, runEnv) : clickhouseProbe(stack, secrets.readerPassword ?? secrets.env[stack.clickhouse.passwordEnv]!);
   try {
     const storage = await probe.check();
     add({ name: 'storage', ...storage });

@@ -6,7 +6,8 @@
 //	            [--writer-user telemetry_writer] [--reader-user telemetry_reader]
 //
 // It prints one JSON line {"event":"ready",...} on stdout once both listeners answer, and
-// {"event":"stopped",...} after SIGTERM or SIGINT has closed the engine. Problems are one line on
+// {"event":"stopping",...} when SIGTERM or SIGINT arrives and {"event":"stopped",...} once the
+// engine is closed. Problems are one line on
 // stderr starting with "chdb-server:"; the exit code is then 1.
 package main
 
@@ -166,6 +167,11 @@ func run(args []string) int {
 		_ = os.Remove(cfg.Layout.PidFile())
 		return fail(fmt.Errorf("the engine stopped on its own: %s", oneLine(res.errText, res.output)))
 	case sig := <-signals:
+		// Said before the engine is asked to stop: with an idle HTTP keep-alive connection open,
+		// clickhouse-local's shutdown ends the whole process with exit code 1 before this
+		// function returns, and this line is then what tells a supervisor that the exit was
+		// asked for (acknowledged inserts are parts on disk by then).
+		emit(map[string]any{"event": "stopping", "signal": sig.String(), "pid": os.Getpid()})
 		go func() {
 			// A second signal means "now": acknowledged inserts are parts on disk already.
 			<-signals

@@ -12,7 +12,7 @@ async function countRows(stack: TestStack, runId: string): Promise<number> {
   const query = `SELECT count() FROM telemetry.otel_logs WHERE position(Body, '${runId}') > 0 FORMAT TabSeparated`;
   const res = await fetch(`http://127.0.0.1:${stack.ports.storage}/`, {
     method: 'POST',
-    headers: { authorization: `Basic ${Buffer.from(`default:${password}`).toString('base64')}` },
+    headers: { authorization: `Basic ${Buffer.from(`telemetry_writer:${password}`).toString('base64')}` },
     body: query,
     signal: AbortSignal.timeout(30_000),
   });

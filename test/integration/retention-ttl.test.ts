@@ -13,7 +13,7 @@ describe('retention follows the stack file', () => {
     const password = readFileSync(join(stack.dataDir, 'secrets', 'clickhouse-password'), 'utf8').trim();
     const res = await fetch(`http://127.0.0.1:${stack.ports.storage}/`, {
       method: 'POST',
-      headers: { authorization: `Basic ${Buffer.from(`default:${password}`).toString('base64')}` },
+      headers: { authorization: `Basic ${Buffer.from(`telemetry_writer:${password}`).toString('base64')}` },
       body: `SHOW CREATE TABLE telemetry.${table} FORMAT TabSeparatedRaw`,
     });
     return /TTL ([^\n]+)/.exec(await res.text())?.[1]?.trim();

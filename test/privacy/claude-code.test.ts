@@ -171,7 +171,7 @@ describe(`Claude Code ${CLAUDE_CODE_VERSION} into a whole stack (up, embedded Cl
     const password = readFileSync(join(stack.dataDir, 'secrets', 'clickhouse-password'), 'utf8').trim();
     const res = await fetch(`http://127.0.0.1:${stack.ports.storage}/`, {
       method: 'POST',
-      headers: { authorization: `Basic ${Buffer.from(`default:${password}`).toString('base64')}` },
+      headers: { authorization: `Basic ${Buffer.from(`telemetry_writer:${password}`).toString('base64')}` },
       body: `${sql} FORMAT JSONEachRow`,
       signal: AbortSignal.timeout(30_000),
     });

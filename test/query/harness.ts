@@ -35,7 +35,8 @@ export async function startHarness(extra = '', backend = 'embedded'): Promise<Ha
     async sql<T>(query: string): Promise<T[]> {
       const res = await fetch(`http://127.0.0.1:${stack.ports.storage}/?database=telemetry&default_format=JSONEachRow&output_format_json_quote_64bit_integers=0`, {
         method: 'POST',
-        headers: { authorization: `Basic ${Buffer.from(`default:${secret('clickhouse-password')}`).toString('base64')}` },
+        // The embedded engine's writer; a ClickHouse server's one user is default.
+        headers: { authorization: `Basic ${Buffer.from(`${backend === 'embedded' ? 'telemetry_writer' : 'default'}:${secret('clickhouse-password')}`).toString('base64')}` },
         body: query,
         signal: AbortSignal.timeout(30_000),
       });

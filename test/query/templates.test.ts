@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -192,15 +192,33 @@ describe('query templates against events that came through the real Collector (e
     expect(Number((await h.sql<{ n: number }>('SELECT count() AS n FROM otel_logs'))[0]!.n)).toBeGreaterThan(0);
   });
 
-  it('the storage refuses writes from the query client (readonly=2), whatever passes the first check', async () => {
-    const [{ loadStackFile }, { resolveStack }, { openClickHouse }, { readClickHousePassword }] = await Promise.all([
+  it('query --sql reads as the read-only user: the engine itself refuses filesystem() on the secrets, and readonly is not 0', async () => {
+    const secretsDir = join(h.stack.dataDir, 'secrets');
+    // filesystem() is not on the CLI's own list, so this reaches the engine: the refusal is its grants'.
+    const r = await h.cli(['query', '--sql', `SELECT name, content FROM filesystem('${secretsDir}')`]);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toMatch(/READ ON FILE/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    for (const f of ['clickhouse-password', 'clickhouse-reader-password', 'hmac-key']) {
+      expect(r.stdout + r.stderr, f).not.toContain(readFileSync(join(secretsDir, f), 'utf8').trim());
+    }
+    const ro = await h.json<Answer>(['query', '--sql', "SELECT getSetting('readonly') AS ro, currentUser() AS user"]);
+    expect(Number(ro.rows[0]!['ro'])).not.toBe(0);
+    expect(ro.rows[0]!['user']).toBe('telemetry_reader');
+    const lifted = await h.cli(['query', '--sql', "SELECT getSetting('readonly') AS ro SETTINGS readonly = 0"]);
+    expect(lifted.exitCode).toBe(1);
+    expect(lifted.stderr).toMatch(/readonly/i);
+  });
+
+  it('the storage refuses writes from the query client (the read-only user), whatever passes the first check', async () => {
+    const [{ loadStackFile }, { resolveStack }, { openClickHouse }, { readClickHouseReaderPassword }] = await Promise.all([
       import('../../cli/stack/load.js'),
       import('../../cli/stack/resolve.js'),
       import('../../cli/storage/clickhouse.js'),
       import('../../cli/query/clickhouse.js'),
     ]);
     const stack = resolveStack(loadStackFile(h.stack.file, process.env).stack, h.stack.file, process.env);
-    const client = openClickHouse(stack, readClickHousePassword(stack, process.env), { readonly: true });
+    const client = openClickHouse(stack, readClickHouseReaderPassword(stack, process.env), { role: 'reader' });
     try {
       await expect(client.command({ query: 'CREATE TABLE readonly_probe (x UInt8) ENGINE = Memory' })).rejects.toThrow(/readonly/i);
     } finally {

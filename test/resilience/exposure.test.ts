@@ -40,7 +40,7 @@ describe('exposure: a default stack (process runtime)', () => {
     const ports = stack.ports;
     console.log(`[exposure default] LISTEN sockets of the stack's pids: ${sockets.map((s) => `${s.address}:${s.port} (pid ${s.pid})`).join(', ')}`);
     expect(sockets.filter((s) => !isLoopbackListener(s.address))).toEqual([]);
-    expect(new Set(sockets.map((s) => s.port))).toEqual(new Set([ports.grpc, ports.http, ports.health, ports.metrics, ports.storage]));
+    expect(new Set(sockets.map((s) => s.port))).toEqual(new Set([ports.grpc, ports.http, ports.health, ports.metrics, ports.storage, ports.native]));
   });
 
   it('keeps generated secrets 0600 in a 0700 directory, and out of status, logs and rendered configs', async () => {

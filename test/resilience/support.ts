@@ -62,7 +62,7 @@ export function stackUpForSuite(use: (stack: RunningStack) => void, ...args: Par
 export async function queryClickHouse(port: number, password: string, sql: string): Promise<string> {
   const res = await fetch(`http://127.0.0.1:${port}/`, {
     method: 'POST',
-    headers: { authorization: `Basic ${Buffer.from(`default:${password}`).toString('base64')}` },
+    headers: { authorization: `Basic ${Buffer.from(`telemetry_writer:${password}`).toString('base64')}` },
     body: sql,
     signal: AbortSignal.timeout(60_000),
   });

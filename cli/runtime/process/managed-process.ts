@@ -146,3 +146,25 @@ export function tailFile(file: string, lines: number): string {
   const text = readFileSync(file, 'utf8');
   return text.split('\n').slice(-lines - 1).join('\n');
 }
+
+/**
+ * Whether the part's own log says it was asked to stop (a `stopping` or `stopped` event line from
+ * the storage launcher after its last `ready`). The launcher's engine exits with code 1 when a
+ * client still holds an idle keep-alive connection at SIGTERM; the data is on disk by then, so
+ * such an exit was a clean stop, not a crash.
+ */
+export function stoppedOnRequest(file: string): boolean {
+  const lines = tailFile(file, 40).split('\n').reverse();
+  for (const line of lines) {
+    if (!line.startsWith('{')) continue;
+    let event: unknown;
+    try {
+      event = (JSON.parse(line) as { event?: unknown }).event;
+    } catch {
+      continue;
+    }
+    if (event === 'stopping' || event === 'stopped') return true;
+    if (event === 'ready') return false;
+  }
+  return false;
+}

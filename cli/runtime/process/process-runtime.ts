@@ -2,7 +2,8 @@ import { existsSync, readFileSync, statSync, watch } from 'node:fs';
 import { join } from 'node:path';
 import { ensureCollector } from '../../collector/build.js';
 import { UserError } from '../../errors.js';
-import { packagePath } from '../../paths.js';
+import { ensureLauncher, libchdbPath } from '../../store/embedded/launcher-build.js';
+import { launcherArgs } from '../../store/embedded/launcher-process.js';
 import { renderBundle } from '../../render/bundle.js';
 import { loadSanitizeInputs } from '../../render/inputs.js';
 import { writeBundle } from '../../render/write-bundle.js';
@@ -10,10 +11,10 @@ import { toolVersion } from '../../version.js';
 import { withCollectorCounters } from '../collector-metrics.js';
 import { NotReadyError, waitFor, type WaitStrategy } from '../readiness.js';
 import type { ComponentStatus, DownResult, Runtime, RuntimeContext, UpResult } from '../runtime.js';
-import { clickhousePasswordFile, loadOrCreateSecrets } from '../secrets.js';
+import { clickhousePasswordFile, clickhouseReaderPasswordFile, loadOrCreateSecrets } from '../secrets.js';
 import { ensureReceiverTls, receiverTlsFiles } from '../tls.js';
 import { applyRollups, collectorPorts, collectorReady, configDir, externalStorageStatus, prepareDataDir, requireExternalStorage, requirePortsFree, storagePorts, storageReady } from '../stack-parts.js';
-import { storageEndpoint } from '../../stack/storage-endpoint.js';
+import { embeddedNativePort, storageEndpoint } from '../../stack/storage-endpoint.js';
 import type { Stack } from '../../stack/resolve.js';
 import { storageHealth } from '../../storage/health.js';
 import { startSupervisor, stopSupervisor, supervision } from './supervisor.js';
@@ -58,7 +59,7 @@ export class ProcessRuntime implements Runtime {
     // The supervisor would start again a part this up is about to restart: it stops first, and
     // comes back with the new specs once every part is ready.
     await stopSupervisor(stack.dataDir);
-    const storage = this.storageComponent(secrets.env);
+    const storage = await this.storageComponent(progress);
     const collectorBinary = await ensureCollector(progress, env, stack.binaries.collector);
     if (!storage) {
       await requireExternalStorage(stack);
@@ -198,9 +199,14 @@ export class ProcessRuntime implements Runtime {
     return [stack.backend === 'loki' ? 'loki' : 'clickhouse', 'collector'];
   }
 
-  /** The embedded engine, or nothing when the storage is the user's. */
-  private storageComponent(secretEnv: Record<string, string>): Component | undefined {
-    const { stack } = this.ctx;
+  /**
+   * The embedded engine, or nothing when the storage is the user's. The engine is ClickHouse's
+   * own HTTP and native servers from libchdb, run by the chdb-server launcher (storage/chdb-server)
+   * with the stack's writer and read-only users. The spec names every path it needs (the launcher,
+   * libchdb, both password files), so the supervisor can start it again from the spec alone.
+   */
+  private async storageComponent(progress: (line: string) => void): Promise<Component | undefined> {
+    const { stack, env } = this.ctx;
     if (storageEndpoint(stack).external) return undefined;
     if (stack.backend === 'clickhouse') {
       throw new UserError('backend clickhouse on runtime process needs your ClickHouse server: set clickhouse.url (e.g. http://127.0.0.1:8123), or start a Docker engine (runtime docker or auto), or use backend: embedded');
@@ -208,14 +214,19 @@ export class ProcessRuntime implements Runtime {
     if (stack.backend === 'loki') {
       throw new UserError('backend loki on runtime process needs your Loki: set loki.url (e.g. http://127.0.0.1:3100), or start a Docker engine to run the pinned upstream Loki image (runtime docker)');
     }
-    const port = stack.clickhouse.port;
-    const spec = {
-      component: 'clickhouse',
-      command: process.execPath,
-      args: [packagePath('dist', 'cli', 'store', 'embedded', 'server.js'), '--data-dir', join(stack.dataDir, 'clickhouse'), '--port', String(port), '--password-file', clickhousePasswordFile(stack)],
-      env: secretEnv,
-      ports: storagePorts(stack),
-    };
+    const binary = await ensureLauncher(progress, env);
+    const launcher = launcherArgs({
+      libchdb: libchdbPath(env),
+      // engine/ under it is where the earlier node:http front kept the data: an existing stack keeps it.
+      dataDir: join(stack.dataDir, 'clickhouse'),
+      writerPasswordFile: clickhousePasswordFile(stack),
+      readerPasswordFile: clickhouseReaderPasswordFile(stack),
+      database: stack.clickhouse.database,
+      port: stack.clickhouse.port,
+      tcpPort: embeddedNativePort(stack.clickhouse),
+    });
+    // The launcher reads its passwords from the files; the Collector's secrets stay out of it.
+    const spec = { component: 'clickhouse', command: binary, args: launcher, env: {}, ports: storagePorts(stack) };
     return { spec: { ...spec, fingerprint: processFingerprint(spec, []) }, ready: storageReady(stack) };
   }
 

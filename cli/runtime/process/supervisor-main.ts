@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { diskSpace, formatBytes } from '../disk.js';
-import { isAlive, readRecord, startProcess, stopProcess, tailFile, type ProcessSpec } from './managed-process.js';
+import { isAlive, readRecord, startProcess, stopProcess, stoppedOnRequest, tailFile, type ProcessSpec } from './managed-process.js';
 import { supervisorStateFile, type SupervisorInput, type SupervisorState } from './supervisor.js';
 
 /**
@@ -77,15 +77,22 @@ function supervise(specs: readonly ProcessSpec[], minFreeBytes: number): void {
       if (!record || isAlive(record)) continue;
       const b = backoff.get(spec.component) ?? { delayMs: 0, startedAt: 0 };
       backoff.set(spec.component, b);
+      const clean = stoppedOnRequest(record.logFile);
       if (b.notBefore === undefined) {
-        // Just found dead: a part that ran for a minute starts again at once; a crash loop backs off.
-        b.delayMs = now - b.startedAt > STABLE_MS ? 0 : Math.min(MAX_BACKOFF_MS, Math.max(1000, b.delayMs * 2));
+        // Just found dead: a part that ran for a minute, or was stopped by a signal someone sent
+        // it, starts again at once; a crash loop backs off.
+        b.delayMs = clean || now - b.startedAt > STABLE_MS ? 0 : Math.min(MAX_BACKOFF_MS, Math.max(1000, b.delayMs * 2));
         b.notBefore = now + b.delayMs;
       }
       if (now < b.notBefore) continue;
       const part = state.parts[spec.component]!;
       const lastLine = tailFile(record.logFile, 1).trim().split('\n').pop() ?? '';
-      part.lastExit = exits.get(spec.component) ?? `pid ${record.pid} gone${lastLine ? `; last log line: ${lastLine.slice(0, 200)}` : ''}`;
+      const how = exits.get(spec.component);
+      // The storage launcher's exit code 1 after it said "stopping" is the engine's shutdown with
+      // an idle keep-alive connection open, not a failure (see stoppedOnRequest).
+      part.lastExit = clean
+        ? `pid ${record.pid} stopped on request (a signal; ${how ?? 'exit code not seen'}, the data is on disk)`
+        : (how ?? `pid ${record.pid} gone${lastLine ? `; last log line: ${lastLine.slice(0, 200)}` : ''}`);
       exits.delete(spec.component);
       try {
         const started = startProcess(dataDir, spec, (code, signal) => exits.set(spec.component, signal ? `killed by ${signal}` : `exited with code ${code}`));

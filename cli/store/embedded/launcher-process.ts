@@ -40,7 +40,11 @@ export interface RunningLauncher {
   child: ChildProcess;
   stderr(): string;
   exited: Promise<number | null>;
-  /** SIGTERM, then SIGKILL after `timeoutMs`; resolves with the exit code (null when killed). */
+  /**
+   * SIGTERM, then SIGKILL after `timeoutMs`; resolves with the exit code (null when killed). An
+   * exit code 1 after the launcher's `stopping` line counts as 0: the engine ends the process
+   * that way when a client holds an idle keep-alive connection, with the data already on disk.
+   */
   stop(timeoutMs?: number): Promise<number | null>;
 }
 
@@ -60,10 +64,12 @@ export function startLauncher(o: LauncherOptions): Promise<RunningLauncher> {
   const child = spawn(o.binary, launcherArgs(o), { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   let stdout = '';
+  let stopping = false;
   child.stderr?.setEncoding('utf8').on('data', (d: string) => {
     stderr += d;
   });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // 'close', not 'exit': the stopping line must have been read before the exit code is judged.
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
   return new Promise<RunningLauncher>((resolve, reject) => {
     const timeoutMs = o.readyTimeoutMs ?? 60_000;
     const timer = setTimeout(() => {
@@ -83,6 +89,7 @@ export function startLauncher(o: LauncherOptions): Promise<RunningLauncher> {
         // The engine prints its own "Logging ... to" lines on the same stream.
         if (!line.startsWith('{')) continue;
         const parsed = JSON.parse(line) as { event?: string };
+        if (parsed.event === 'stopping') stopping = true;
         if (parsed.event !== 'ready') continue;
         clearTimeout(timer);
         child.off('exit', onExit);
@@ -92,7 +99,7 @@ export function startLauncher(o: LauncherOptions): Promise<RunningLauncher> {
           const killer = setTimeout(() => child.kill('SIGKILL'), stopTimeoutMs);
           const code = await exited;
           clearTimeout(killer);
-          return code;
+          return code === 1 && stopping ? 0 : code;
         };
         resolve({ ready: parsed as LauncherReady, child, stderr: () => stderr, exited, stop });
       }
