@@ -1,15 +1,16 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { duplicatesBySql, logsPayload, sleep, stackUpForSuite, storedTally, tag, waitUntil, type RunningStack } from './support.js';
+import { duplicatesBySql, logsPayload, readRunRecord, sleep, stackUpForSuite, storedTally, tag, waitUntil, type RunningStack } from './support.js';
 
 /**
- * The duplicate the storage outage cannot show: the embedded engine runs one statement at a time,
- * so an insert queued behind a long query outlives the exporter's 10 s timeout, completes anyway,
- * and the exporter sends the same batch again. Without the deduplication window the rollups
- * renderer sets, this run stored about a quarter of its events twice.
+ * The duplicate the storage outage cannot show: storage that stalls (SIGSTOP stands in for a
+ * machine deep in swap or a stop-the-world pause) for longer than the exporter's 10 s insert
+ * timeout, then resumes: the insert it was holding completes anyway, and the exporter sends the
+ * same batch again. Without the deduplication window the rollups renderer sets, such runs stored
+ * about a quarter of their events twice.
  */
-describe('exporter retries after an insert timeout (embedded engine held by a long query)', () => {
+describe('exporter retries after an insert timeout (embedded engine stalled past the timeout)', () => {
   let stack: RunningStack;
   stackUpForSuite((s) => (stack = s));
 
@@ -26,10 +27,16 @@ describe('exporter retries after an insert timeout (embedded engine held by a lo
     const logStart = statSync(logPath).size;
     const acked = new Set<number>();
     let sent = 0;
-    const longQueries: Promise<string>[] = [];
+    const stalls: Promise<void>[] = [];
+    const storagePid = readRunRecord(stack.dataDir, 'clickhouse').pid;
+    const stall = async () => {
+      process.kill(storagePid, 'SIGSTOP');
+      await sleep(13_000);
+      process.kill(storagePid, 'SIGCONT');
+    };
     const started = Date.now();
-    // Events keep flowing; twice, a 15 s query (what a big report does) holds the engine.
-    while (Date.now() - started < 30_000) {
+    // Events keep flowing; twice, the engine stalls for 13 s, past the exporter's 10 s timeout.
+    while (Date.now() - started < 34_000) {
       const from = sent;
       const res = await fetch(`http://127.0.0.1:${stack.ports.http}/v1/logs`, {
         method: 'POST',
@@ -41,12 +48,10 @@ describe('exporter retries after an insert timeout (embedded engine held by a lo
       sent += 200;
       if (res.status === 200) for (let i = 0; i < 200; i++) acked.add(from + i);
       const elapsed = Date.now() - started;
-      if ((elapsed > 3000 && longQueries.length === 0) || (elapsed > 16_000 && longQueries.length === 1)) {
-        longQueries.push(stack.query('SELECT sum(sleepEachRow(0.5)) FROM numbers(30) SETTINGS max_block_size = 1, function_sleep_max_microseconds_per_block = 0'));
-      }
+      if ((elapsed > 3000 && stalls.length === 0) || (elapsed > 18_000 && stalls.length === 1)) stalls.push(stall());
       await sleep(100);
     }
-    await Promise.all(longQueries);
+    await Promise.all(stalls);
 
     const { value: drained, ms } = await waitUntil(() => storedTally(stack, run, acked), (t) => t.lost === 0, 90_000, 1000);
     await sleep(5000);
