@@ -24,7 +24,7 @@ export function registerGenerate(program: Command): void {
       if (opts.stdout && cmd.getOptionValueSource('out') === 'cli') throw new UsageError('--out and --stdout exclude each other; pick one');
       const { stack, path } = await loadStack(opts.file);
       if (opts.target === 'kubernetes' && stack.topology === undefined) {
-        throw new UserError(`${basename(path)} has no topology: add topology: {gateways: 2} (and clickhouse.url or clickhouse.endpoints, receivers.auth) for --target kubernetes`);
+        throw new UserError(`${basename(path)} has no topology: add topology: {gateways: 2} (and clickhouse.url, receivers.auth) for --target kubernetes`);
       }
       const [{ renderBundle }, { renderKubernetesBundle }, { loadSanitizeInputs }] = await Promise.all([
         import('../render/bundle.js'),

@@ -186,9 +186,6 @@ function renderExporter(stack: Stack): { id: string; config: Record<string, unkn
 function clusterSettings(stack: Stack): Record<string, unknown> {
   const ch = stack.clickhouse;
   const params: Record<string, string> = {};
-  // The driver's default opens every connection to the first host while it answers; round-robin
-  // spreads the inserts and still skips a server that does not answer.
-  if (ch.endpoints !== undefined) params['connection_open_strategy'] = 'round_robin';
   if (ch.cluster !== undefined) {
     // A retried block must be dropped by the replica that already has it, whichever replica the
     // retry reaches: deduplication on (the replicated default, stated so no profile turns it off),

@@ -50,25 +50,22 @@ export function checkStackRules(stack: StackFile): StackRuleProblem[] {
   claim(stack.collector.metricsPort, ['collector', 'metricsPort']);
   // Storage the user brings (a url) listens on no port of ours.
   if (stack.backend === 'loki' && stack.loki.url === undefined) claim(stack.loki.port, ['loki', 'port']);
-  else if (stack.backend !== 'loki' && !(stack.backend === 'clickhouse' && (stack.clickhouse.url !== undefined || stack.clickhouse.endpoints !== undefined))) claim(stack.clickhouse.port, ['clickhouse', 'port']);
+  else if (stack.backend !== 'loki' && !(stack.backend === 'clickhouse' && stack.clickhouse.url !== undefined)) claim(stack.clickhouse.port, ['clickhouse', 'port']);
   if (stack.backend === 'embedded') claim(embeddedNativePort(stack.clickhouse), ['clickhouse', 'nativePort']);
   if (stack.clickhouse.url !== undefined && stack.backend !== 'clickhouse') {
     error(['clickhouse', 'url'], `applies to backend clickhouse only (this stack's backend is ${stack.backend}); remove it or set backend: clickhouse`);
   }
   const ch = stack.clickhouse;
-  if (ch.endpoints !== undefined) {
-    if (stack.backend !== 'clickhouse') error(['clickhouse', 'endpoints'], `applies to backend clickhouse only (this stack's backend is ${stack.backend}); remove it or set backend: clickhouse`);
-    if (ch.url !== undefined) error(['clickhouse', 'endpoints'], 'url and endpoints exclude each other; list every server under endpoints');
-    // The driver's multi-host form carries one scheme for every host.
-    if (new Set(ch.endpoints.map((u) => u.split(':')[0])).size > 1) error(['clickhouse', 'endpoints'], 'mixes http and https; the exporter uses one scheme for every server');
-  }
+  // One server address: the clickhouse exporter of this Collector parses its endpoint as one URL
+  // (a multi-host `h1:8123,h2:8123` is refused by the real validate), so several servers need one
+  // name in front of them (a load balancer, a Kubernetes Service).
   if (ch.cluster !== undefined && stack.backend !== 'clickhouse') {
     error(['clickhouse', 'cluster'], `applies to backend clickhouse only (this stack's backend is ${stack.backend}); remove it or set backend: clickhouse`);
   }
   if (stack.topology !== undefined) {
     const t = stack.topology;
     if (stack.backend !== 'clickhouse') error(['topology'], `gateways write to a ClickHouse server or cluster they share; set backend: clickhouse (this stack's backend is ${stack.backend})`);
-    else if (ch.url === undefined && ch.endpoints === undefined) error(['topology'], 'gateways write to a ClickHouse they share: set clickhouse.url or clickhouse.endpoints');
+    else if (ch.url === undefined) error(['topology'], 'gateways write to a ClickHouse they share: set clickhouse.url (one address; a load balancer or a Service in front of several servers)');
     // Every gateway listens on its pod's network, reachable by every client of the Service.
     if (!r.auth) error(['topology'], 'gateways are reached over the network: add receivers.auth.bearerTokenEnv');
     if (r.tls?.generate) error(['receivers', 'tls', 'generate'], 'a generated certificate names this machine, not the gateways; give certFile and keyFile (mounted from a TLS Secret)');
@@ -91,7 +88,7 @@ export function checkStackRules(stack: StackFile): StackRuleProblem[] {
   if (stack.backend === 'loki' && stack.loki.url === undefined && stack.runtime === 'process') {
     error(['loki', 'url'], 'runtime process starts no Loki: set loki.url to your Loki (e.g. http://127.0.0.1:3100), or use runtime docker to run the pinned upstream image');
   }
-  if (stack.backend === 'clickhouse' && stack.clickhouse.url === undefined && stack.clickhouse.endpoints === undefined && stack.runtime === 'process') {
+  if (stack.backend === 'clickhouse' && stack.clickhouse.url === undefined && stack.runtime === 'process') {
     error(['clickhouse', 'url'], 'runtime process starts no ClickHouse server: set clickhouse.url to yours (e.g. http://127.0.0.1:8123), or use runtime docker, or backend: embedded');
   }
 

@@ -263,15 +263,6 @@ export const stackFileSchema = z
             'HTTP address of an existing ClickHouse server (backend clickhouse), e.g. http://127.0.0.1:8123. ' +
               'up then starts no ClickHouse and the Collector writes there; clickhouse.port is not used.',
           ),
-        endpoints: z
-          .array(storageUrl)
-          .min(2)
-          .optional()
-          .describe(
-            'HTTP addresses of several ClickHouse servers (backend clickhouse), instead of url: the exporter opens its ' +
-              'connections round-robin across them and fails over when one does not answer. All use the same scheme; ' +
-              'the CLI\'s own queries read the first.',
-          ),
         cluster: z
           .strictObject({
             name: z
@@ -320,7 +311,7 @@ export const stackFileSchema = z
       .optional()
       .describe(
         'Run as a tier of gateways (generate --target kubernetes) instead of one Collector: needs backend clickhouse at ' +
-          'clickhouse.url or clickhouse.endpoints, and receivers.auth.',
+          'clickhouse.url, and receivers.auth.',
       ),
     kubernetes: z
       .strictObject({

@@ -21,27 +21,18 @@ export interface StorageEndpoint {
 export function storageEndpoint(stack: Stack): StorageEndpoint {
   if (stack.backend === 'loki') return endpoint('Loki', stack.loki.url, stack.loki.port);
   // With several servers the CLI's own queries read the first; the exporter spreads over all.
-  const external = stack.backend === 'clickhouse' ? (stack.clickhouse.url ?? stack.clickhouse.endpoints?.[0]) : undefined;
+  const external = stack.backend === 'clickhouse' ? stack.clickhouse.url : undefined;
   return endpoint('ClickHouse', external, stack.clickhouse.port);
 }
 
-/**
- * The clickhouse exporter's `endpoint`: one base URL, or with clickhouse.endpoints the driver's
- * multi-host form `http://host1:port1,host2:port2` (one scheme, hosts comma-separated). Ports are
- * written out because the driver does not infer them from the scheme.
- */
+/** The clickhouse exporter's `endpoint`: the one server address. */
 export function clickhouseExporterEndpoint(stack: Stack): string {
-  const many = stack.backend === 'clickhouse' ? stack.clickhouse.endpoints : undefined;
-  if (many === undefined) return storageEndpoint(stack).url;
-  const urls = many.map((u) => new URL(u));
-  const scheme = urls[0]!.protocol;
-  const hosts = urls.map((u) => `${u.hostname}:${u.port || (u.protocol === 'https:' ? '443' : '80')}`);
-  return `${scheme}//${hosts.join(',')}`;
+  return storageEndpoint(stack).url;
 }
 
 /** Port of every ClickHouse server the Collector writes to: what a network policy must let out. */
 export function clickhousePorts(stack: Stack): number[] {
-  const urls = stack.clickhouse.endpoints ?? (stack.clickhouse.url !== undefined ? [stack.clickhouse.url] : []);
+  const urls = stack.clickhouse.url !== undefined ? [stack.clickhouse.url] : [];
   const ports = urls.map((u) => {
     const url = new URL(u);
     return Number(url.port || (url.protocol === 'https:' ? 443 : 80));
