@@ -10,7 +10,11 @@ export function testCollectorBinary(): Promise<string> {
 }
 
 export interface RunningCollector {
+  /** Pid of the Collector process this call started: the only process a test may signal. */
+  pid: number;
   stop(): Promise<void>;
+  /** Sends `signal` to this Collector's pid and resolves once it has exited (a crash, for SIGKILL). */
+  kill(signal: NodeJS.Signals): Promise<void>;
   output(): string;
 }
 
@@ -38,7 +42,12 @@ export async function startCollector(binary: string, config: string, healthPort:
     await new Promise((r) => setTimeout(r, 200));
   }
   return {
+    pid: child.pid!,
     output: () => output,
+    async kill(signal) {
+      process.kill(child.pid!, signal);
+      await child;
+    },
     async stop() {
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
