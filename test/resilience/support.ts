@@ -59,10 +59,11 @@ export function stackUpForSuite(use: (stack: RunningStack) => void, ...args: Par
   });
 }
 
-export async function queryClickHouse(port: number, password: string, sql: string): Promise<string> {
+/** SQL to a ClickHouse on loopback; the stack's embedded engine knows `telemetry_writer`, a server of the user's its own user. */
+export async function queryClickHouse(port: number, password: string, sql: string, user = 'telemetry_writer'): Promise<string> {
   const res = await fetch(`http://127.0.0.1:${port}/`, {
     method: 'POST',
-    headers: { authorization: `Basic ${Buffer.from(`telemetry_writer:${password}`).toString('base64')}` },
+    headers: { authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` },
     body: sql,
     signal: AbortSignal.timeout(60_000),
   });

@@ -216,7 +216,7 @@ describe('two gateways behind a round-robin balancer, one ClickHouse', () => {
   const gateways: Gateway[] = [];
   let proxy: Proxy;
   const env = { TELEMETRY_STACK_CLICKHOUSE_PASSWORD: PASSWORD, TELEMETRY_STACK_HMAC_KEY: HMAC_KEY, [TOKEN_ENV]: TOKEN };
-  const query = (sql: string) => queryClickHouse(Number(new URL(store.ready.url).port), PASSWORD, sql);
+  const query = (sql: string) => queryClickHouse(Number(new URL(store.ready.url).port), PASSWORD, sql, 'default');
 
   const metrics = async (g: Gateway): Promise<{ accepted: number; queueSize: number }> => {
     try {
