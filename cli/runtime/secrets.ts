@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import type { Stack } from '../stack/resolve.js';
-import { storageEndpoint } from '../stack/storage-endpoint.js';
+import { lokiToken, storageEndpoint } from '../stack/storage-endpoint.js';
 
 export interface StackSecrets {
   /** Environment the Collector (and storage) need: password, HMAC key, bearer tokens. */
@@ -44,11 +44,8 @@ export function loadOrCreateSecrets(stack: Stack, env: NodeJS.ProcessEnv, option
       out.readerPassword = stored(clickhouseReaderPasswordFile(stack), options.create, 24, out.generated, 'ClickHouse read-only password');
     }
   }
-  const lokiToken = stack.backend === 'loki' ? stack.loki.bearerTokenEnv : undefined;
-  if (lokiToken !== undefined) {
-    if (!env[lokiToken]) throw new UserError(`$${lokiToken} is not set; loki.bearerTokenEnv names it as the token your Loki expects`);
-    out.env[lokiToken] = env[lokiToken];
-  }
+  const token = lokiToken(stack, env);
+  if (token !== undefined) out.env[stack.loki.bearerTokenEnv!] = token;
   if (stack.privacy.userId.mode === 'hmac') {
     const name = stack.privacy.userId.keyEnv;
     const key = env[name] || stored(hmacKeyFile(stack), options.create, 32, out.generated, 'HMAC key for user ids');

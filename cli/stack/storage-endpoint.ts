@@ -89,10 +89,15 @@ export function lokiHeaderTemplates(stack: Stack): Record<string, string> {
 export function lokiHeaders(stack: Stack, env: NodeJS.ProcessEnv): Record<string, string> {
   const headers: Record<string, string> = {};
   if (stack.loki.tenant !== undefined) headers['X-Scope-OrgID'] = stack.loki.tenant;
-  const name = stack.loki.bearerTokenEnv;
-  if (name !== undefined) {
-    if (!env[name]) throw new UserError(`$${name} is not set; loki.bearerTokenEnv names it as the token your Loki expects`);
-    headers['Authorization'] = `Bearer ${env[name]}`;
-  }
+  const token = lokiToken(stack, env);
+  if (token !== undefined) headers['Authorization'] = `Bearer ${token}`;
   return headers;
+}
+
+/** The token loki.bearerTokenEnv names, when it names one; unset is one line naming the variable. */
+export function lokiToken(stack: Stack, env: NodeJS.ProcessEnv): string | undefined {
+  const name = stack.backend === 'loki' ? stack.loki.bearerTokenEnv : undefined;
+  if (name === undefined) return undefined;
+  if (!env[name]) throw new UserError(`$${name} is not set; loki.bearerTokenEnv names it as the token your Loki expects`);
+  return env[name];
 }
