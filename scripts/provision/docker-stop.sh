@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Stop the dockerd started by docker.sh (only that pid; never any other daemon).
 set -euo pipefail
-STATE_DIR="${TS_DOCKER_STATE_DIR:-/var/lib/telemetry-stack/docker}"
+STATE_DIR="${TS_DOCKER_STATE_DIR:-/var/lib/telemetry-stack-docker}"
 PIDFILE="$STATE_DIR/dockerd.pid"
 WAIT="${TS_DOCKER_WAIT:-30}"
 

@@ -8,7 +8,7 @@
 # - waits (bounded) until `docker version` answers, then prints client/server versions.
 #
 # Environment (all optional):
-#   TS_DOCKER_STATE_DIR   state directory (default /var/lib/telemetry-stack/docker)
+#   TS_DOCKER_STATE_DIR   state directory (default /var/lib/telemetry-stack-docker)
 #                         holds data-root/, exec-root/, dockerd.log, dockerd.pid
 #   TS_DOCKER_SOCK        unix socket path (default /var/run/docker.sock)
 #   TS_DOCKER_WAIT        seconds to wait for the daemon (default 60)
@@ -17,7 +17,7 @@
 # Idempotent: running it twice leaves a single daemon. Stop it with docker-stop.sh.
 set -euo pipefail
 
-STATE_DIR="${TS_DOCKER_STATE_DIR:-/var/lib/telemetry-stack/docker}"
+STATE_DIR="${TS_DOCKER_STATE_DIR:-/var/lib/telemetry-stack-docker}"
 SOCK="${TS_DOCKER_SOCK:-/var/run/docker.sock}"
 WAIT="${TS_DOCKER_WAIT:-60}"
 DATA_ROOT="$STATE_DIR/data-root"
