@@ -24,16 +24,36 @@ var assignmentRE = regexp.MustCompile(`(?i)(?:key|token|secret|passw(?:or)?d|pwd
 // at least MinEntropyBits, letters and digits both, and no mask already inside.
 type highEntropyFinder struct{}
 
+// assignmentAtRE is assignmentRE anchored at its start: tried only where a key word begins, it
+// fails or matches at once instead of being tried at every position of the value.
+var assignmentAtRE = regexp.MustCompile(`^` + assignmentRE.String())
+
+// FindAllStringIndex returns what assignmentRE.FindAllStringSubmatchIndex would (leftmost matches,
+// none overlapping), filtered to generated-looking values; matches can only start at a key word.
 func (highEntropyFinder) FindAllStringIndex(s string, n int) [][]int {
 	var out [][]int
-	for _, m := range assignmentRE.FindAllStringSubmatchIndex(s, n) {
-		v := s[m[2]:m[3]]
-		if strings.Contains(v, Placeholder) || !generatedLooking(v) || readable(v) || uuidRE.MatchString(v) || ShannonEntropy(v) < MinEntropyBits {
+	for i := 0; i < len(s) && (n < 0 || len(out) < n); {
+		if !credentialWordAt(s, i) {
+			i++
 			continue
 		}
-		out = append(out, []int{m[2], m[3]})
+		m := assignmentAtRE.FindStringSubmatchIndex(s[i:])
+		if m == nil {
+			i++
+			continue
+		}
+		if v := s[i+m[2] : i+m[3]]; generated(v) {
+			out = append(out, []int{i + m[2], i + m[3]})
+		}
+		i += m[1]
 	}
 	return out
+}
+
+// generated is the value test: no mask inside, letters and digits (or a long mixed-case run that
+// is not camelCase words), not a readable identifier, not a UUID, entropy high enough.
+func generated(v string) bool {
+	return !strings.Contains(v, Placeholder) && generatedLooking(v) && !readable(v) && !uuidRE.MatchString(v) && ShannonEntropy(v) >= MinEntropyBits
 }
 
 // MaskHighEntropyAssignments masks generated-looking values assigned to credential-named keys
@@ -46,9 +66,51 @@ func MaskHighEntropyAssignments(t *Text, label string) int {
 	return t.Replace(highEntropyFinder{}, label)
 }
 
-// mayHaveAssignment is a cheap test before the pattern runs: an assignment needs '=' or ':'.
+// mayHaveAssignment is a cheap test before the pattern runs: an assignment needs '=' or ':' and
+// one of the key words. The pattern starts with a case-insensitive alternation, which Go's regexp
+// tries at every position of the value; this one pass over the bytes keeps that off the values
+// that cannot match (most of them), which is what keeps the check affordable on long text.
 func mayHaveAssignment(s string) bool {
-	return len(s) >= 19 && strings.ContainsAny(s, "=:")
+	return len(s) >= 19 && strings.ContainsAny(s, "=:") && hasCredentialWord(s)
+}
+
+// credentialWords are the words assignmentRE's key alternation starts with, in lower case.
+var credentialWords = []string{"key", "token", "secret", "passw", "pwd", "auth", "credential", "private"}
+
+func hasCredentialWord(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if credentialWordAt(s, i) {
+			return true
+		}
+	}
+	return false
+}
+
+// credentialWordAt reports whether one of credentialWords starts at s[i], in any case.
+func credentialWordAt(s string, i int) bool {
+	c := s[i] | 0x20 // ASCII lower case; other bytes never equal a first letter below
+	switch c {
+	case 'k', 't', 's', 'p', 'a', 'c':
+		for _, w := range credentialWords {
+			if w[0] == c && hasPrefixFold(s[i:], w) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// hasPrefixFold reports whether s starts with the lower-case ASCII word w, in any case.
+func hasPrefixFold(s, w string) bool {
+	if len(s) < len(w) {
+		return false
+	}
+	for j := 0; j < len(w); j++ {
+		if s[j]|0x20 != w[j] {
+			return false
+		}
+	}
+	return true
 }
 
 // ShannonEntropy is the entropy of s's bytes, in bits per byte.
