@@ -1,3 +1,4 @@
+import { htmlPage } from './html-page.js';
 import type { Row } from '../query/result.js';
 import { int, shortUser, usd } from './format.js';
 import type { MonthReport } from './month.js';
@@ -7,7 +8,6 @@ import { barChart, columnChart, escapeXml } from './svg.js';
 // The page loads nothing: no script, no fonts, no images but inline SVG. The policy makes that a
 // property of the page rather than a habit of this code: a browser refuses (and reports) anything
 // else, which is what the report test looks for.
-const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
 
 const CSS = `
 body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 820px; color: #222; padding: 0 1rem; }
@@ -65,19 +65,5 @@ export function renderMonthHtml(report: MonthReport): string {
   body.push('<h3>Failing verbs</h3>');
   body.push(tableOf(tables.failingVerbs));
 
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${CSP}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="icon" href="data:,">
-<title>Telemetry report ${esc(report.month)}</title>
-<style>${CSS}</style>
-</head>
-<body>
-${body.join('\n')}
-</body>
-</html>
-`;
+  return htmlPage(`Telemetry report ${esc(report.month)}`, CSS, body);
 }

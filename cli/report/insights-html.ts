@@ -1,10 +1,10 @@
+import { htmlPage } from './html-page.js';
 import { int, pct } from './format.js';
 import type { Insights } from './insights.js';
 import { barChart, escapeXml as esc } from './svg.js';
 
 // Like the month report: a static page that loads nothing, so it can be published as a folder on any
 // web server, and a browser refuses (and reports) anything beyond inline styles and SVG.
-const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
 
 const CSS = `
 body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 820px; color: #1a1a1a; padding: 0 1rem; line-height: 1.45; }
@@ -69,19 +69,5 @@ export function renderInsightsHtml(insights: Insights, options: InsightsPageOpti
   body.push(
     `<p>Set <code>DO_NOT_TRACK=1</code>, or <code>&lt;CLI&gt;_TELEMETRY=0</code> (the CLI's name in capitals, other characters as <code>_</code>), and nothing is sent. CI runs send nothing unless a CLI asks for it.${options.optOutUrl ? ` Details: <a href="${esc(options.optOutUrl)}">${esc(options.optOutUrl)}</a>.` : ''}</p>`,
   );
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${CSP}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="icon" href="data:,">
-<title>Usage insights</title>
-<style>${CSS}</style>
-</head>
-<body>
-${body.join('\n')}
-</body>
-</html>
-`;
+  return htmlPage('Usage insights', CSS, body);
 }
