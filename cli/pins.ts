@@ -1,10 +1,12 @@
-import { readFileSync } from 'node:fs';
-import { packagePath } from './paths.js';
+import pinsFile from '../configs/pins.json' with { type: 'json' };
 
 export interface Pins {
   collectorVersion: string;
   images: { collector: string; clickhouse: string; loki: string };
 }
 
-/** Image tags and versions live in configs/pins.json so one file bumps them all. */
-export const pins: Pins = JSON.parse(readFileSync(packagePath('configs', 'pins.json'), 'utf8')) as Pins;
+/**
+ * Image tags and versions live in configs/pins.json so one file bumps them all. Imported as a
+ * module, not read from disk, so renderers that name an image stay free of I/O.
+ */
+export const pins: Pins = pinsFile;

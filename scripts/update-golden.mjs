@@ -4,16 +4,18 @@
 import { copyFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { committedGoldenFiles, goldenDirs, JSON_SCHEMA_PATH, renderGoldenDir, renderJsonSchemaFile, renderSecretPatternsFile } from '../dist/cli/render/golden.js';
-import { loadSanitizeInputs, PROCESSOR_RULES_PATH, SECRET_PATTERNS_PATH, SECRET_RULES_PATH } from '../dist/cli/render/inputs.js';
-import { writeBundle } from '../dist/cli/render/write-bundle.js';
+import { PROCESSOR_RULES_PATH, SECRET_PATTERNS_PATH, SECRET_RULES_PATH } from '../dist/cli/render/inputs.js';
+import { writeBundle } from '../dist/cli/output/write-bundle.js';
 
-// The patterns first: every render below reads them.
-writeFileSync(SECRET_PATTERNS_PATH, renderSecretPatternsFile());
+// The patterns first: every render below uses them. The built module imported its copy of the
+// patterns at the last build, so the renders here take the ones just compiled.
+const patternsText = renderSecretPatternsFile();
+writeFileSync(SECRET_PATTERNS_PATH, patternsText);
 console.log(`wrote ${SECRET_PATTERNS_PATH}`);
 // The sanitize processor embeds its own copy of the rules (a Go module embeds only its own files).
 copyFileSync(SECRET_RULES_PATH, PROCESSOR_RULES_PATH);
 console.log(`wrote ${PROCESSOR_RULES_PATH}`);
-const inputs = loadSanitizeInputs();
+const inputs = { secretPatterns: JSON.parse(patternsText).patterns };
 for (const dir of goldenDirs()) {
   const files = renderGoldenDir(dir, inputs);
   const keep = new Set(files.map((f) => f.path));

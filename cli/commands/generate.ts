@@ -1,7 +1,7 @@
 import { basename, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { UsageError, UserError } from '../errors.js';
-import { writeBundle } from '../render/write-bundle.js';
+import { writeBundle } from '../output/write-bundle.js';
 import { toolVersion } from '../version.js';
 import { loadStack, printJson, STACK_FILE_OPTION } from './shared.js';
 

@@ -1,17 +1,9 @@
 import type { Command } from 'commander';
 import { UsageError, UserError } from '../errors.js';
 import type { Question } from '../query/ask.js';
-import {
-  addFilterOptions,
-  addOutputOptions,
-  addRangeOptions,
-  outputMode,
-  parseFilters,
-  parseLimit,
-  type FilterOption,
-  type QueryOptionValues,
-} from '../query/cli-options.js';
+import { outputMode, parseFilters, parseLimit, type FilterOption, type QueryOptionValues } from '../query/cli-options.js';
 import { parseRange } from '../query/range.js';
+import { addFilterOptions, addOutputOptions, addRangeOptions } from './query-options.js';
 import { loadStack, STACK_FILE_OPTION } from './shared.js';
 
 interface QueryCommandOptions extends QueryOptionValues {
@@ -77,7 +69,7 @@ export function registerQuery(program: Command): void {
     const range = opts.logql !== undefined ? parseRange(opts.since, opts.until) : undefined;
     const limit = parseLimit(opts.limit, 100);
     const { stack } = await loadStack(opts.file);
-    const [{ openQuerySource }, { printResult }] = await Promise.all([import('../query/source.js'), import('../query/print.js')]);
+    const [{ openQuerySource }, { printResult }] = await Promise.all([import('../query/source.js'), import('./print-answers.js')]);
     const source = openQuerySource(stack, process.env);
     try {
       const result = opts.sql !== undefined ? await source.sql(opts.sql) : await source.logql(opts.logql!, range!, limit);
@@ -97,7 +89,7 @@ export function registerQuery(program: Command): void {
       const filters = parseFilters(opts, q.limit);
       const mode = outputMode(opts);
       const { stack } = await loadStack(opts.file);
-      const [{ askQuestion }, questions] = await Promise.all([import('../query/ask.js'), import('../query/questions.js')]);
+      const [{ askQuestion }, questions] = await Promise.all([import('./print-answers.js'), import('../query/questions.js')]);
       let question: Question;
       if (q.name === 'errors') {
         const sections = questions.ERROR_SECTIONS.filter((s) => opts.only === undefined || s.key === opts.only);

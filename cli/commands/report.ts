@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { UserError } from '../errors.js';
-import { addOutputOptions, addRangeOptions, parseFilters, parseLimit, outputMode } from '../query/cli-options.js';
+import { parseFilters, parseLimit, outputMode } from '../query/cli-options.js';
+import { addOutputOptions, addRangeOptions } from './query-options.js';
 import { monthRange } from '../query/range.js';
 import { loadStack, printJson, STACK_FILE_OPTION } from './shared.js';
 

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { addFilterOptions, addOutputOptions, addRangeOptions, outputMode, parseFilters, type QueryOptionValues } from '../query/cli-options.js';
+import { outputMode, parseFilters, type QueryOptionValues } from '../query/cli-options.js';
+import { addFilterOptions, addOutputOptions, addRangeOptions } from './query-options.js';
 import { loadStack, STACK_FILE_OPTION } from './shared.js';
 
 const DEFAULT_LIMIT = 20;
@@ -17,7 +18,7 @@ export function registerUsage(program: Command): void {
     const filters = parseFilters(opts, DEFAULT_LIMIT);
     const mode = outputMode(opts);
     const { stack } = await loadStack(opts.file);
-    const [{ askQuestion }, { USAGE_TOP }] = await Promise.all([import('../query/ask.js'), import('../query/questions.js')]);
+    const [{ askQuestion }, { USAGE_TOP }] = await Promise.all([import('./print-answers.js'), import('../query/questions.js')]);
     await askQuestion(stack, USAGE_TOP, filters, mode);
   });
 }

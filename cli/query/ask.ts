@@ -1,12 +1,7 @@
-import { printJson } from '../commands/shared.js';
-import { UserError } from '../errors.js';
-import type { Stack } from '../stack/resolve.js';
-import type { OutputMode } from './cli-options.js';
-import { renderCsv } from './csv.js';
 import { checkFilters, type QueryFilters } from './params.js';
 import type { QueryResult } from './result.js';
-import { openQuerySource, type QuerySource } from './source.js';
-import { renderTable, terminalWidth, type Presentation } from './table.js';
+import type { QuerySource } from './source.js';
+import type { Presentation } from './table.js';
 
 /** One table a command prints: a template and how its columns read. */
 export interface Section {
@@ -84,34 +79,4 @@ function filtersJson(filters: QueryFilters): Record<string, unknown> {
 export function answersJson(backend: string, question: Question, filters: QueryFilters, answers: Answer[]): Record<string, unknown> {
   const sections = Object.fromEntries(answers.map((a) => [a.section.key, { title: a.section.title, template: a.section.template, columns: a.result.columns, rows: a.result.rows }]));
   return { command: question.command, backend, filters: filtersJson(filters), ...(answers.length === 1 ? sections[answers[0]!.section.key] : { sections }) };
-}
-
-export function printAnswers(stack: Stack, question: Question, filters: QueryFilters, answers: Answer[], mode: OutputMode): void {
-  if (mode === 'json') {
-    printJson(answersJson(stack.backend, question, filters, answers));
-    return;
-  }
-  if (mode === 'csv') {
-    process.stdout.write(renderCsv(answers[0]!.result));
-    return;
-  }
-  const width = terminalWidth();
-  process.stdout.write(`${question.command}: ${describeRange(filters)}${filters.raw ? ' (raw events only)' : ''}\n`);
-  for (const a of answers) {
-    process.stdout.write(`\n${a.section.title}\n`);
-    process.stdout.write(renderTable(a.result, { width, ...(a.section.bar ? { bar: a.section.bar } : {}), present: { ...PRESENT, ...a.section.present }, labels: LABELS }));
-  }
-}
-
-/** The whole of a question command once the stack is loaded: storage, filters checked, answers printed. */
-export async function askQuestion(stack: Stack, question: Question, filters: QueryFilters, mode: OutputMode): Promise<void> {
-  if (mode === 'csv' && question.sections.length !== 1) {
-    throw new UserError(`${question.command} --csv: CSV holds one table; pick one with --only ${question.sections.map((s) => s.key).join('|')}`);
-  }
-  const source = openQuerySource(stack, process.env);
-  try {
-    printAnswers(stack, question, filters, await answer(source, question, filters), mode);
-  } finally {
-    await source.close();
-  }
 }

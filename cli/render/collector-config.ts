@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { goDuration } from '../stack/resolve.js';
+import { goDuration } from '../stack/duration.js';
 import { clickhouseExporterEndpoint, clickhouseUsername, lokiHeaderTemplates, storageEndpoint } from '../stack/storage-endpoint.js';
 import type { Stack } from '../stack/resolve.js';
 import { renderSanitizeChain, type SanitizeChain, type SanitizeInputs, type Signal } from './sanitize/chain.js';

@@ -1,11 +1,12 @@
-import { readFileSync } from 'node:fs';
+import patternsFile from '../../configs/secrets/patterns.json' with { type: 'json' };
 import { packagePath } from '../paths.js';
 import type { SanitizeInputs } from './sanitize/chain.js';
 
 /**
  * The secret patterns, compiled from configs/secrets/rules.yaml into configs/secrets/patterns.json
- * by `npm run golden:update` (and drift-checked with the goldens). Renderers read the JSON: parsing
- * and validating the 140 KB rules file with its samples costs ~300 ms, every render would pay it.
+ * by `npm run golden:update` (and drift-checked with the goldens). Renderers get the JSON, imported
+ * as a module (no file reading of their own): parsing and validating the 140 KB rules file with its
+ * samples costs ~300 ms, every render would pay it.
  */
 export const SECRET_PATTERNS_PATH = packagePath('configs', 'secrets', 'patterns.json');
 
@@ -15,6 +16,5 @@ export const SECRET_RULES_PATH = packagePath('configs', 'secrets', 'rules.yaml')
 export const PROCESSOR_RULES_PATH = packagePath('collector', 'processor', 'sanitizeprocessor', 'internal', 'rules', 'rules.yaml');
 
 export function loadSanitizeInputs(): SanitizeInputs {
-  const file = JSON.parse(readFileSync(SECRET_PATTERNS_PATH, 'utf8')) as { patterns: string[] };
-  return { secretPatterns: file.patterns };
+  return { secretPatterns: patternsFile.patterns };
 }

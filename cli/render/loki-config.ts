@@ -1,5 +1,5 @@
 import type { Stack } from '../stack/resolve.js';
-import { goDuration } from '../stack/resolve.js';
+import { goDuration } from '../stack/duration.js';
 
 /** Where Loki keeps its data inside its container (a named volume is mounted here). */
 export const CONTAINER_LOKI_DIR = '/loki';

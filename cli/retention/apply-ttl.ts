@@ -1,5 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { parseDuration } from '../stack/resolve.js';
+import { parseDuration } from '../stack/duration.js';
 import type { Stack } from '../stack/resolve.js';
 import { existingTables, RETAINED_TABLES, type RetainedTable } from './tables.js';
 

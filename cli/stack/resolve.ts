@@ -1,6 +1,8 @@
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { StackFile } from './schema.js';
+// Durations have their own module (schema.ts needs them too); older importers still find them here.
+export { goDuration, parseDuration } from './duration.js';
 
 /** The stack with every path made absolute: what renderers and runtimes work from. */
 export interface Stack extends StackFile {
@@ -29,19 +31,3 @@ export function absolutePath(path: string, baseDir: string): string {
   return isAbsolute(path) ? path : resolve(baseDir, path);
 }
 
-export function parseDuration(text: string): number {
-  const m = /^(\d+)(ms|s|m|h|d)$/.exec(text);
-  if (!m) throw new Error(`not a duration: ${text}`);
-  const unit = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400 }[m[2] as 'ms' | 's' | 'm' | 'h' | 'd'];
-  return Number(m[1]) * unit;
-}
-
-/** Go duration text for Collector config (`90d` is not a Go duration; `2160h` is). */
-export function goDuration(text: string): string {
-  const seconds = parseDuration(text);
-  if (seconds === 0) return '0s';
-  if (seconds < 1) return `${Math.round(seconds * 1000)}ms`;
-  if (seconds % 3600 === 0) return `${seconds / 3600}h`;
-  if (seconds % 60 === 0) return `${seconds / 60}m`;
-  return `${seconds}s`;
-}

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { parseDuration } from './resolve.js';
+import { parseDuration } from './duration.js';
 
 /**
  * The stack file schema: the one source for the TypeScript type, the defaults, the descriptions

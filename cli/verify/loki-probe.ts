@@ -1,5 +1,5 @@
 import type { Stack } from '../stack/resolve.js';
-import { goDuration } from '../stack/resolve.js';
+import { goDuration } from '../stack/duration.js';
 import { lokiHeaders, storageEndpoint } from '../stack/storage-endpoint.js';
 import type { Canary } from './canary.js';
 import type { ProbeResult, StorageProbe } from './storage-probe.js';

@@ -3,7 +3,7 @@ import { UserError } from '../../errors.js';
 import { renderBundle } from '../../render/bundle.js';
 import { containerSpecs, LABEL_STACK, LABEL_TOOL, type ContainerSpec } from '../../render/containers.js';
 import { loadSanitizeInputs } from '../../render/inputs.js';
-import { writeBundle } from '../../render/write-bundle.js';
+import { writeBundle } from '../../output/write-bundle.js';
 import type { Stack } from '../../stack/resolve.js';
 import { toolVersion } from '../../version.js';
 import { withCollectorCounters } from '../collector-metrics.js';

@@ -6,7 +6,7 @@ import { ensureLauncher, libchdbPath } from '../../store/embedded/launcher-build
 import { launcherArgs } from '../../store/embedded/launcher-process.js';
 import { renderBundle } from '../../render/bundle.js';
 import { loadSanitizeInputs } from '../../render/inputs.js';
-import { writeBundle } from '../../render/write-bundle.js';
+import { writeBundle } from '../../output/write-bundle.js';
 import { toolVersion } from '../../version.js';
 import { withCollectorCounters } from '../collector-metrics.js';
 import { NotReadyError, waitFor, type WaitStrategy } from '../readiness.js';
