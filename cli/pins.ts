@@ -3,7 +3,9 @@ import { packagePath } from './paths.js';
 
 export interface Pins {
   collectorVersion: string;
-  images: { collector: string; clickhouse: string; loki: string };
+  images: { collector: string; clickhouse: string; loki: string; grafana: string };
+  /** Grafana plugin versions the compose file's grafana profile installs, by plugin. */
+  grafanaPlugins: { clickhouse: string };
 }
 
 /** Image tags and versions live in configs/pins.json so one file bumps them all. */

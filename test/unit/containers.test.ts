@@ -1,11 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { packagePath } from '../../cli/paths.js';
 import { pins } from '../../cli/pins.js';
 import { containerSpecs, renderClickHouseListenXml } from '../../cli/render/containers.js';
-import { COMPOSE_DIR, GOLDEN_TOOL_VERSION } from '../../cli/render/golden.js';
+import { COMPOSE_DIR, filesUnder, GOLDEN_TOOL_VERSION } from '../../cli/render/golden.js';
 import { toCreate } from '../../cli/runtime/docker/docker-runtime.js';
 import { loadStackFile, parseStackFile } from '../../cli/stack/load.js';
 import { resolveStack } from '../../cli/stack/resolve.js';
@@ -76,10 +76,13 @@ describe('compose/ is what `up` creates', () => {
     });
   }
 
-  it('every file compose mounts is committed beside it', () => {
+  it('every file and folder compose mounts is committed beside it (a folder with files in it)', () => {
     for (const service of Object.values(compose.services)) {
       for (const v of service['volumes'] as string[]) {
-        if (v.startsWith('./')) expect(() => readFileSync(packagePath('compose', v.split(':')[0]!))).not.toThrow();
+        if (!v.startsWith('./')) continue;
+        const path = packagePath('compose', v.split(':')[0]!);
+        if (existsSync(path) && statSync(path).isDirectory()) expect(filesUnder(path).length, v).toBeGreaterThan(0);
+        else expect(() => readFileSync(path), v).not.toThrow();
       }
     }
   });
