@@ -169,15 +169,21 @@ export function buildDashboard(stack: Stack, datasource: GrafanaDatasource): Das
     .tooltip(DashboardCursorSync.Off)
     .readonly()
     .variables(variables(stack, datasource));
+  // Two panels a row on Grafana's 24-column grid; recent events read best across the whole width.
+  const HEIGHT = 9;
   let id = 1;
+  let x = 0;
+  let y = 0;
   for (const [key, panel] of Object.entries(PANELS)) {
     const section = panel.question.sections[0]!;
     let table: TablePanelBuilder | undefined;
     if (stack.backend !== 'loki') table = clickHousePanel(panel, datasource);
     else if (hasTemplate('loki', section.template)) table = lokiUsagePanel(panel, datasource);
     if (table === undefined) continue;
-    // Recent events read best across the whole width.
-    builder.withPanel(table.id(id++).height(9).span(key === 'events' ? 24 : 12));
+    const w = key === 'events' ? 24 : 12;
+    if (x + w > 24) [x, y] = [0, y + HEIGHT];
+    builder.withPanel(table.id(id++).gridPos({ x, y, w, h: HEIGHT }));
+    [x, y] = x + w >= 24 ? [0, y + HEIGHT] : [x + w, y];
   }
   const dashboard = builder.build();
   // Grafana reads annotations.list when it loads a dashboard; the builder leaves it out when empty.
