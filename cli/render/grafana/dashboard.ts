@@ -67,15 +67,10 @@ const UNIT: Readonly<Record<Presentation, string | undefined>> = {
   plain: undefined,
 };
 
-/** Every column a template names in its `Columns:` header line(s). */
-function headerColumns(description: string): string[] {
-  const m = /Columns:([\s\S]*?)(?:\n\n|$)/.exec(description);
-  if (!m) return [];
-  return m[1]!.replace(/\([^)]*\)/g, '').split(/[,.\s]+/).filter((w) => /^[a-z_]+$/.test(w));
-}
-
-function presentationOverrides(panel: TablePanelBuilder, columns: readonly string[]): void {
-  for (const column of columns) {
+/** A Grafana unit for each column the query names that the CLI presents as money, a share or a ratio. */
+function presentationOverrides(panel: TablePanelBuilder, query: string): void {
+  for (const column of Object.keys(PRESENT)) {
+    if (!new RegExp(`\\b${column}\\b`).test(query)) continue;
     const presentation = PRESENT[column];
     const unit = presentation === undefined ? undefined : UNIT[presentation];
     if (unit === undefined) continue;
@@ -92,12 +87,13 @@ export function dashboardUid(stack: Stack): string {
 function clickHousePanel(panel: Panel, datasource: GrafanaDatasource): TablePanelBuilder {
   const section = panel.question.sections[0]!;
   const template = loadTemplate('clickhouse', section.template);
+  const sql = grafanaSql(template, panel.limit);
   const table = new TablePanelBuilder()
     .title(section.title)
     .description(`${template.description}\n\nSame answer as \`telemetry-stack ${panel.cli} --limit ${panel.limit}\` (template configs/queries/clickhouse/${section.template}.sql).`)
     .datasource(datasource.ref)
-    .withTarget(new ClickHouseQueryBuilder(datasource.ref, grafanaSql(template, panel.limit)));
-  presentationOverrides(table, headerColumns(template.description));
+    .withTarget(new ClickHouseQueryBuilder(datasource.ref, sql));
+  presentationOverrides(table, sql);
   return table;
 }
 
@@ -124,7 +120,8 @@ function lokiUsagePanel(panel: Panel, datasource: GrafanaDatasource): TablePanel
     { id: 'sortBy', options: { sort: [{ field: 'events', desc: true }] } },
     { id: 'limit', options: { limitField: panel.limit } },
   ]);
-  presentationOverrides(table, ['failure_rate']);
+  // failure_rate is computed by the transformation above, as the CLI computes it after the join.
+  presentationOverrides(table, 'failure_rate');
   return table;
 }
 

@@ -61,11 +61,9 @@ const PARAM = /\{([A-Za-z_][A-Za-z0-9_]*):([^{}]+)\}/g;
 /** A ClickHouse template's statement (its header comment left out) with Grafana's macros and variables. */
 export function grafanaSql(template: Template, limit: number): string {
   if (template.language !== 'clickhouse') throw new Error(`${template.path} is not a ClickHouse template`);
-  const body = template.text
-    .split('\n')
-    .filter((line, i, lines) => !(line.startsWith('--') && lines.slice(0, i).every((l) => l.startsWith('--'))))
-    .join('\n')
-    .trim();
+  const lines = template.text.split('\n');
+  const firstStatementLine = lines.findIndex((line) => !line.startsWith('--'));
+  const body = lines.slice(firstStatementLine).join('\n').trim();
   // A `$` of the template's own would be read by Grafana as a variable.
   if (body.includes('$')) throw new Error(`${template.path}: contains "$", which Grafana would read as a variable`);
   return body.replace(PARAM, (_, name: string, type: string) => clickHouseValue(template, name, type.trim(), limit));
