@@ -38,7 +38,7 @@ export function renderBundle(stack: Stack, inputs: SanitizeInputs, options: Bund
     const specs = containerSpecs(stack, options.toolVersion);
     files.push(
       { path: 'compose/compose.yaml', content: toYaml(renderCompose(stack, specs, options.toolVersion), header) },
-      { path: 'compose/.env.template', content: renderEnvTemplate(specs) },
+      { path: 'compose/.env.template', content: renderEnvTemplate(stack, specs) },
       { path: 'compose/collector.yaml', content: toYaml(renderCollectorConfig(stack, inputs, 'docker'), header) },
       // What the compose file's grafana profile mounts.
       ...renderGrafanaBundle(stack, options.source).map((f) => ({ ...f, path: `compose/${f.path}` })),

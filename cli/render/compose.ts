@@ -1,6 +1,6 @@
 import type { Stack } from '../stack/resolve.js';
 import type { ContainerSpec } from './containers.js';
-import { GRAFANA_ADMIN_PASSWORD_ENV, grafanaComposeService } from './grafana/compose-service.js';
+import { grafanaComposeEnvNames, grafanaComposeService } from './grafana/compose-service.js';
 
 /**
  * A compose file equivalent to what `telemetry-stack up` creates on the docker runtime, for people
@@ -50,9 +50,9 @@ export function renderCompose(stack: Stack, specs: ContainerSpec[], toolVersion:
 }
 
 /** The variables compose needs, with how to make each; written as .env.template. */
-export function renderEnvTemplate(specs: ContainerSpec[]): string {
-  // The grafana profile's admin password; the data source reads the storage's own variables.
-  const names = new Set<string>([GRAFANA_ADMIN_PASSWORD_ENV]);
+export function renderEnvTemplate(stack: Stack, specs: ContainerSpec[]): string {
+  // The grafana profile's admin password, and the variables its data source reads.
+  const names = new Set<string>(grafanaComposeEnvNames(stack));
   for (const spec of specs) {
     for (const value of Object.values(spec.env)) {
       for (const m of value.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g)) names.add(m[1]!);

@@ -52,6 +52,14 @@ export function checkStackRules(stack: StackFile): StackRuleProblem[] {
   if (stack.backend === 'loki' && stack.loki.url === undefined) claim(stack.loki.port, ['loki', 'port']);
   else if (stack.backend !== 'loki' && !(stack.backend === 'clickhouse' && stack.clickhouse.url !== undefined)) claim(stack.clickhouse.port, ['clickhouse', 'port']);
   if (stack.backend === 'embedded') claim(embeddedNativePort(stack.clickhouse), ['clickhouse', 'nativePort']);
+  if (stack.backend !== 'clickhouse') {
+    // The embedded engine defines its own read-only user; Loki has no ClickHouse user at all.
+    for (const key of ['clickhouseUser', 'clickhousePasswordEnv'] as const) {
+      if (stack.grafana[key] !== undefined) error(['grafana', key], `applies to backend clickhouse only (this stack's backend is ${stack.backend}); remove it`);
+    }
+  } else if (stack.grafana.clickhouseUser !== undefined && stack.grafana.clickhousePasswordEnv === undefined) {
+    error(['grafana', 'clickhousePasswordEnv'], `name the variable holding ${stack.grafana.clickhouseUser}'s password, e.g. clickhousePasswordEnv: TELEMETRY_STACK_GRAFANA_CLICKHOUSE_PASSWORD`);
+  }
   if (stack.clickhouse.url !== undefined && stack.backend !== 'clickhouse') {
     error(['clickhouse', 'url'], `applies to backend clickhouse only (this stack's backend is ${stack.backend}); remove it or set backend: clickhouse`);
   }

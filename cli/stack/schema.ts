@@ -364,6 +364,22 @@ export const stackFileSchema = z
       })
       .prefault({})
       .describe('Loki, the backend you bring: telemetry-stack never builds or ships it.'),
+    grafana: z
+      .strictObject({
+        clickhouseUser: z
+          .string()
+          .min(1)
+          .optional()
+          .describe(
+            'ClickHouse user the Grafana data source logs in as, on backend clickhouse: a read-only user of yours (readonly = 1, ' +
+              'max_execution_time changeable_in_readonly). Default: clickhouse.username. Backend embedded uses the engine\'s read-only user.',
+          ),
+        clickhousePasswordEnv: envName
+          .optional()
+          .describe("Environment variable of Grafana's that holds grafana.clickhouseUser's password. Default: clickhouse.passwordEnv."),
+      })
+      .prefault({})
+      .describe('Settings of generate --target grafana. Grafana is yours: telemetry-stack never runs, builds or ships it.'),
     images: z
       .strictObject({
         collector: z.string().min(1).optional().describe('Collector image (default: the pinned official contrib image).'),

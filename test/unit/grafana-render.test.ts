@@ -139,6 +139,24 @@ describe('Grafana provisioning: what Grafana expects to read', () => {
   });
 });
 
+describe('grafana.clickhouseUser: a read-only user of yours for the data source', () => {
+  const problems = (yaml: string) => parseStackFile(yaml, STACK_FILE_NAME, {}).problems.map((p) => `${p.path}: ${p.message}`).join('\n');
+
+  it('backend clickhouse: the data source logs in as that user, its password from the variable named', () => {
+    const stack = stackOf('version: 1.0\nbackend: clickhouse\nclickhouse: {url: http://127.0.0.1:9123, username: telemetry}\ngrafana: {clickhouseUser: grafana_ro, clickhousePasswordEnv: GRAFANA_RO_PASSWORD}\n');
+    const ds = (parse(renderGrafanaBundle(stack, STACK_FILE_NAME).find((f) => f.path.endsWith('datasources/telemetry-stack.yaml'))!.content) as { datasources: Datasource[] }).datasources[0]!;
+    expect(ds.jsonData).toMatchObject({ username: 'grafana_ro', host: '127.0.0.1', port: 9123 });
+    expect(ds.secureJsonData).toEqual({ password: '${GRAFANA_RO_PASSWORD}' });
+  });
+
+  it('is refused, one line each, where it cannot apply or has no password variable', () => {
+    const all = problems('version: 1.0\nbackend: embedded\ngrafana: {clickhouseUser: x, clickhousePasswordEnv: X_PASSWORD}\n');
+    expect(all).toMatch(/grafana\.clickhouseUser: applies to backend clickhouse only \(this stack's backend is embedded\); remove it/);
+    expect(all).toMatch(/grafana\.clickhousePasswordEnv: applies to backend clickhouse only/);
+    expect(problems('version: 1.0\nbackend: clickhouse\ngrafana: {clickhouseUser: x}\n')).toMatch(/grafana\.clickhousePasswordEnv: name the variable holding x's password/);
+  });
+});
+
 describe('template parameters as Grafana macros and variables', () => {
   const fake = (text: string, language: Template['language'] = 'clickhouse'): Template => ({
     name: 'fake', language, path: `configs/queries/${language}/fake`, text, description: '', params: new Map(),

@@ -14,6 +14,11 @@ export const GRAFANA_PROFILE = 'grafana';
 export const GRAFANA_PORT = 3000;
 export const GRAFANA_ADMIN_PASSWORD_ENV = 'TELEMETRY_STACK_GRAFANA_ADMIN_PASSWORD';
 
+/** Variables the grafana service takes from .env: its admin password and what the data source reads. */
+export function grafanaComposeEnvNames(stack: Stack): string[] {
+  return [GRAFANA_ADMIN_PASSWORD_ENV, ...grafanaDatasource(stack).env];
+}
+
 export function grafanaComposeService(stack: Stack, toolVersion: string): { service: Record<string, unknown>; volume: Record<string, unknown> } {
   const labels = { [LABEL_TOOL]: 'telemetry-stack', [LABEL_STACK]: stack.name, [LABEL_SERVICE]: 'grafana', [LABEL_VERSION]: toolVersion };
   const volume = volumeName(stack, 'grafana');

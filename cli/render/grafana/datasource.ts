@@ -42,15 +42,19 @@ export function grafanaDatasource(stack: Stack): GrafanaDatasource {
   return stack.backend === 'loki' ? lokiDatasource(stack) : clickHouseDatasource(stack);
 }
 
-/** The env variable holding the password of the user Grafana logs in as. */
-export function clickHouseReaderPasswordEnv(stack: Stack): string {
-  return stack.backend === 'embedded' ? EMBEDDED_READER_PASSWORD_ENV : stack.clickhouse.passwordEnv;
+/** The user Grafana logs in as: the engine's read-only user, grafana.clickhouseUser, or the stack's one user. */
+export function grafanaClickHouseUser(stack: Stack): { username: string; passwordEnv: string } {
+  if (stack.backend === 'embedded') return { username: clickhouseUsername(stack, 'reader'), passwordEnv: EMBEDDED_READER_PASSWORD_ENV };
+  return {
+    username: stack.grafana.clickhouseUser ?? clickhouseUsername(stack, 'reader'),
+    passwordEnv: stack.grafana.clickhousePasswordEnv ?? stack.clickhouse.passwordEnv,
+  };
 }
 
 function clickHouseDatasource(stack: Stack): GrafanaDatasource {
   const url = new URL(storageEndpoint(stack).url);
   const secure = url.protocol === 'https:';
-  const passwordEnv = clickHouseReaderPasswordEnv(stack);
+  const { username, passwordEnv } = grafanaClickHouseUser(stack);
   const ref = { type: CLICKHOUSE_PLUGIN_ID, uid: datasourceUid(stack) };
   return {
     ref,
@@ -66,8 +70,7 @@ function clickHouseDatasource(stack: Stack): GrafanaDatasource {
         host: url.hostname,
         port: Number(url.port || (secure ? 443 : 80)),
         secure,
-        // On the embedded engine, the read-only user; elsewhere the stack's one ClickHouse user.
-        username: clickhouseUsername(stack, 'reader'),
+        username,
         defaultDatabase: stack.clickhouse.database,
         ...(stack.backend === 'embedded' ? { queryTimeout: String(EMBEDDED_QUERY_TIMEOUT_SECONDS) } : {}),
       },
