@@ -69,11 +69,9 @@ const UNIT: Readonly<Record<Presentation, string | undefined>> = {
 
 /** A Grafana unit for each column the query names that the CLI presents as money, a share or a ratio. */
 function presentationOverrides(panel: TablePanelBuilder, query: string): void {
-  for (const column of Object.keys(PRESENT)) {
-    if (!new RegExp(`\\b${column}\\b`).test(query)) continue;
-    const presentation = PRESENT[column];
-    const unit = presentation === undefined ? undefined : UNIT[presentation];
-    if (unit === undefined) continue;
+  for (const [column, presentation] of Object.entries(PRESENT)) {
+    const unit = UNIT[presentation];
+    if (unit === undefined || !new RegExp(`\\b${column}\\b`).test(query)) continue;
     const properties: DynamicConfigValue[] = [{ id: 'unit', value: unit }];
     panel.overrideByName(column, properties);
   }
