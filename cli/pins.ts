@@ -4,6 +4,8 @@ import { packagePath } from './paths.js';
 export interface Pins {
   collectorVersion: string;
   images: { collector: string; clickhouse: string; loki: string };
+  /** Tags of the images `telemetry-stack images build` builds on this machine. */
+  localImages: { collector: string; chdbServer: string };
 }
 
 /** Image tags and versions live in configs/pins.json so one file bumps them all. */
