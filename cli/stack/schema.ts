@@ -289,7 +289,7 @@ export const stackFileSchema = z
         compress: z
           .enum(['lz4', 'zstd', 'none'])
           .optional()
-          .describe('Compression of the Collector\'s inserts. Default: lz4 for a ClickHouse server, none for the embedded engine.'),
+          .describe('Compression of the Collector\'s inserts (ClickHouse\'s block compression). Default: lz4, the exporter\'s own default, for a server and the embedded engine alike.'),
       })
       .prefault({})
       .describe('ClickHouse server and embedded engine settings.'),

@@ -247,7 +247,7 @@ receivers:
   http: {port: ${ports[1]}}
   auth: {bearerTokenEnv: ${TOKEN_ENV}}
 collector: {healthPort: ${ports[2]}, metricsPort: ${ports[3]}}
-clickhouse: {url: '${store.server.ready.url}', username: ${store.server.ready.writerUser}, compress: none}
+clickhouse: {url: '${store.server.ready.url}', username: ${store.server.ready.writerUser}}
 topology: {gateways: 2}
 `;
     writeFileSync(file, text);

@@ -36,7 +36,7 @@ exporters:
     username: telemetry_writer
     password: \${env:TS_TEST_CLICKHOUSE_PASSWORD}
     database: telemetry
-    compress: none
+    compress: lz4
     create_schema: true
     ttl: 720h
     logs_table_name: otel_logs
