@@ -46,7 +46,8 @@ export function renderBundle(stack: Stack, inputs: SanitizeInputs, options: Bund
     // Storage config only for the container this stack runs; storage the user brings has its own.
     if (!external && stack.backend === 'loki') {
       files.push({ path: 'compose/loki.yaml', content: toYaml(renderLokiConfig(stack, CONTAINER_LOKI_DIR), header) });
-    } else if (!external) {
+    } else if (!external && stack.clickhouse.server === 'clickhouse-server') {
+      // The chdb-server launcher renders its own config from its flags.
       files.push({ path: 'compose/clickhouse/listen.xml', content: renderClickHouseListenXml(stack) });
     }
   }
