@@ -1,5 +1,5 @@
 import type { Stack } from '../../stack/resolve.js';
-import { clickhouseUsername, storageEndpoint } from '../../stack/storage-endpoint.js';
+import { CHDB_SERVER_READER_PASSWORD_ENV, clickhouseUsername, runsChdbServer, storageEndpoint } from '../../stack/storage-endpoint.js';
 
 /**
  * The Grafana data source for a stack's storage, as a provisioning file declares it. No secret is
@@ -11,10 +11,11 @@ import { clickhouseUsername, storageEndpoint } from '../../stack/storage-endpoin
 export const CLICKHOUSE_PLUGIN_ID = 'grafana-clickhouse-datasource';
 
 /**
- * The embedded engine's read-only user keeps its password in a 0600 file under the data directory
- * (written by `up`); Grafana reads it from this variable, which the user exports from that file.
+ * The chdb-server launcher's read-only user (the embedded engine, or clickhouse.server:
+ * chdb-server) keeps its password in a 0600 file under the data directory (written by `up`);
+ * Grafana reads it from this variable, which the user exports from that file.
  */
-export const EMBEDDED_READER_PASSWORD_ENV = 'TELEMETRY_STACK_CLICKHOUSE_READER_PASSWORD';
+export const EMBEDDED_READER_PASSWORD_ENV = CHDB_SERVER_READER_PASSWORD_ENV;
 
 /**
  * The plugin's ClickHouse client sends max_execution_time = its query timeout + 5 s with every
@@ -42,9 +43,9 @@ export function grafanaDatasource(stack: Stack): GrafanaDatasource {
   return stack.backend === 'loki' ? lokiDatasource(stack) : clickHouseDatasource(stack);
 }
 
-/** The user Grafana logs in as: the engine's read-only user, grafana.clickhouseUser, or the stack's one user. */
+/** The user Grafana logs in as: the launcher's read-only user, grafana.clickhouseUser, or the stack's one user. */
 export function grafanaClickHouseUser(stack: Stack): { username: string; passwordEnv: string } {
-  if (stack.backend === 'embedded') return { username: clickhouseUsername(stack, 'reader'), passwordEnv: EMBEDDED_READER_PASSWORD_ENV };
+  if (runsChdbServer(stack)) return { username: clickhouseUsername(stack, 'reader'), passwordEnv: EMBEDDED_READER_PASSWORD_ENV };
   return {
     username: stack.grafana.clickhouseUser ?? clickhouseUsername(stack, 'reader'),
     passwordEnv: stack.grafana.clickhousePasswordEnv ?? stack.clickhouse.passwordEnv,
