@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildClient, type BuiltClient } from './helpers/build.js';
@@ -6,10 +7,11 @@ import { isolatedHome } from './helpers/env.js';
 import { runNode } from './helpers/run-node.js';
 import { startSink, type Sink } from './helpers/servers.js';
 
-// "No work when disabled" checked from inside a fresh process: which modules did it load? The OTLP
-// encoder is CommonJS, so it shows up in require.cache once loaded; node:net (under node:http too) shows
-// up in process.moduleLoadList once anything opened a socket. The enabled control proves both probes
-// do see a load when there is one.
+// "No work when disabled" checked from inside a fresh process: what did it load? node:net (under node:http
+// too) shows up in process.moduleLoadList once anything opened a socket. The send path (send.js: encoder,
+// socket code, fingerprint file) is an ES module, which no cache lists, so it is checked by removing it
+// from a copy of the install: a run that never imports it cannot tell. The enabled controls prove both
+// probes do see a load when there is one.
 
 let built: BuiltClient;
 let home: ReturnType<typeof isolatedHome>;
@@ -31,32 +33,23 @@ afterAll(async () => {
   home?.cleanup();
 });
 
-interface Probe {
-  transformer: boolean;
-  /** node:net or node:http was loaded. */
-  network: boolean;
-}
 interface ProbeReport {
-  afterImport: Probe;
+  /** node:net or node:http was loaded. */
+  networkAfterImport: boolean;
   result: string;
-  afterTrack: Probe;
+  networkAfterTrack: boolean;
 }
 
-async function probe(env: NodeJS.ProcessEnv): Promise<ProbeReport> {
+async function probe(entry: string, env: NodeJS.ProcessEnv): Promise<ProbeReport> {
   const script = `
-    import { createRequire } from 'node:module';
-    const require = createRequire(${JSON.stringify(built.entry)});
-    const probe = () => ({
-      transformer: Object.keys(require.cache).some((p) => p.includes('otlp-transformer')),
-      network: process.moduleLoadList.some((m) => ['NativeModule net', 'NativeModule http', 'NativeModule _http_client'].includes(m)),
-    });
-    const client = await import(${JSON.stringify(built.entry)});
-    const afterImport = probe();
+    const network = () => process.moduleLoadList.some((m) => ['NativeModule net', 'NativeModule http', 'NativeModule _http_client'].includes(m));
+    const client = await import(${JSON.stringify(entry)});
+    const networkAfterImport = network();
     const telemetry = client.createUsageTelemetry({ service: 'tiny-cli', version: '1', endpoint: ${JSON.stringify(sink.url)} });
     const result = await telemetry.track('greet', { exit: 0 });
     // Taken before process.stdout is touched: on a pipe, its getter loads node:net.
-    const afterTrack = probe();
-    process.stdout.write(JSON.stringify({ afterImport, result, afterTrack }));
+    const networkAfterTrack = network();
+    process.stdout.write(JSON.stringify({ networkAfterImport, result, networkAfterTrack }));
   `;
   const run = await runNode(['--input-type=module', '-e', script], { env, killAfterMs: 15_000 });
   expect(run.stderr).toBe('');
@@ -64,52 +57,58 @@ async function probe(env: NodeJS.ProcessEnv): Promise<ProbeReport> {
   return JSON.parse(run.stdout) as ProbeReport;
 }
 
+/** A copy of the installed package without dist/send.js. */
+function installWithoutSendPath(): { entry: string; cleanup(): void } {
+  const copy = mkdtempSync(join(tmpdir(), 'ts-client-nosend-'));
+  cpSync(join(built.root, 'node_modules'), join(copy, 'node_modules'), { recursive: true });
+  rmSync(join(copy, 'node_modules/@telemetry-stack/client/dist/send.js'));
+  return { entry: join(copy, 'node_modules/@telemetry-stack/client/dist/index.js'), cleanup: () => rmSync(copy, { recursive: true, force: true }) };
+}
+
 describe('module loading', () => {
-  it('importing the library loads neither the encoder nor node:net', async () => {
-    const report = await probe({ ...home.env, DO_NOT_TRACK: '1' });
-    expect(report.afterImport).toEqual({ transformer: false, network: false });
+  it('importing the library opens nothing', async () => {
+    const report = await probe(built.bundle, { ...home.env, DO_NOT_TRACK: '1' });
+    expect(report.networkAfterImport).toBe(false);
   });
 
   it.each([{ DO_NOT_TRACK: '1' }, { TINY_CLI_TELEMETRY: '0' }, { CI: 'true' }])(
-    'disabled by %j: track loads nothing and opens no socket',
+    'disabled by %j: track opens no socket and never imports the send path',
     async (optOut) => {
       const before = sink.connections();
-      const report = await probe({ ...home.env, ...optOut });
+      const report = await probe(built.bundle, { ...home.env, ...optOut });
       expect(report.result).toBe('disabled');
-      expect(report.afterTrack).toEqual({ transformer: false, network: false });
+      expect(report.networkAfterTrack).toBe(false);
       expect(sink.connections()).toBe(before);
+
+      const install = installWithoutSendPath();
+      try {
+        expect((await probe(install.entry, { ...home.env, ...optOut })).result).toBe('disabled');
+      } finally {
+        install.cleanup();
+      }
     },
   );
 
-  it('control: enabled, track loads the encoder and node:net and sends', async () => {
+  it('control: enabled, track loads node:net and sends; without the send path it fails', async () => {
     const before = sink.requests.length;
-    const report = await probe(home.env);
-    expect(report.afterImport).toEqual({ transformer: false, network: false });
+    const report = await probe(built.bundle, home.env);
+    expect(report.networkAfterImport).toBe(false);
     expect(report.result).toBe('sent');
-    expect(report.afterTrack).toEqual({ transformer: true, network: true });
+    expect(report.networkAfterTrack).toBe(true);
     expect(sink.requests.length).toBe(before + 1);
-  });
 
-  it('the encoder is loaded from its own file, not the package index that pulls in sdk-metrics', async () => {
-    const script = `
-      import { createRequire } from 'node:module';
-      const require = createRequire(${JSON.stringify(built.entry)});
-      const client = await import(${JSON.stringify(built.entry)});
-      await client.createUsageTelemetry({ service: 'tiny-cli', version: '1', endpoint: ${JSON.stringify(sink.url)} }).track('greet');
-      process.stdout.write(JSON.stringify(Object.keys(require.cache)));
-    `;
-    const run = await runNode(['--input-type=module', '-e', script], { env: home.env, killAfterMs: 15_000 });
-    const loaded = JSON.parse(run.stdout) as string[];
-    expect(loaded.some((p) => p.includes('otlp-transformer/build/src/logs/protobuf/'))).toBe(true);
-    expect(loaded.some((p) => p.includes('@opentelemetry/sdk-metrics'))).toBe(false);
-    expect(loaded.some((p) => p.endsWith('otlp-transformer/build/src/index.js'))).toBe(false);
+    const install = installWithoutSendPath();
+    try {
+      expect((await probe(install.entry, home.env)).result).toBe('failed');
+    } finally {
+      install.cleanup();
+    }
   });
 });
 
 // Node built-ins: process.moduleLoadList names every built-in (and internal module) once it is loaded.
 // An ESM import of node:fs alone loads some twenty stream internals, which is why the library imports no
-// built-in but node:module (builtins.ts says why), and that loads exactly these two.
-const NODE_MODULE = ['NativeModule internal/source_map/source_map', 'NativeModule module'];
+// built-in at all (builtins.ts says why).
 
 interface BuiltinReport {
   result: string;
@@ -133,18 +132,14 @@ async function builtinProbe(entry: string, env: NodeJS.ProcessEnv): Promise<Buil
   return JSON.parse(run.stdout) as BuiltinReport;
 }
 
-const builds = [
-  ['bundle', () => built.bundle],
-  ['tsc output', () => built.entry],
-] as const;
-
-describe.each(builds)('%s: Node built-ins', (_name, entry) => {
+describe('Node built-ins', () => {
+  const entry = (): string => built.bundle;
   it.each([{ DO_NOT_TRACK: '1' }, { TINY_CLI_TELEMETRY: '0' }, { CI: 'true' }])(
-    'disabled by %j: import, create and track load no Node built-in but node:module',
+    'disabled by %j: import, create and track load no Node built-in',
     async (optOut) => {
       const report = await builtinProbe(entry(), { ...home.env, ...optOut, TINY_CLI_TELEMETRY_ENDPOINT: sink.url });
       expect(report.result).toBe('disabled');
-      expect([...report.builtins].sort()).toEqual(NODE_MODULE);
+      expect(report.builtins).toEqual([]);
     },
   );
 
@@ -173,7 +168,8 @@ describe.each(builds)('%s: Node built-ins', (_name, entry) => {
   });
 });
 
-describe.each(builds)('%s: CommonJS hosts', (_name, entry) => {
+describe('CommonJS hosts', () => {
+  const entry = (): string => built.bundle;
   // require() of an ES module works only for modules without top-level await (Node >= 22.12 by default,
   // 20.17 behind this flag), so a top-level await anywhere in the import graph would lock them out.
   const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);

@@ -6,7 +6,7 @@ import {
   enableTelemetry,
   firstRunNotice,
   telemetryStatus,
-} from '../../cli/client/index.js';
+} from '../src/index.js';
 import { isolatedHome } from './helpers/env.js';
 
 let home: ReturnType<typeof isolatedHome>;

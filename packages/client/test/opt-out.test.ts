@@ -6,7 +6,7 @@ import {
   enableTelemetry,
   disableTelemetry,
   type UsageTelemetryOptions,
-} from '../../cli/client/index.js';
+} from '../src/index.js';
 import { homeAndSinkPerTest, type isolatedHome } from './helpers/env.js';
 import type { Sink } from './helpers/servers.js';
 

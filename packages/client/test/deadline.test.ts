@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { startDeadline } from '../../cli/client/deadline.js';
+import { startDeadline } from '../src/deadline.js';
 
 // That its timer never holds a host open is checked where it matters, on whole processes
 // (host-exit.test.ts: black-holed endpoint and DNS, a host that does not await track).

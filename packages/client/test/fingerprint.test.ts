@@ -1,8 +1,8 @@
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createUsageTelemetry, disableTelemetry, RESOURCE_FINGERPRINT } from '../../cli/client/index.js';
-import { readOrCreateId } from '../../cli/client/persistent-id.js';
+import { createUsageTelemetry, disableTelemetry, RESOURCE_FINGERPRINT } from '../src/index.js';
+import { readOrCreateId } from '../src/persistent-id.js';
 import { isolatedHome } from './helpers/env.js';
 import { decodeProtobufLogs, flattenRecords } from './helpers/otlp-decode.js';
 import { startSink, type Sink } from './helpers/servers.js';

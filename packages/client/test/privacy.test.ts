@@ -5,7 +5,7 @@ import {
   RESOURCE_SERVICE_VERSION,
   sanitizeVerb,
   type OtlpProtocol,
-} from '../../cli/client/index.js';
+} from '../src/index.js';
 import { homeAndSinkPerTest, type isolatedHome } from './helpers/env.js';
 import { decodeLogs, flattenRecords } from './helpers/otlp-decode.js';
 import type { Sink } from './helpers/servers.js';

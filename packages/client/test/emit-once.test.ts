@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ATTR_EXIT_CODE, ATTR_VERB, emitOnce } from '../../cli/client/index.js';
+import { ATTR_EXIT_CODE, ATTR_VERB, emitOnce } from '../src/index.js';
 import { homeAndSinkPerTest, type isolatedHome } from './helpers/env.js';
 import { decodeProtobufLogs, flattenRecords } from './helpers/otlp-decode.js';
 import { refusedUrl, startBlackHole, type Sink } from './helpers/servers.js';

@@ -7,7 +7,6 @@ import {
   RESOURCE_FINGERPRINT,
 } from './names.js';
 import type { SenderOptions } from './options.js';
-import { readOrCreateId } from './persistent-id.js';
 import type { SendResult } from './result.js';
 import {
   requestBase,
@@ -100,9 +99,9 @@ class CommandTelemetry implements UsageTelemetry {
     const clean = sanitizeVerb(verb, this.known);
     if (clean === undefined) return 'invalid';
 
-    // Loaded here, not at import: a host that never sends never pays for the encoder and the HTTP code.
-    // (persistent-id.js is imported statically: it fetches node:fs and node:crypto only when called.)
-    const { sendEvents } = await import('./send.js');
+    // Loaded here, not at import: a host that never sends never pays for the encoder, the socket code
+    // and the fingerprint file.
+    const { readOrCreateId, sendEvents } = await import('./send.js');
     this.fingerprint ??= readOrCreateId(this.context.fingerprintPath).id;
     const attributes: Record<string, string | number> = { [ATTR_EVENT_NAME]: EVENT_COMMAND, [ATTR_VERB]: clean };
     if (isExitCode(options?.exit)) attributes[ATTR_EXIT_CODE] = options.exit;

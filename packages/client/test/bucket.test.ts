@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bucket, BUCKETS } from '../../cli/client/index.js';
+import { bucket, BUCKETS } from '../src/heartbeat-entry.js';
 
 describe('bucket', () => {
   it.each<[number, string]>([

@@ -10,7 +10,7 @@ import {
   RESOURCE_SERVICE_VERSION,
   SCOPE_NAME,
   type OtlpProtocol,
-} from '../../cli/client/index.js';
+} from '../src/index.js';
 import { homeAndSinkPerTest, type isolatedHome } from './helpers/env.js';
 import { decodeJsonLogs, decodeLogs, decodeProtobufLogs, flattenRecords } from './helpers/otlp-decode.js';
 import type { Sink } from './helpers/servers.js';

@@ -3,6 +3,12 @@ import { encodeLogs, type LogEvent, type OtlpProtocol } from './encode.js';
 import type { SendResult } from './result.js';
 import { postOtlp } from './transport.js';
 
+// The send path, built into a file of its own (send.js) that the entry modules import with import() once
+// consent and an endpoint say a send will happen: a disabled run never loads it.
+
+/** The fingerprint and instance id are needed only by a send, so they load with it. */
+export { readOrCreateId } from './persistent-id.js';
+
 export interface SendRequest {
   url: URL;
   protocol: OtlpProtocol;
@@ -13,8 +19,8 @@ export interface SendRequest {
 }
 
 /**
- * Encode and POST under one deadline that starts now, so the module load and encoding count against the
- * host's budget too. Settles on the deadline even if a step never returns; never rejects.
+ * Encode and POST under one deadline that starts now, so encoding counts against the host's budget too.
+ * Settles on the deadline even if a step never returns; never rejects.
  */
 export function sendEvents(request: SendRequest): Promise<SendResult> {
   const deadline = startDeadline(request.timeoutMs);
@@ -24,11 +30,10 @@ export function sendEvents(request: SendRequest): Promise<SendResult> {
   const work = (async (): Promise<SendResult> => {
     let encoded;
     try {
-      encoded = await encodeLogs(request.protocol, request.resource, request.events);
+      encoded = encodeLogs(request.protocol, request.resource, request.events);
     } catch {
       return 'failed';
     }
-    if (deadline.expired) return 'timeout';
     return postOtlp({
       url: request.url,
       body: encoded.body,

@@ -1,7 +1,7 @@
 import { nodeFs } from './builtins.js';
 import { updateConfigFile } from './config-file.js';
 import type { ConsentOptions, SenderOptions } from './options.js';
-import { telemetryContext } from './settings.js';
+import { telemetryContext, type TelemetryContext } from './settings.js';
 import { telemetryStatusOf, type TelemetryStatus } from './status.js';
 
 // Backing for a host's `telemetry enable|disable|status` commands. They change only the config file
@@ -17,7 +17,12 @@ export interface ControlResult {
 }
 
 function setEnabled(location: ConfigLocation, enabled: boolean): ControlResult {
-  const context = telemetryContext(location);
+  let context: TelemetryContext;
+  try {
+    context = telemetryContext(location);
+  } catch (error) {
+    return { ok: false, configPath: '', error: `telemetry config: ${(error as Error).message}` };
+  }
   if (!context.validService) {
     return { ok: false, configPath: '', error: `invalid service name: ${JSON.stringify(location.service)}` };
   }

@@ -5,16 +5,14 @@ import {
   ATTR_USAGE_CATEGORY,
   ATTR_USAGE_COUNT,
   ATTR_USAGE_NAME,
-  createHeartbeat,
   EVENT_HEARTBEAT,
   EVENT_USAGE,
   RESOURCE_INSTANCE_ID,
   RESOURCE_SERVICE_NAME,
   RESOURCE_SERVICE_VERSION,
   SCOPE_NAME,
-  type Heartbeat,
-  type HeartbeatOptions,
-} from '../../cli/client/index.js';
+} from '../src/index.js';
+import { createHeartbeat, type Heartbeat, type HeartbeatOptions } from '../src/heartbeat-entry.js';
 import { isolatedHome } from './helpers/env.js';
 import { decodeLogs, flattenRecords } from './helpers/otlp-decode.js';
 import { startSink, type ReceivedRequest, type Sink } from './helpers/servers.js';

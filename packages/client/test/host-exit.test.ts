@@ -106,7 +106,7 @@ describe('the example CLI exits on time', () => {
     const sink = await startSink();
     try {
       const script = (endpoint: string) => `
-        import { createUsageTelemetry } from ${JSON.stringify(built.entry)};
+        import { createUsageTelemetry } from ${JSON.stringify(built.bundle)};
         createUsageTelemetry({ service: 'tiny-cli', version: '1', endpoint: ${JSON.stringify(endpoint)} }).track('greet');
       `;
       const env = { ...home.env };
@@ -127,7 +127,7 @@ describe('the example CLI exits on time', () => {
 
 describe('a host using a heartbeat exits on time', () => {
   const script = (endpoint: string) => `
-    import { createHeartbeat } from ${JSON.stringify(built.entry)};
+    import { createHeartbeat } from ${JSON.stringify(built.heartbeat)};
     // Default interval (one hour): only the unref'd timer and the beforeExit hook are in play.
     const hb = createHeartbeat({ service: 'helios', version: '1', endpoint: ${JSON.stringify(endpoint)} });
     hb.count('api', 'users.list', 2);

@@ -1,6 +1,9 @@
-// Public surface of `telemetry-stack/client`. Only this library's own small modules load with it: no
-// dependency, and no Node built-in but node:module (see builtins.ts). The OTLP encoder and the socket code
-// load on the first send.
+// Public surface of `@telemetry-stack/client`: what a CLI needs on every run (consent, the first-run
+// notice, `track`) and its `telemetry enable|disable|status` commands. It is built into one file that
+// imports nothing, no dependency and no Node built-in (builtins.ts says why); the encoder, the socket code
+// and the fingerprint file load on the first send that consent allows (send.ts). The heartbeat for
+// long-running products is `@telemetry-stack/client/heartbeat`, a file of its own, so a CLI does not
+// load it on every run.
 
 export * from './names.js';
 export type { SendResult } from './result.js';
@@ -19,14 +22,6 @@ export {
   type UsageTelemetryOptions,
 } from './usage-telemetry.js';
 export { emitOnce, type EmitOnceOptions } from './emit-once.js';
-export {
-  createHeartbeat,
-  DEFAULT_HEARTBEAT_INTERVAL_MS,
-  type Heartbeat,
-  type HeartbeatOptions,
-  type HeartbeatPending,
-} from './heartbeat.js';
-export { bucket, BUCKETS, type Bucket } from './bucket.js';
 export { firstRunNotice, noticeText, type NoticeOptions } from './notice.js';
 export {
   disableTelemetry,

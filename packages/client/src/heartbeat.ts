@@ -16,7 +16,6 @@ import {
   type UsageCategory,
 } from './names.js';
 import type { SenderOptions } from './options.js';
-import { readOrCreateId } from './persistent-id.js';
 import type { SendResult } from './result.js';
 import { requestBase, resolveEndpoint, telemetryContext, type TelemetryContext } from './settings.js';
 import { sanitizeVerb } from './verb.js';
@@ -172,7 +171,7 @@ class ActiveHeartbeat implements Heartbeat {
     // Taken before the first await, so counts added while the send path loads stay for the next flush.
     const snapshot = this.counters.snapshot();
     const timeMs = Date.now();
-    const { sendEvents } = await import('./send.js');
+    const { readOrCreateId, sendEvents } = await import('./send.js');
     this.instanceId ??=
       typeof this.options.instanceId === 'string' && this.options.instanceId.length > 0 && this.options.instanceId.length <= 128
         ? this.options.instanceId
