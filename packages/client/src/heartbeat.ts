@@ -27,8 +27,8 @@ import { sanitizeVerb } from './verb.js';
 // per flush (liveness, drops, bucketed sizes) plus one `cli.usage` record per counter key carrying the
 // delta since the last accepted flush in `usage.count`. Reasons: Loki, one of the stack's storages,
 // accepts only logs; the Collector's sanitize chain and the storage schema then handle one signal for the
-// whole client; summing `usage.count` over rows gives the same totals a delta sum would; and the host
-// loads only the logs serializer. Counts are deltas and cleared only on 2xx, so delivery is
+// whole client; summing `usage.count` over rows gives the same totals a delta sum would; and the client
+// keeps one request shape to encode (encode.ts). Counts are deltas and cleared only on 2xx, so delivery is
 // at-least-once: an answer lost after the Collector accepted a flush sends those counts again.
 
 export const DEFAULT_HEARTBEAT_INTERVAL_MS = 60 * 60 * 1000;
