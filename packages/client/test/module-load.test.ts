@@ -143,6 +143,13 @@ describe('Node built-ins', () => {
     },
   );
 
+  it('disabled by env without HOME: the config directory is not even worked out (node:os stays unloaded)', async () => {
+    // Without HOME the directory would come from os.homedir(); a run whose env decides needs no path.
+    const report = await builtinProbe(entry(), { PATH: process.env.PATH, TINY_CLI_TELEMETRY: '0' });
+    expect(report.result).toBe('disabled');
+    expect(report.builtins).toEqual([]);
+  });
+
   it('control: the first send loads node:net, and node:crypto to make the fingerprint', async () => {
     const fresh = isolatedHome();
     try {
