@@ -18,19 +18,22 @@ export interface ControlResult {
 
 function setEnabled(location: ConfigLocation, enabled: boolean): ControlResult {
   let context: TelemetryContext;
+  let configPath: string;
   try {
     context = telemetryContext(location);
+    configPath = context.configPath;
   } catch (error) {
-    return { ok: false, configPath: '', error: `telemetry config: ${(error as Error).message}` };
+    // Only where no path can be worked out (a Node without process.getBuiltinModule, builtins.ts).
+    return { ok: false, configPath: '', error: `telemetry config directory: ${(error as Error).message}` };
   }
   if (!context.validService) {
     return { ok: false, configPath: '', error: `invalid service name: ${JSON.stringify(location.service)}` };
   }
   try {
-    updateConfigFile(context.configPath, { enabled });
+    updateConfigFile(configPath, { enabled });
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    return { ok: false, configPath: context.configPath, error: `${context.configPath}: cannot write (${reason})` };
+    return { ok: false, configPath, error: `${configPath}: cannot write (${reason})` };
   }
   if (!enabled) {
     // A later `enable` starts from a new random id, so data from before and after cannot be linked.
@@ -40,7 +43,7 @@ function setEnabled(location: ConfigLocation, enabled: boolean): ControlResult {
       // Absent already, or not ours to remove; consent is recorded either way.
     }
   }
-  return { ok: true, configPath: context.configPath };
+  return { ok: true, configPath };
 }
 
 export function enableTelemetry(location: ConfigLocation): ControlResult {
