@@ -13,8 +13,8 @@
 // --before DIR adds the same variants for another built checkout (its examples/tiny-cli/cli.mjs and the
 // client module that imports), run in the same rounds, so before and after are measured on the same
 // machine state. For example, for the commit before the client became its own package:
-//   git archive 66dafda | tar -x -C /tmp/before && ln -s \$PWD/node_modules /tmp/before/node_modules \
-//     && (cd /tmp/before && node cli/client/bundle.mjs)
+//   mkdir /tmp/before && git archive 66dafda | tar -x -C /tmp/before \
+//     && ln -s "$PWD/node_modules" /tmp/before/node_modules && (cd /tmp/before && node cli/client/bundle.mjs)
 //
 // Variants run round-robin (one of each per round), so drift in machine load spreads over all of them.
 // Every server listens on 127.0.0.1 with port 0; nothing leaves the machine.
