@@ -287,16 +287,19 @@ async function main() {
     const width = before === undefined ? 34 : 43;
     console.log(`node ${process.version}, ${runs} runs per variant, library timeout 800 ms (default)\n`);
     console.log(
-      `${pad('variant', width)}${pad('median ms', 11, true)}${pad('min', 8, true)}${pad('max', 8, true)}${pad('vs base', 10, true)}${pad('ratio', 8, true)}` +
+      `${pad('variant', width)}${pad('median ms', 11, true)}${pad('min', 8, true)}${pad('max', 8, true)}${pad('vs base', 10, true)}${pad('ratio', 8, true)}${pad('paired', 9, true)}` +
         (cpuBase === undefined ? '' : `${pad('cpu ms', 9, true)}${pad('vs base', 10, true)}`),
     );
     for (const [i, v] of variants.entries()) {
       const m = median(times[i]);
       const cpuColumns = cpuBase === undefined ? '' : `${pad(mean(cpu[i]).toFixed(1), 9, true)}${pad(signed(mean(cpu[i]) - cpuBase), 10, true)}`;
       console.log(
-        `${pad(v.name, width)}${pad(m.toFixed(1), 11, true)}${pad(Math.min(...times[i]).toFixed(1), 8, true)}${pad(Math.max(...times[i]).toFixed(1), 8, true)}${pad(signed(m - base), 10, true)}${pad(`${(m / base).toFixed(2)}x`, 8, true)}${cpuColumns}`,
+        `${pad(v.name, width)}${pad(m.toFixed(1), 11, true)}${pad(Math.min(...times[i]).toFixed(1), 8, true)}${pad(Math.max(...times[i]).toFixed(1), 8, true)}${pad(signed(m - base), 10, true)}${pad(`${(m / base).toFixed(2)}x`, 8, true)}${pad(signed(median(times[i].map((t, r) => t - times[0][r]))), 9, true)}${cpuColumns}`,
       );
     }
+    // Each round runs every variant once, close together in time; the median of the per-round differences
+    // cancels load that drifts from round to round, which a difference of two medians does not.
+    console.log('(paired: median over rounds of the variant minus the baseline run of the same round)');
     if (cpuBase !== undefined) console.log('(cpu ms: mean user + system time of the child process, from /proc)');
     console.log(`\nsink received ${sink.requests()} requests (expected ${(runs + 1) * sends})`);
 
