@@ -55,16 +55,14 @@ function isExitCode(exit: unknown): exit is number {
 
 class CommandTelemetry implements UsageTelemetry {
   private readonly pending = new Set<Promise<SendResult>>();
-  private readonly known: ReadonlySet<string> | undefined;
+  private known: ReadonlySet<string> | undefined;
   private endpoint: ResolvedEndpoint | undefined;
   private fingerprint: string | undefined;
 
   constructor(
     private readonly options: UsageTelemetryOptions,
     private readonly context: TelemetryContext,
-  ) {
-    this.known = options.knownVerbs ? knownVerbSet(options.knownVerbs) : undefined;
-  }
+  ) {}
 
   track(verb: string | readonly string[], options?: TrackOptions): Promise<SendResult> {
     let sending: Promise<SendResult>;
@@ -96,6 +94,8 @@ class CommandTelemetry implements UsageTelemetry {
     this.endpoint ??= resolveEndpoint(this.context, this.options.endpoint);
     const url = this.endpoint.url;
     if (!url) return 'disabled';
+    // The host's verb list is parsed here, once a send is allowed, not when the client is made.
+    if (this.options.knownVerbs) this.known ??= knownVerbSet(this.options.knownVerbs);
     const clean = sanitizeVerb(verb, this.known);
     if (clean === undefined) return 'invalid';
 

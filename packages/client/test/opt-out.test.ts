@@ -174,3 +174,31 @@ describe('no endpoint', () => {
     expect(sink.connections()).toBe(0);
   });
 });
+
+describe('consent first', () => {
+  /** A verb list that records being read, as a host's list would be parsed. */
+  function watchedVerbs(): { verbs: readonly string[]; read: () => boolean } {
+    let read = false;
+    const verbs = {
+      [Symbol.iterator]() {
+        read = true;
+        return ['greet'][Symbol.iterator]();
+      },
+    } as unknown as readonly string[];
+    return { verbs, read: () => read };
+  }
+
+  it('a disabled run never reads the host\'s verb list', async () => {
+    const watched = watchedVerbs();
+    expect(await client({ TINY_CLI_TELEMETRY: '0' }, { knownVerbs: watched.verbs }).track('greet')).toBe('disabled');
+    expect(watched.read()).toBe(false);
+  });
+
+  it('control: an enabled run reads it, and sends only a known verb', async () => {
+    const watched = watchedVerbs();
+    const telemetry = client({}, { knownVerbs: watched.verbs });
+    expect(await telemetry.track('greet')).toBe('sent');
+    expect(watched.read()).toBe(true);
+    expect(await telemetry.track('deploy')).toBe('invalid');
+  });
+});
