@@ -1,6 +1,6 @@
 /**
  * telemetry-stack as a library: the same load, render and lint the CLI runs, for tools that
- * generate or check stacks themselves. The client library for CLIs is `telemetry-stack/client`.
+ * generate or check stacks themselves. The client library for CLIs is `@telemetry-stack/client` (packages/client).
  */
 export { formatProblem, UserError, type Problem } from './errors.js';
 export { loadStackFile, parseStackFile, type LoadResult } from './stack/load.js';

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -50,6 +50,18 @@ describe('licence gate', () => {
       ['mit-thing', '1.0.0', 'MIT'],
     ]);
     expect(licenceFailures(packages)).toEqual(['npm agpl-thing@1.0.0: licence AGPL-3.0-only is copyleft or not open source (allow-list: scripts/licences/policy.mjs)']);
+  });
+
+  it('workspace packages are ours: left out of the third-party list, their dependencies are not', async () => {
+    const dir = npmProject({ 'mit-thing': 'MIT' });
+    const root = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Record<string, unknown>;
+    mkdirSync(join(dir, 'packages', 'lib'), { recursive: true });
+    writeFileSync(join(dir, 'packages', 'lib', 'package.json'), JSON.stringify({ name: '@fixture/lib', version: '1.0.0', license: 'Apache-2.0' }));
+    mkdirSync(join(dir, 'node_modules', '@fixture'));
+    symlinkSync(join(dir, 'packages', 'lib'), join(dir, 'node_modules', '@fixture', 'lib'), 'dir');
+    const withWorkspace = { ...root, workspaces: ['packages/lib'], dependencies: { ...(root.dependencies as object), '@fixture/lib': '1.0.0' } };
+    writeFileSync(join(dir, 'package.json'), JSON.stringify(withWorkspace));
+    expect(((await collectNpm(dir)) as Pkg[]).map((p) => p.name)).toEqual(['mit-thing']);
   });
 
   it('the Loki module is refused by name whatever licence it is read as, and an AGPL Go module by licence', () => {
