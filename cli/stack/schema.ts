@@ -268,12 +268,28 @@ export const stackFileSchema = z
             name: z
               .string()
               .regex(/^[A-Za-z_][A-Za-z0-9_-]*$/, 'expected a cluster name as the servers\' remote_servers config spells it')
-              .describe('Cluster name from the servers\' remote_servers config: the exporter creates its tables ON CLUSTER with ReplicatedMergeTree.'),
+              .describe('Cluster name from the servers\' remote_servers config: the Distributed tables spread over it.'),
+            replicated: z
+              .boolean()
+              .default(true)
+              .describe(
+                'Local tables are ReplicatedMergeTree with the servers\' {shard} and {replica} macros (needs Keeper); false: ' +
+                  'MergeTree, for shards of one server each.',
+              ),
+            nodes: z
+              .array(storageUrl)
+              .min(1)
+              .optional()
+              .describe(
+                'HTTP address of every server of the cluster: schema apply then creates the schema on each in turn instead of ' +
+                  'ON CLUSTER (for a cluster without Keeper). Default: ON CLUSTER through clickhouse.url.',
+              ),
           })
           .optional()
           .describe(
-            'Write to a ClickHouse cluster: replicated tables, synchronous inserts with deduplication on. One shard with ' +
-              'replicas; several shards need a Distributed schema the exporter does not create.',
+            'Write to a ClickHouse cluster through a schema telemetry-stack owns (`telemetry-stack schema apply`, also run by up): ' +
+              'otel_*_local tables on every server and Distributed otel_* tables sharded by the hashed user id; synchronous, ' +
+              'deduplicated inserts forwarded before they are acknowledged.',
           ),
         compress: z
           .enum(['lz4', 'zstd', 'none'])
