@@ -2,7 +2,7 @@
  * The tables the contrib clickhouse exporter writes at our pin (v0.161.0), column for column, so a
  * schema telemetry-stack creates (`create_schema: false`) takes the exporter's inserts unchanged.
  * Columns are facts read from the tables the exporter itself created
- * (configs/clickhouse/exporter-ddl-v0.161.0.sql); test/schema/column-parity.test.ts compares
+ * (configs/clickhouse/exporter-ddl-v0.161.0.sql); test/schema/two-shards.test.ts compares
  * them with system.columns of a real exporter's tables, so a Collector bump that changes them
  * fails there first.
  *
@@ -31,7 +31,8 @@ export interface ExporterTable {
 }
 
 const zstd = 'ZSTD(1)';
-const col = (name: string, type: string, codec: string | undefined = zstd, comment?: string): ExporterColumn => ({
+/** `null`: no CODEC clause (the server's default compression), as the exporter writes some columns. */
+const col = (name: string, type: string, codec: string | null = zstd, comment?: string): ExporterColumn => ({
   name,
   type,
   ...(codec ? { codec } : {}),
@@ -58,9 +59,9 @@ const LOGS: ExporterTable = {
     col('Timestamp', 'DateTime64(9)', 'Delta(8), ZSTD(1)', 'Event timestamp with nanosecond precision'),
     col('TraceId', 'String', zstd, 'W3C trace identifier'),
     col('SpanId', 'String', zstd, 'W3C span identifier'),
-    col('TraceFlags', 'UInt8', undefined, 'W3C trace flags'),
+    col('TraceFlags', 'UInt8', null, 'W3C trace flags'),
     col('SeverityText', 'LowCardinality(String)', zstd, 'Log severity as text'),
-    col('SeverityNumber', 'UInt8', undefined, 'Log severity as number (1-24)'),
+    col('SeverityNumber', 'UInt8', null, 'Log severity as number (1-24)'),
     col('ServiceName', 'LowCardinality(String)', zstd, 'Service that emitted the log'),
     col('Body', 'String', zstd, 'Log message body'),
     col('ResourceSchemaUrl', 'LowCardinality(String)', zstd, 'Schema URL for the resource'),
