@@ -3,7 +3,7 @@ import { packagePath } from './paths.js';
 
 export interface Pins {
   collectorVersion: string;
-  images: { collector: string; clickhouse: string; loki: string };
+  images: { collector: string; clickhouse: string; loki: string; node: string };
 }
 
 /** Image tags and versions live in configs/pins.json so one file bumps them all. */

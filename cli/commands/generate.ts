@@ -33,7 +33,7 @@ export function registerGenerate(program: Command): void {
       ]);
       const files =
         opts.target === 'kubernetes'
-          ? renderKubernetesBundle(stack, loadSanitizeInputs(), basename(path))
+          ? renderKubernetesBundle(stack, loadSanitizeInputs(), basename(path), toolVersion)
           : renderBundle(stack, loadSanitizeInputs(), { source: basename(path), toolVersion });
       if (opts.stdout) {
         process.stdout.write(files.map((f) => `# ==> ${f.path} <==\n${f.content}`).join('\n'));

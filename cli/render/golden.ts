@@ -39,7 +39,7 @@ export function renderGoldenDir(dir: string, inputs: SanitizeInputs): RenderedFi
   // A fixed, empty environment: goldens must not depend on who renders them.
   const { stack } = loadStackFile(file, {});
   // kubernetes-* variants hold what `generate --target kubernetes` writes.
-  if (basename(dir).startsWith(KUBERNETES_GOLDEN_PREFIX)) return renderKubernetesBundle(resolveStack(stack, file, {}), inputs, STACK_FILE_NAME);
+  if (basename(dir).startsWith(KUBERNETES_GOLDEN_PREFIX)) return renderKubernetesBundle(resolveStack(stack, file, {}), inputs, STACK_FILE_NAME, GOLDEN_TOOL_VERSION);
   const files = renderBundle(resolveStack(stack, file, {}), inputs, { source: STACK_FILE_NAME, toolVersion: GOLDEN_TOOL_VERSION });
   if (dir !== COMPOSE_DIR) return files;
   return files.filter((f) => f.path.startsWith('compose/')).map((f) => ({ ...f, path: f.path.slice('compose/'.length) }));

@@ -361,6 +361,13 @@ export const stackFileSchema = z
             'Also render a ClickHouseInstallation and a ClickHouseKeeperInstallation for the Altinity operator (installed ' +
               'separately); needs clickhouse.cluster, and clickhouse.url pointing at the installation\'s Service.',
           ),
+        agent: z
+          .boolean()
+          .default(false)
+          .describe(
+            'Also render an agent Collector (a DaemonSet, one per node, its config usable as a sidecar\'s) that takes OTLP from ' +
+              'sources inside the cluster and forwards it to the gateways\' Service with the bearer token.',
+          ),
       })
       .optional()
       .describe('Settings of generate --target kubernetes.'),
@@ -385,6 +392,11 @@ export const stackFileSchema = z
         collector: z.string().min(1).optional().describe('Collector image (default: the pinned official contrib image).'),
         clickhouse: z.string().min(1).optional().describe('ClickHouse server image (default: the pinned official image).'),
         loki: z.string().min(1).optional().describe('Loki image runtime docker runs when loki.url is not set (default: the pinned upstream image, pulled by your Docker engine).'),
+        node: z
+          .string()
+          .min(1)
+          .optional()
+          .describe('Node.js image the Kubernetes schema Job runs `npx telemetry-stack schema apply` in (default: the pinned node image; it needs your npm registry or a mirror).'),
       })
       .prefault({})
       .describe('Image overrides for air-gapped machines (e.g. the Collector image built by `telemetry-stack images build`).'),
