@@ -10,6 +10,7 @@ import { renderCollectorConfig } from '../../cli/render/collector-config.js';
 import { loadSanitizeInputs } from '../../cli/render/inputs.js';
 import { toYaml } from '../../cli/render/yaml.js';
 import { applySchema, planSchema } from '../../cli/schema/apply.js';
+import { desiredSchema } from '../../cli/schema/desired.js';
 import { localName } from '../../cli/schema/layout.js';
 import { parseStackFile } from '../../cli/stack/load.js';
 import { resolveStack, type Stack } from '../../cli/stack/resolve.js';
@@ -18,6 +19,7 @@ import { startLauncher, type RunningLauncher } from '../../cli/store/embedded/la
 import { claudeCode, cliUsage } from '../query/dataset.js';
 import { CLAUDE_SCOPE, claudeEvent, logsBody, metricsBody, post, type ResourceLogs } from '../query/otlp.js';
 import { startCollector, testCollectorBinary, type RunningCollector } from '../support/collector.js';
+import { runCli, STACK_TRACE } from '../support/cli.js';
 import { freePorts } from '../support/ports.js';
 
 /**
@@ -316,6 +318,49 @@ describe('two shards with the Distributed schema', () => {
     }
     const again = await applySchema(clusterStack, PASSWORD);
     expect(again.nodes.flatMap((n) => n.changes)).toEqual([]);
+  });
+});
+
+describe('schema commands and the replicated variant', () => {
+  it('schema diff --json and schema apply from the CLI: nothing left to change, exit 0', async () => {
+    const env = { PATH: process.env.PATH ?? '', HOME: dir, TELEMETRY_STACK_CLICKHOUSE_PASSWORD: PASSWORD };
+    const diff = await runCli(['schema', 'diff', '--json', '--file', clusterStack.stackFile], { env });
+    expect(diff.stderr).not.toMatch(STACK_TRACE);
+    expect(diff.exitCode, diff.stderr).toBe(0);
+    const plan = JSON.parse(diff.stdout) as { owner: string; cluster: string; nodes: { node: string; changes: unknown[]; upToDate: string[] }[] };
+    expect(plan).toMatchObject({ owner: 'telemetry-stack', cluster: CLUSTER });
+    expect(plan.nodes.map((n) => [n.node, n.changes.length])).toEqual([
+      [shardA.ready.url, 0],
+      [shardB.ready.url, 0],
+    ]);
+    expect(plan.nodes[0]!.upToDate).toContain('telemetry.otel_logs_local');
+    const text = await runCli(['schema', 'apply', '--file', clusterStack.stackFile], { env });
+    expect(text.exitCode, text.stderr).toBe(0);
+    expect(text.stdout).toContain('nothing to change');
+  });
+
+  it('a retention change is one TTL change per local table on each shard, and apply makes it', async () => {
+    const shorter = { ...clusterStack, retention: '30d' };
+    const plan = await planSchema(shorter, PASSWORD);
+    for (const n of plan.nodes) {
+      expect(n.changes.map((c) => c.action).every((a) => a === 'modify-ttl')).toBe(true);
+      expect(n.changes.map((c) => c.object)).toContain('telemetry.otel_logs_local');
+      expect(n.changes.map((c) => c.object)).toContain('telemetry.cli_usage_daily_local');
+    }
+    await applySchema(shorter, PASSWORD);
+    expect((await planSchema(shorter, PASSWORD)).nodes.flatMap((n) => n.changes)).toEqual([]);
+    await applySchema(clusterStack, PASSWORD);
+  });
+
+  it('every statement of the replicated ON CLUSTER variant parses in the real engine (Keeper cannot run here)', async () => {
+    const replicated = { ...clusterStack, clickhouse: { ...clusterStack.clickhouse, cluster: { name: CLUSTER, replicated: true } } };
+    const c = client(shardA, 'writer');
+    const all = desiredSchema(replicated).map((o) => (o.kind === 'statement' ? o.statement : o.create));
+    expect(all.length).toBeGreaterThan(20);
+    for (const statement of all) {
+      const [row] = await rows<{ f: string }>(c, 'SELECT formatQuery({s:String}) AS f', { s: statement });
+      expect(row?.f, statement.slice(0, 80)).toContain('ON CLUSTER');
+    }
   });
 });
 
