@@ -35,6 +35,6 @@ export function registerSchema(program: Command): void {
       const { applySchema, formatPlan } = await import('../schema/apply.js');
       const plan = await applySchema(stack, password, (line) => process.stderr.write(`${line}\n`));
       if (opts.json) printJson(plan);
-      else process.stdout.write(formatPlan(plan));
+      else process.stdout.write(formatPlan(plan, true));
     });
 }

@@ -95,9 +95,11 @@ async function otelLogsExists(stack: Stack, password: string, url: string): Prom
   });
 }
 
-/** The plan as people read it: one line per change, conflicts last. */
-export function formatPlan(plan: SchemaPlan): string {
+/** The plan as people read it: one line per change, conflicts last; `applied` after apply made it. */
+export function formatPlan(plan: SchemaPlan, applied = false): string {
+  const changes = plan.nodes.reduce((n, node) => n + node.changes.length, 0);
   const lines: string[] = [
+    applied ? `schema apply: ${changes} change(s) made` : `schema diff: ${changes} change(s) apply would make`,
     plan.owner === 'exporter'
       ? 'schema: one server; the exporter owns the event tables, telemetry-stack the rollups and TTLs'
       : `schema: telemetry-stack owns it on cluster ${plan.cluster}`,
