@@ -107,7 +107,7 @@ export async function applyRollups(stack: Stack, password: string, progress: (li
   }
   const plan = await applySchema(stack, password);
   for (const node of plan.nodes) {
-    const ttl = node.changes.filter((c) => c.action === 'modify-ttl').map((c) => c.object);
+    const ttl = node.changes.filter((c) => c.action === 'modify-ttl').map((c) => c.object.replace(`${stack.clickhouse.database}.`, ''));
     if (ttl.length > 0) progress(`clickhouse: retention ${stack.retention} applied to ${ttl.join(', ')}`);
   }
   progress(plan.owner === 'exporter' ? 'clickhouse: rollup tables and views in place' : `clickhouse: schema in place on cluster ${plan.cluster}`);

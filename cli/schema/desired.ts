@@ -22,7 +22,8 @@ export type SchemaObject =
       name: string;
       /** local: holds rows on each server; distributed: reads and routes over the cluster. */
       role: 'local' | 'distributed';
-      create: string;
+      /** undefined: the exporter creates this table on one server; only its TTL is ours. */
+      create: string | undefined;
       /** Columns this schema defines (the exporter's); undefined for rollup tables. */
       columns?: readonly ExporterColumn[];
       /** TTL this table must carry (ClickHouse's own spelling, as SHOW CREATE prints it). */
@@ -56,24 +57,28 @@ export function desiredSchema(stack: Stack): SchemaObject[] {
   return objects;
 }
 
-/** One server: the exporter made its tables; the rollup DDL runs as rendered. */
+/** One server: the exporter makes its tables (only their TTL is ours); the rollup DDL runs as rendered. */
 function singleServerSchema(stack: Stack, statements: string[]): SchemaObject[] {
   const db = stack.clickhouse.database;
-  const objects: SchemaObject[] = [];
+  const rollup: SchemaObject[] = [];
   for (const s of statements) {
     let m: RegExpExecArray | null;
-    if ((m = /^CREATE DATABASE IF NOT EXISTS (\w+)/.exec(s))) objects.push({ kind: 'database', name: m[1]!, create: s });
-    else if ((m = /^CREATE TABLE IF NOT EXISTS (\w+\.\w+)\s/.exec(s))) objects.push({ kind: 'table', name: m[1]!, role: 'local', create: s });
-    else if ((m = /^CREATE (?:MATERIALIZED )?VIEW IF NOT EXISTS (\w+\.\w+)\s/.exec(s))) objects.push({ kind: 'view', name: m[1]!, create: s });
-    else if ((m = /^ALTER TABLE (\w+\.\w+)\s/.exec(s))) objects.push({ kind: 'statement', table: m[1]!, statement: s });
+    if ((m = /^CREATE DATABASE IF NOT EXISTS (\w+)/.exec(s))) rollup.push({ kind: 'database', name: m[1]!, create: s });
+    else if ((m = /^CREATE TABLE IF NOT EXISTS (\w+\.\w+)\s/.exec(s))) rollup.push({ kind: 'table', name: m[1]!, role: 'local', create: s });
+    else if ((m = /^CREATE (?:MATERIALIZED )?VIEW IF NOT EXISTS (\w+\.\w+)\s/.exec(s))) rollup.push({ kind: 'view', name: m[1]!, create: s });
+    else if ((m = /^ALTER TABLE (\w+\.\w+)\s/.exec(s))) rollup.push({ kind: 'statement', table: m[1]!, statement: s });
     else throw new Error(`cli/schema/desired.ts: no rule places this rollup statement: ${s.slice(0, 80)}`);
   }
   // The exporter set each table's TTL when it created it; a retention changed since must reach it.
+  const exporters: SchemaObject[] = [];
   for (const t of RETAINED_TABLES) {
-    const table = objects.find((o) => o.kind === 'table' && o.name === `${db}.${t.name}`);
-    if (table?.kind === 'table') table.ttl = ttlExpression(t, stack.retention);
+    const ttl = ttlExpression(t, stack.retention);
+    const table = rollup.find((o) => o.kind === 'table' && o.name === `${db}.${t.name}`);
+    if (table?.kind === 'table') table.ttl = ttl;
+    else exporters.push({ kind: 'table', name: `${db}.${t.name}`, role: 'local', create: undefined, ttl });
   }
-  return objects;
+  const [database, ...rest] = rollup;
+  return database?.kind === 'database' ? [database, ...exporters, ...rest] : [...exporters, ...rollup];
 }
 
 function engineFor(layout: Extract<SchemaLayout, { owner: 'telemetry-stack' }>, family: string): string {

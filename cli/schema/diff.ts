@@ -72,8 +72,10 @@ export function diffServer(node: string, objects: readonly SchemaObject[], state
       continue;
     }
     const existing = state.tables.get(o.name);
-    const wantEngine = /ENGINE = (\w+)/.exec(o.create)?.[1] ?? '';
+    const wantEngine = /ENGINE = (\w+)/.exec(o.create ?? '')?.[1] ?? '';
     if (!existing) {
+      // A table the exporter creates when it starts: nothing of ours to do before it exists.
+      if (o.create === undefined) continue;
       diff.changes.push({ action: 'create', object: o.name, detail: `${o.role} table, ${wantEngine}${o.ttl ? `, TTL ${o.ttl}` : ''}`, statements: [o.create] });
       continue;
     }

@@ -63,6 +63,11 @@ describe('the schema telemetry-stack owns', () => {
     expect(s.some((o) => o.kind === 'table' && o.name.endsWith('_local'))).toBe(false);
     expect(s.filter((o) => o.kind === 'view').length).toBeGreaterThanOrEqual(3);
     expect(EXPORTER_TABLE_COLUMNS.map((t) => t.name)).toEqual([...EXPORTER_TABLES]);
+    // The exporter's tables are not ours to create, but their TTL is ours to keep.
+    const logs = s.find((o) => o.kind === 'table' && o.name === 'telemetry.otel_logs');
+    expect(logs).toMatchObject({ create: undefined, ttl: 'toDateTime(Timestamp) + toIntervalDay(90)' });
+    const d = diffServer('http://ch:8123', s, { databases: new Set(['telemetry']), tables: new Map(), columns: new Map() }, '');
+    expect(d.changes.filter((c) => c.object.startsWith('telemetry.otel_'))).toEqual([]);
   });
 });
 
