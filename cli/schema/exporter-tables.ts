@@ -6,8 +6,8 @@
  * them with system.columns of a real exporter's tables, so a Collector bump that changes them
  * fails there first.
  *
- * Skipping indexes are ours: bloom filters, which every supported server version builds (the
- * exporter picks text() indexes on servers from 26.2 on and these on older ones).
+ * Skipping indexes are ours: bloom_filter and tokenbf_v1, which every supported server version
+ * builds (the exporter picks text() indexes on servers from 26.2 on, bloom filters before).
  */
 
 export interface ExporterColumn {
