@@ -17,16 +17,9 @@ export function registerCleanup(program: Command): void {
       if (stack.backend === 'loki') {
         throw new UserError(`cleanup: backend loki deletes old data itself (retention ${stack.retention}, by its compactor); change retention in the stack file instead`);
       }
-      const { schemaLayout } = await import('../schema/layout.js');
-      const layout = schemaLayout(stack);
-      // A Distributed table takes no ALTER ... DELETE; the deletes (and the rollup rebuild) would
-      // have to run on every shard's local tables, which this command does not do yet.
-      if (layout.owner === 'telemetry-stack' && !opts.dryRun) {
-        throw new UserError(
-          `cleanup: on cluster ${layout.cluster} the rows are in each shard's otel_*_local tables, which cleanup does not delete from yet; ` +
-            `--dry-run counts them, and docs/scale-out.md says how to delete by hand`,
-        );
-      }
+      const { clusterDeleteProblem } = await import('../schema/layout.js');
+      const onCluster = clusterDeleteProblem(stack, 'cleanup');
+      if (onCluster && !opts.dryRun) throw new UserError(onCluster);
       const { cleanup } = await import('../retention/cleanup.js');
       const result = await cleanup(stack, process.env, before, { dryRun: opts.dryRun ?? false });
       if (opts.json) {

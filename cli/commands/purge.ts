@@ -17,16 +17,9 @@ export function registerPurge(program: Command): void {
       if (stack.backend === 'loki') {
         throw new UserError('purge: backend loki is not supported; delete with Loki\'s own delete API (/loki/api/v1/delete) on its stream labels');
       }
-      const { schemaLayout } = await import('../schema/layout.js');
-      const layout = schemaLayout(stack);
-      // A Distributed table takes no ALTER ... DELETE; the deletes (and the rollup rebuild) would
-      // have to run on every shard's local tables, which this command does not do yet.
-      if (layout.owner === 'telemetry-stack' && !opts.dryRun) {
-        throw new UserError(
-          `purge: on cluster ${layout.cluster} the rows are in each shard's otel_*_local tables, which purge does not delete from yet; ` +
-            `--dry-run counts them, and docs/scale-out.md says how to delete by hand`,
-        );
-      }
+      const { clusterDeleteProblem } = await import('../schema/layout.js');
+      const onCluster = clusterDeleteProblem(stack, 'purge');
+      if (onCluster && !opts.dryRun) throw new UserError(onCluster);
       const { purgeUser } = await import('../retention/purge.js');
       const result = await purgeUser(stack, process.env, id, { dryRun: opts.dryRun ?? false });
       if (opts.json) printJson(result);

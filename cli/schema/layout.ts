@@ -24,3 +24,17 @@ export function schemaLayout(stack: Stack): SchemaLayout {
 
 /** Name of the table on each server that a Distributed table of `name` reads. */
 export const localName = (name: string): string => `${name}_local`;
+
+/**
+ * Why a command that deletes rows (cleanup, purge) cannot run on this stack, if it cannot: a
+ * Distributed table takes no ALTER ... DELETE, and the deletes (and a purge's rollup rebuild) would
+ * have to run on every shard's local tables, which those commands do not do yet.
+ */
+export function clusterDeleteProblem(stack: Stack, command: string): string | undefined {
+  const layout = schemaLayout(stack);
+  if (layout.owner === 'exporter') return undefined;
+  return (
+    `${command}: on cluster ${layout.cluster} the rows are in each shard's otel_*_local tables, which ${command} does not delete from yet; ` +
+    '--dry-run counts them, and docs/scale-out.md says how to delete by hand'
+  );
+}

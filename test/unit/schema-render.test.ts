@@ -4,6 +4,7 @@ import { EXPORTER_TABLES } from '../../cli/render/clickhouse-ddl.js';
 import { desiredSchema, type SchemaObject } from '../../cli/schema/desired.js';
 import { diffServer, type ServerState } from '../../cli/schema/diff.js';
 import { EXPORTER_TABLE_COLUMNS } from '../../cli/schema/exporter-tables.js';
+import { clusterDeleteProblem } from '../../cli/schema/layout.js';
 import { parseStackFile } from '../../cli/stack/load.js';
 import { resolveStack, type Stack } from '../../cli/stack/resolve.js';
 
@@ -95,5 +96,12 @@ describe('schema diff', () => {
     expect(add?.statements).toEqual([expect.stringMatching(/^ALTER TABLE telemetry\.otel_logs_local ADD COLUMN IF NOT EXISTS `EventName` String .* AFTER `LogAttributes`$/)]);
     const ttl = d.changes.find((c) => c.action === 'modify-ttl');
     expect(ttl).toMatchObject({ object: 'telemetry.otel_logs_local', detail: 'toDateTime(Timestamp) + toIntervalDay(30) -> toDateTime(Timestamp) + toIntervalDay(90)' });
+  });
+});
+
+describe('deleting commands on a cluster', () => {
+  it('cleanup and purge are refused with one line on a cluster, allowed on one server', () => {
+    expect(clusterDeleteProblem(stack("{url: 'http://ch:8123'}"), 'purge')).toBeUndefined();
+    expect(clusterDeleteProblem(stack("{url: 'http://ch:8123', cluster: {name: prod}}"), 'purge')).toMatch(/^purge: on cluster prod .* docs\/scale-out\.md says how to delete by hand$/);
   });
 });
