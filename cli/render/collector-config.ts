@@ -167,9 +167,9 @@ function renderExporter(stack: Stack): { id: string; config: Record<string, unkn
       // On a cluster the tables are telemetry-stack's (`schema apply`): the exporter would create
       // local tables only, and every row would stay on the shard its insert reached.
       create_schema: schemaLayout(stack).owner === 'exporter',
-      // Plain bodies for the embedded engine, whose earlier HTTP front could not read ClickHouse's
-      // block compression; a server gets lz4 unless told otherwise.
-      compress: ch.compress ?? (stack.backend === 'embedded' ? 'none' : 'lz4'),
+      // The exporter's own default, for every ClickHouse: the embedded engine is ClickHouse's own
+      // server too (scripts/bench-runtime.mjs compares it with none on loopback).
+      compress: ch.compress ?? 'lz4',
       // Synchronous inserts: ClickHouse deduplicates a retried block only on that path (an async
       // insert into a non-replicated table is never deduplicated), and the exporter already sends
       // batches of thousands of rows, the size async inserts exist to build. The embedded engine

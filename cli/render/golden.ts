@@ -7,6 +7,7 @@ import { STACK_FILE_NAME } from '../stack/schema.js';
 import { stackJsonSchema } from '../stack/json-schema.js';
 import { loadSecretRules, secretPatterns } from '../privacy/secret-rules.js';
 import { renderBundle, type RenderedFile } from './bundle.js';
+import { renderGrafanaBundle } from './grafana/bundle.js';
 import { renderKubernetesBundle } from './kubernetes.js';
 import type { SanitizeInputs } from './sanitize/chain.js';
 
@@ -23,6 +24,8 @@ export const GOLDEN_TOOL_VERSION = 'golden';
 export const GOLDEN_UPDATE_COMMAND = 'npm run golden:update';
 /** Golden directories whose name starts with this render the kubernetes target. */
 export const KUBERNETES_GOLDEN_PREFIX = 'kubernetes-';
+/** Golden directories whose name starts with this render the grafana target. */
+export const GRAFANA_GOLDEN_PREFIX = 'grafana-';
 
 /** Every golden directory: each holds a stack file and what is rendered from it. */
 export function goldenDirs(): string[] {
@@ -40,6 +43,8 @@ export function renderGoldenDir(dir: string, inputs: SanitizeInputs): RenderedFi
   const { stack } = loadStackFile(file, {});
   // kubernetes-* variants hold what `generate --target kubernetes` writes.
   if (basename(dir).startsWith(KUBERNETES_GOLDEN_PREFIX)) return renderKubernetesBundle(resolveStack(stack, file, {}), inputs, STACK_FILE_NAME, GOLDEN_TOOL_VERSION);
+  // grafana-* variants hold what `generate --target grafana` writes.
+  if (basename(dir).startsWith(GRAFANA_GOLDEN_PREFIX)) return renderGrafanaBundle(resolveStack(stack, file, {}), STACK_FILE_NAME);
   const files = renderBundle(resolveStack(stack, file, {}), inputs, { source: STACK_FILE_NAME, toolVersion: GOLDEN_TOOL_VERSION });
   if (dir !== COMPOSE_DIR) return files;
   return files.filter((f) => f.path.startsWith('compose/')).map((f) => ({ ...f, path: f.path.slice('compose/'.length) }));

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { describeHolder, portInUse } from '../net/port-holder.js';
 import type { Stack } from '../stack/resolve.js';
-import { embeddedNativePort, storageEndpoint } from '../stack/storage-endpoint.js';
+import { embeddedNativePort, runsChdbServer, storageEndpoint } from '../stack/storage-endpoint.js';
 import { writeOwner } from './data-dir.js';
 import { diskProblem, minFreeBytes } from './disk.js';
 import { applySchema } from '../schema/apply.js';
@@ -31,7 +31,7 @@ export function collectorReady(stack: Stack): WaitStrategy {
 export function storagePorts(stack: Stack): number[] {
   if (storageEndpoint(stack).external) return [];
   if (stack.backend === 'loki') return [stack.loki.port];
-  return stack.backend === 'embedded' ? [stack.clickhouse.port, embeddedNativePort(stack.clickhouse)] : [stack.clickhouse.port];
+  return runsChdbServer(stack) ? [stack.clickhouse.port, embeddedNativePort(stack.clickhouse)] : [stack.clickhouse.port];
 }
 
 export function storageReady(stack: Stack, timeoutMs = READY_TIMEOUT_MS): WaitStrategy {

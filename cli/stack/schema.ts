@@ -247,7 +247,18 @@ export const stackFileSchema = z
         port: port.default(8123).describe('ClickHouse HTTP port (loopback) for the server or the embedded engine.'),
         nativePort: port
           .optional()
-          .describe("Native TCP port (loopback) of the embedded engine (ClickHouse's own server from libchdb). Default: clickhouse.port + 1."),
+          .describe(
+            "Native TCP port (loopback) of ClickHouse's own server from libchdb (the embedded engine, or clickhouse.server: chdb-server). Default: clickhouse.port + 1.",
+          ),
+        server: z
+          .enum(['clickhouse-server', 'chdb-server'])
+          .default('clickhouse-server')
+          .describe(
+            'The ClickHouse container runtime docker runs (and compose/ describes) for backend clickhouse without clickhouse.url: ' +
+              'clickhouse-server, the official image pinned in configs/pins.json and pulled by your Docker engine; or chdb-server, ' +
+              "ClickHouse's own server from libchdb with the embedded engine's writer and read-only users, in the FROM scratch image " +
+              '`telemetry-stack images build` makes here (no registry needed). images.clickhouse overrides the tag of either.',
+          ),
         database: z
           .string()
           .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected a ClickHouse identifier')
@@ -294,7 +305,7 @@ export const stackFileSchema = z
         compress: z
           .enum(['lz4', 'zstd', 'none'])
           .optional()
-          .describe('Compression of the Collector\'s inserts. Default: lz4 for a ClickHouse server, none for the embedded engine.'),
+          .describe('Compression of the Collector\'s inserts (ClickHouse\'s block compression). Default: lz4, the exporter\'s own default, for a server and the embedded engine alike.'),
       })
       .prefault({})
       .describe('ClickHouse server and embedded engine settings.'),
@@ -387,10 +398,32 @@ export const stackFileSchema = z
       })
       .prefault({})
       .describe('Loki, the backend you bring: telemetry-stack never builds or ships it.'),
+    grafana: z
+      .strictObject({
+        clickhouseUser: z
+          .string()
+          .min(1)
+          .optional()
+          .describe(
+            'ClickHouse user the Grafana data source logs in as, on backend clickhouse: a read-only user of yours (readonly = 1, ' +
+              'max_execution_time changeable_in_readonly). Default: clickhouse.username. Backend embedded uses the engine\'s read-only user.',
+          ),
+        clickhousePasswordEnv: envName
+          .optional()
+          .describe("Environment variable of Grafana's that holds grafana.clickhouseUser's password. Default: clickhouse.passwordEnv."),
+      })
+      .prefault({})
+      .describe('Settings of generate --target grafana. Grafana is yours: telemetry-stack never runs, builds or ships it.'),
     images: z
       .strictObject({
         collector: z.string().min(1).optional().describe('Collector image (default: the pinned official contrib image).'),
-        clickhouse: z.string().min(1).optional().describe('ClickHouse server image (default: the pinned official image).'),
+        clickhouse: z
+          .string()
+          .min(1)
+          .optional()
+          .describe(
+            'ClickHouse server image (default: the pinned official image, or with clickhouse.server: chdb-server the local tag `images build` gives it).',
+          ),
         loki: z.string().min(1).optional().describe('Loki image runtime docker runs when loki.url is not set (default: the pinned upstream image, pulled by your Docker engine).'),
         node: z
           .string()
@@ -399,7 +432,7 @@ export const stackFileSchema = z
           .describe('Node.js image the Kubernetes schema Job runs `npx telemetry-stack schema apply` in (default: the pinned node image; it needs your npm registry or a mirror).'),
       })
       .prefault({})
-      .describe('Image overrides for air-gapped machines (e.g. the Collector image built by `telemetry-stack images build`).'),
+      .describe('Image overrides for air-gapped machines (e.g. the Collector image built by `telemetry-stack images build`; its storage image is chosen with clickhouse.server).'),
     binaries: z
       .strictObject({
         collector: z.string().min(1).optional().describe('Collector binary for runtime process (default: the one `collector build` makes).'),

@@ -160,13 +160,17 @@ func RenderUsersXML(c ServerConfig) string {
     <writer>
       <max_execution_time>600</max_execution_time>
     </writer>
-    <!-- ClickHouse's readonly profile, with the value fixed and a bound on every statement. -->
+    <!--
+      ClickHouse's readonly profile, with the value fixed and a bound on every statement. A client
+      may lower the bound, never raise it: Grafana's ClickHouse data source (its clickhouse-go
+      client) sends max_execution_time with every query, which readonly = 1 alone refuses.
+    -->
     <reader>
       <readonly>1</readonly>
       <max_execution_time>%d</max_execution_time>
       <constraints>
         <readonly><const/></readonly>
-        <max_execution_time><max>%d</max></max_execution_time>
+        <max_execution_time><max>%d</max><changeable_in_readonly/></max_execution_time>
       </constraints>
     </reader>
     <control>

@@ -5,6 +5,8 @@
 //	            [--port 8123] [--tcp-port 9000] [--database telemetry]
 //	            [--writer-user telemetry_writer] [--reader-user telemetry_reader]
 //	            [--cluster NAME --cluster-shard HOST:TCP_PORT ... [--macro shard=01 ...]]
+//	chdb-server ... --password-env NAME --reader-password-env NAME   (in a container)
+//	chdb-server --ping PORT   (a container's health check: exit 0 when /ping answers)
 //
 // It prints one JSON line {"event":"ready",...} on stdout once both listeners answer, and
 // {"event":"stopping",...} when SIGTERM or SIGINT arrives and {"event":"stopped",...} once the
@@ -22,6 +24,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -30,6 +33,8 @@ const stopTimeout = 30 * time.Second
 
 type options struct {
 	libchdb, dataDir, writerPasswordFile, readerPasswordFile string
+	writerPasswordEnv, readerPasswordEnv                     string
+	ping                                                     int
 	database, writerUser, readerUser                         string
 	httpPort, tcpPort, readerMaxExecution                    int
 	readyTimeout                                             time.Duration
@@ -46,6 +51,9 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.dataDir, "data-dir", "", "data directory (engine data in engine/, logs in logs/)")
 	fs.StringVar(&o.writerPasswordFile, "password-file", "", "password file of the writer user (created 0600 when missing)")
 	fs.StringVar(&o.readerPasswordFile, "reader-password-file", "", "password file of the read-only user (created 0600 when missing)")
+	fs.StringVar(&o.writerPasswordEnv, "password-env", "", "environment variable holding the writer's password (instead of --password-file; for containers)")
+	fs.StringVar(&o.readerPasswordEnv, "reader-password-env", "", "environment variable holding the read-only user's password (instead of --reader-password-file)")
+	fs.IntVar(&o.ping, "ping", 0, "only check that 127.0.0.1:PORT/ping answers, exit 0 or 1 (a container's health check)")
 	fs.StringVar(&o.database, "database", "telemetry", "database the writer may create and both users may read")
 	fs.StringVar(&o.writerUser, "writer-user", "telemetry_writer", "user for the Collector's exporter and the control plane's DDL")
 	fs.StringVar(&o.readerUser, "reader-user", "telemetry_reader", "read-only user for queries and reports")
@@ -63,24 +71,35 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
-	var missing []string
+	if o.ping != 0 {
+		return o, nil
+	}
+	var problems, missing []string
 	if o.libchdb == "" {
 		missing = append(missing, "--libchdb (or $TELEMETRY_STACK_LIBCHDB): the libchdb.so of the npm package chdb")
 	}
 	if o.dataDir == "" {
 		missing = append(missing, "--data-dir")
 	}
-	if o.writerPasswordFile == "" {
-		missing = append(missing, "--password-file")
-	}
-	if o.readerPasswordFile == "" {
-		missing = append(missing, "--reader-password-file")
+	for _, p := range []struct{ file, env, fileFlag, envFlag string }{
+		{o.writerPasswordFile, o.writerPasswordEnv, "--password-file", "--password-env"},
+		{o.readerPasswordFile, o.readerPasswordEnv, "--reader-password-file", "--reader-password-env"},
+	} {
+		switch {
+		case p.file == "" && p.env == "":
+			missing = append(missing, p.fileFlag+" (or "+p.envFlag+")")
+		case p.file != "" && p.env != "":
+			problems = append(problems, p.fileFlag+" and "+p.envFlag+" exclude each other; give one")
+		}
 	}
 	if o.cluster == "" && len(o.clusterShards) > 0 {
 		missing = append(missing, "--cluster (--cluster-shard names a shard of it)")
 	}
 	if len(missing) > 0 {
-		return o, fmt.Errorf("missing %v", missing)
+		problems = append([]string{fmt.Sprintf("missing %v", missing)}, problems...)
+	}
+	if len(problems) > 0 {
+		return o, errors.New(strings.Join(problems, "\n"))
 	}
 	return o, nil
 }
@@ -105,15 +124,21 @@ func run(args []string) int {
 		}
 		return fail(err)
 	}
+	if o.ping != 0 {
+		if pingOK(o.ping) {
+			return 0
+		}
+		return fail(fmt.Errorf("127.0.0.1:%d/ping does not answer", o.ping))
+	}
 	dataDir, err := filepath.Abs(o.dataDir)
 	if err != nil {
 		return fail(err)
 	}
-	writerPw, writerCreated, err := EnsurePasswordFile(o.writerPasswordFile)
+	writerPw, writerCreated, err := passwordFrom(o.writerPasswordFile, o.writerPasswordEnv)
 	if err != nil {
 		return fail(err)
 	}
-	readerPw, readerCreated, err := EnsurePasswordFile(o.readerPasswordFile)
+	readerPw, readerCreated, err := passwordFrom(o.readerPasswordFile, o.readerPasswordEnv)
 	if err != nil {
 		return fail(err)
 	}

@@ -29,8 +29,16 @@ describe('golden renders', () => {
     });
   }
 
-  it('compose/ holds a compose file, its .env.template and the configs it mounts', () => {
-    expect(committedGoldenFiles(COMPOSE_DIR)).toEqual(['.env.template', 'clickhouse/listen.xml', 'collector.yaml', 'compose.yaml']);
+  it('compose/ holds a compose file, its .env.template and the configs it mounts (Grafana\'s for the grafana profile)', () => {
+    expect(committedGoldenFiles(COMPOSE_DIR)).toEqual([
+      '.env.template',
+      'clickhouse/listen.xml',
+      'collector.yaml',
+      'compose.yaml',
+      'grafana/dashboards/ts-telemetry.json',
+      'grafana/provisioning/dashboards/telemetry-stack.yaml',
+      'grafana/provisioning/datasources/telemetry-stack.yaml',
+    ]);
   });
 
   it('configs/secrets/patterns.json matches configs/secrets/rules.yaml', () => {

@@ -7,7 +7,7 @@ import { collectNpm } from '../../scripts/licences/collect-npm.mjs';
 // @ts-expect-error: build tooling in plain ESM, without type declarations
 import { renderNotices } from '../../scripts/licences/notices.mjs';
 // @ts-expect-error: build tooling in plain ESM, without type declarations
-import { licenceFailures, licenceVerdict, refusedModuleFailures } from '../../scripts/licences/policy.mjs';
+import { dockerfileFailures, licenceFailures, licenceVerdict, refusedModuleFailures, userDownloadNotes } from '../../scripts/licences/policy.mjs';
 
 interface Pkg {
   ecosystem: string;
@@ -78,5 +78,17 @@ describe('licence gate', () => {
     expect(text.match(/```text\nMIT text\n```/g)).toHaveLength(1);
     expect(text).toContain('Used by: a@1.0.0, b@2.0.0');
     expect(text).toContain('Used by: c@3.0.0');
+  });
+
+  it('Grafana and Loki images are named as the user\'s own download, never built from', () => {
+    const notes = userDownloadNotes({ images: { collector: 'otel/opentelemetry-collector-contrib:0.161.0', loki: 'grafana/loki:3.5.7', grafana: 'grafana/grafana:12.4.11' } }) as string[];
+    expect(notes).toEqual([
+      "grafana/loki:3.5.7 (images.loki, AGPL-licensed): the user's own download, pulled by the user's Docker engine; never run, built or shipped by this project, nor on its machines",
+      "grafana/grafana:12.4.11 (images.grafana, AGPL-licensed): the user's own download, pulled by the user's Docker engine; never run, built or shipped by this project, nor on its machines",
+    ]);
+    expect(dockerfileFailures([{ path: 'collector/Dockerfile', text: 'FROM scratch\nCOPY otelcol /otelcol\n' }])).toEqual([]);
+    expect(dockerfileFailures([{ path: 'x/Dockerfile', text: 'FROM golang:1.25 AS build\nFROM grafana/grafana:12.4.11\n' }])).toEqual([
+      "x/Dockerfile: FROM grafana/grafana:12.4.11 builds an AGPL image into what we ship; it must stay the user's download",
+    ]);
   });
 });

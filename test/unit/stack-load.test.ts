@@ -73,6 +73,15 @@ describe('stack file loading', () => {
     expect(problems.map((p) => p.path)).toEqual(['runtime', 'collector.healthPort', 'privacy.blockedPatterns.0']);
   });
 
+  it('clickhouse.server: chdb-server claims its native port, and warns where it has no effect', () => {
+    const clash = parse('version: 1\nbackend: clickhouse\nclickhouse: {server: chdb-server, port: 9000}\ncollector: {metricsPort: 9001}\n');
+    expect(clash.problems.map((p) => [p.severity, p.path])).toEqual([['error', 'clickhouse.nativePort']]);
+    const withUrl = parse('version: 1\nbackend: clickhouse\nclickhouse: {server: chdb-server, url: "http://127.0.0.1:9123"}\n');
+    expect(withUrl.problems.map((p) => [p.severity, p.path, p.message])).toEqual([['warning', 'clickhouse.server', 'has no effect with clickhouse.url: up starts no ClickHouse; remove one of them']]);
+    expect(parse('version: 1\nbackend: loki\nloki: {url: "http://127.0.0.1:3100"}\nclickhouse: {server: chdb-server}\n').problems.map((p) => p.path)).toEqual(['clickhouse.server']);
+    expect(parse('version: 1\nbackend: clickhouse\nclickhouse: {server: chdb-server}\n').problems).toEqual([]);
+  });
+
   it('reports YAML syntax errors with their line and never throws', () => {
     const { stack, problems } = parse('version: 1\nprofiles: [claude-code\n');
     expect(stack).toBeUndefined();
