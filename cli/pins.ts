@@ -3,7 +3,7 @@ import { packagePath } from './paths.js';
 
 export interface Pins {
   collectorVersion: string;
-  images: { collector: string; clickhouse: string; loki: string; grafana: string };
+  images: { collector: string; clickhouse: string; loki: string; grafana: string; node: string };
   /** Grafana plugin versions the compose file's grafana profile installs, by plugin. */
   grafanaPlugins: { clickhouse: string };
   /** Tags of the images `telemetry-stack images build` builds on this machine. */

@@ -37,7 +37,7 @@ export function registerGenerate(program: Command): void {
       ]);
       const files =
         opts.target === 'kubernetes'
-          ? renderKubernetesBundle(stack, loadSanitizeInputs(), basename(path))
+          ? renderKubernetesBundle(stack, loadSanitizeInputs(), basename(path), toolVersion)
           : opts.target === 'grafana'
             ? renderGrafanaBundle(stack, basename(path))
             : renderBundle(stack, loadSanitizeInputs(), { source: basename(path), toolVersion });

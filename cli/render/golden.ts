@@ -42,7 +42,7 @@ export function renderGoldenDir(dir: string, inputs: SanitizeInputs): RenderedFi
   // A fixed, empty environment: goldens must not depend on who renders them.
   const { stack } = loadStackFile(file, {});
   // kubernetes-* variants hold what `generate --target kubernetes` writes.
-  if (basename(dir).startsWith(KUBERNETES_GOLDEN_PREFIX)) return renderKubernetesBundle(resolveStack(stack, file, {}), inputs, STACK_FILE_NAME);
+  if (basename(dir).startsWith(KUBERNETES_GOLDEN_PREFIX)) return renderKubernetesBundle(resolveStack(stack, file, {}), inputs, STACK_FILE_NAME, GOLDEN_TOOL_VERSION);
   // grafana-* variants hold what `generate --target grafana` writes.
   if (basename(dir).startsWith(GRAFANA_GOLDEN_PREFIX)) return renderGrafanaBundle(resolveStack(stack, file, {}), STACK_FILE_NAME);
   const files = renderBundle(resolveStack(stack, file, {}), inputs, { source: STACK_FILE_NAME, toolVersion: GOLDEN_TOOL_VERSION });

@@ -279,12 +279,28 @@ export const stackFileSchema = z
             name: z
               .string()
               .regex(/^[A-Za-z_][A-Za-z0-9_-]*$/, 'expected a cluster name as the servers\' remote_servers config spells it')
-              .describe('Cluster name from the servers\' remote_servers config: the exporter creates its tables ON CLUSTER with ReplicatedMergeTree.'),
+              .describe('Cluster name from the servers\' remote_servers config: the Distributed tables spread over it.'),
+            replicated: z
+              .boolean()
+              .default(true)
+              .describe(
+                'Local tables are ReplicatedMergeTree with the servers\' {shard} and {replica} macros (needs Keeper); false: ' +
+                  'MergeTree, for shards of one server each.',
+              ),
+            nodes: z
+              .array(storageUrl)
+              .min(1)
+              .optional()
+              .describe(
+                'HTTP address of every server of the cluster: schema apply then creates the schema on each in turn instead of ' +
+                  'ON CLUSTER (for a cluster without Keeper). Default: ON CLUSTER through clickhouse.url.',
+              ),
           })
           .optional()
           .describe(
-            'Write to a ClickHouse cluster: replicated tables, synchronous inserts with deduplication on. One shard with ' +
-              'replicas; several shards need a Distributed schema the exporter does not create.',
+            'Write to a ClickHouse cluster through a schema telemetry-stack owns (`telemetry-stack schema apply`, also run by up): ' +
+              'otel_*_local tables on every server and Distributed otel_* tables sharded by the hashed user id; synchronous, ' +
+              'deduplicated inserts forwarded before they are acknowledged.',
           ),
         compress: z
           .enum(['lz4', 'zstd', 'none'])
@@ -356,6 +372,13 @@ export const stackFileSchema = z
             'Also render a ClickHouseInstallation and a ClickHouseKeeperInstallation for the Altinity operator (installed ' +
               'separately); needs clickhouse.cluster, and clickhouse.url pointing at the installation\'s Service.',
           ),
+        agent: z
+          .boolean()
+          .default(false)
+          .describe(
+            'Also render an agent Collector (a DaemonSet, one per node, its config usable as a sidecar\'s) that takes OTLP from ' +
+              'sources inside the cluster and forwards it to the gateways\' Service with the bearer token.',
+          ),
       })
       .optional()
       .describe('Settings of generate --target kubernetes.'),
@@ -402,6 +425,11 @@ export const stackFileSchema = z
             'ClickHouse server image (default: the pinned official image, or with clickhouse.server: chdb-server the local tag `images build` gives it).',
           ),
         loki: z.string().min(1).optional().describe('Loki image runtime docker runs when loki.url is not set (default: the pinned upstream image, pulled by your Docker engine).'),
+        node: z
+          .string()
+          .min(1)
+          .optional()
+          .describe('Node.js image the Kubernetes schema Job runs `npx telemetry-stack schema apply` in (default: the pinned node image; it needs your npm registry or a mirror).'),
       })
       .prefault({})
       .describe('Image overrides for air-gapped machines (e.g. the Collector image built by `telemetry-stack images build`; its storage image is chosen with clickhouse.server).'),

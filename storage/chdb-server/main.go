@@ -4,6 +4,7 @@
 //	chdb-server --libchdb PATH --data-dir DIR --password-file FILE --reader-password-file FILE
 //	            [--port 8123] [--tcp-port 9000] [--database telemetry]
 //	            [--writer-user telemetry_writer] [--reader-user telemetry_reader]
+//	            [--cluster NAME --cluster-shard HOST:TCP_PORT ... [--macro shard=01 ...]]
 //	chdb-server ... --password-env NAME --reader-password-env NAME   (in a container)
 //	chdb-server --ping PORT   (a container's health check: exit 0 when /ping answers)
 //
@@ -37,6 +38,9 @@ type options struct {
 	database, writerUser, readerUser                         string
 	httpPort, tcpPort, readerMaxExecution                    int
 	readyTimeout                                             time.Duration
+	cluster                                                  string
+	clusterShards                                            []string
+	macros                                                   map[string]string
 }
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
@@ -57,6 +61,13 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.tcpPort, "tcp-port", 0, "native TCP port on 127.0.0.1 (0 = any free port)")
 	fs.IntVar(&o.readerMaxExecution, "reader-max-execution-seconds", 60, "server-side limit on every statement of the read-only user")
 	fs.DurationVar(&o.readyTimeout, "ready-timeout", 60*time.Second, "how long to wait for the listeners")
+	fs.StringVar(&o.cluster, "cluster", "", "name of a cluster this server is a shard of (remote_servers), for Distributed tables")
+	fs.Func("cluster-shard", "host:tcp-port of one shard of --cluster, in shard order; repeat for each (this server included)", func(v string) error {
+		o.clusterShards = append(o.clusterShards, v)
+		return nil
+	})
+	o.macros = map[string]string{}
+	fs.Func("macro", "name=value of a macro such as shard or replica; repeatable", func(v string) error { return parseMacro(v, o.macros) })
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -80,6 +91,9 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		case p.file != "" && p.env != "":
 			problems = append(problems, p.fileFlag+" and "+p.envFlag+" exclude each other; give one")
 		}
+	}
+	if o.cluster == "" && len(o.clusterShards) > 0 {
+		missing = append(missing, "--cluster (--cluster-shard names a shard of it)")
 	}
 	if len(missing) > 0 {
 		problems = append([]string{fmt.Sprintf("missing %v", missing)}, problems...)
@@ -149,6 +163,9 @@ func run(args []string) int {
 		Control:                   Account{"chdb_server_control", controlPw},
 		ReaderMaxExecutionSeconds: o.readerMaxExecution,
 	}
+	if o.cluster != "" {
+		cfg.Cluster = &Cluster{Name: o.cluster, Shards: o.clusterShards, Macros: o.macros}
+	}
 	if err := cfg.Validate(); err != nil {
 		return fail(err)
 	}
@@ -184,6 +201,7 @@ func run(args []string) int {
 		"readerPasswordFileCreated": readerCreated,
 		"removedLegacyFiles":        removed,
 		"engine":                    "libchdb " + engine.Version(),
+		"cluster":                   o.cluster,
 		"startupMs":                 time.Since(started).Milliseconds(),
 	})
 
