@@ -20,16 +20,18 @@ import (
 // in the folded text, so no match starts anywhere else; candidates are tried in order and after a
 // match the search goes on from its end, which is how Go's regexp finds leftmost matches that do
 // not overlap; and the anchored pattern at a candidate prefers the same match the unanchored one
-// does there. \b, \B and the other assertions a pattern may test before its first character read
-// the byte before the candidate: the pattern is tried on the text from that byte, which a leading
-// (?s:.) consumes. Folding changes the length of the text only for the two non-ASCII runes Go's
-// (?i) reads as ASCII letters (U+017F, U+212A); such a text is searched with the plain pattern.
+// does there. A pattern with \b, \B, $ or \z may test one before its first character, where it
+// reads the character before the candidate: such a pattern is tried on the text from that byte,
+// which a leading (?s:.) consumes (at the start of the text, after a space, which reads as the
+// start does); a pattern with ^ or \A gets no leadFinder. Folding changes the length of the text
+// only for the two non-ASCII runes Go's (?i) reads as ASCII letters (U+017F, U+212A); such a text
+// is searched with the plain pattern.
 type leadFinder struct {
 	re *regexp.Regexp
-	// atStart is the pattern anchored at the start of the text; afterOne the same after one
-	// character of context.
-	atStart  *regexp.Regexp
-	afterOne *regexp.Regexp
+	// anchored is the pattern anchored at a candidate, after one character of context when
+	// context is true.
+	anchored *regexp.Regexp
+	context  bool
 	// leads are folded, ASCII, none a prefix of another.
 	leads [][]byte
 }
@@ -39,6 +41,10 @@ const maxLeads = 8
 
 // newLeadFinder returns a leadFinder for re, or nil when the pattern has no leads.
 func newLeadFinder(re *regexp.Regexp, parsed *syntax.Regexp) *leadFinder {
+	assertions := emptyWidthOps(parsed)
+	if assertions[syntax.OpBeginText] || assertions[syntax.OpBeginLine] {
+		return nil
+	}
 	set, ok := leads(parsed)
 	if !ok {
 		return nil
@@ -47,15 +53,32 @@ func newLeadFinder(re *regexp.Regexp, parsed *syntax.Regexp) *leadFinder {
 	if set == nil {
 		return nil
 	}
-	f := &leadFinder{
-		re:       re,
-		atStart:  regexp.MustCompile(`^(?:` + re.String() + `)`),
-		afterOne: regexp.MustCompile(`^(?s:.)(?:` + re.String() + `)`),
+	f := &leadFinder{re: re, context: len(assertions) > 0}
+	if f.context {
+		f.anchored = regexp.MustCompile(`^(?s:.)(?:` + re.String() + `)`)
+	} else {
+		f.anchored = regexp.MustCompile(`^(?:` + re.String() + `)`)
 	}
 	for _, l := range set {
 		f.leads = append(f.leads, []byte(l))
 	}
 	return f
+}
+
+// emptyWidthOps returns the assertions re holds.
+func emptyWidthOps(re *syntax.Regexp) map[syntax.Op]bool {
+	out := map[syntax.Op]bool{}
+	var walk func(*syntax.Regexp)
+	walk = func(re *syntax.Regexp) {
+		if re.Op != syntax.OpEmptyMatch && zeroWidth(re) {
+			out[re.Op] = true
+		}
+		for _, sub := range re.Sub {
+			walk(sub)
+		}
+	}
+	walk(re)
+	return out
 }
 
 // shortest is the length of the shortest lead.
@@ -226,17 +249,25 @@ func (f *leadFinder) find(s string, folded []byte) [][]int {
 
 // matchAt returns the end of the match that starts at s[at], or -1.
 func (f *leadFinder) matchAt(s string, at int) int {
+	if !f.context {
+		if m := f.anchored.FindStringIndex(s[at:]); m != nil {
+			return at + m[1]
+		}
+		return -1
+	}
 	if at == 0 {
-		if m := f.atStart.FindStringIndex(s); m != nil {
-			return m[1]
+		// A space reads as the start of the text to \b, \B, $ and \z: not a word character, and
+		// not the end.
+		if m := f.anchored.FindStringIndex(" " + s); m != nil {
+			return m[1] - 1
 		}
 		return -1
 	}
 	// s[at] is ASCII (a lead's first byte), so the byte before it reads as one character, whatever
 	// it is: an ASCII byte, or the last byte of a rune that was not ASCII, read as U+FFFD. Neither
-	// is a word character nor a newline, as the rune itself is not, so every assertion reads the
-	// same as in the whole text.
-	if m := f.afterOne.FindStringIndex(s[at-1:]); m != nil {
+	// is a word character, as the rune itself is not, so every assertion reads the same as in the
+	// whole text.
+	if m := f.anchored.FindStringIndex(s[at-1:]); m != nil {
 		return at - 1 + m[1]
 	}
 	return -1

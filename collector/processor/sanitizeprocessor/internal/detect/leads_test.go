@@ -11,12 +11,12 @@ import (
 
 func TestLeads(t *testing.T) {
 	cases := map[string][]string{
-		`(?i)api-(?:key|token|secret):\s*\S+`:     {"api-key:", "api-token:", "api-secret:"},
-		`(?:mysql|mariadb|mongo)[a-z]*\b -p \S+`:  {"mysql", "mariadb", "mongo"},
-		`(?i)x-[a-z0-9-]{0,30}(?:key|token)`:      {"x-"},
+		`(?i)api-(?:key|token|secret):\s*\S+`:      {"api-key:", "api-token:", "api-secret:"},
+		`(?:mysql|mariadb|mongo)[a-z]*\b -p \S+`:   {"mysql", "mariadb", "mongo"},
+		`(?i)x-[a-z0-9-]{0,30}(?:key|token)`:       {"x-"},
 		`\b(?i)token[ \t]*=[ \t]*[a-z0-9]{8,}`:     {"token"},
 		`(?:\bsk|\bpk)_(?:live|test)_[a-z0-9]{24}`: {"sk_live_", "sk_test_", "pk_live_", "pk_test_"},
-		`a?bcd[0-9]+`:                             {"bcd", "abcd"},
+		`a?bcd[0-9]+`: {"bcd", "abcd"},
 	}
 	for pattern, want := range cases {
 		re, err := syntax.Parse(pattern, syntax.Perl)
@@ -49,7 +49,7 @@ func TestFindersChosen(t *testing.T) {
 		`sk-ant-api0[0-9]-[A-Za-z0-9_-]{20,}`:           "regexp", // Go searches its literal prefix
 		`\b[MNO][A-Za-z0-9_-]{23,25}\.[A-Za-z0-9_-]{6}`: "run",    // one-letter leads: runs are rarer
 		`[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+\.[a-z]{2,}`:    "run",
-		`x y[a-z]`:                                      "regexp",
+		`x y[a-z]`: "regexp",
 	}
 	for pattern, want := range kinds {
 		got := "regexp"
@@ -63,20 +63,26 @@ func TestFindersChosen(t *testing.T) {
 	}
 }
 
-// Assertions before the first character read the byte before a lead, and text with the runes Go's
-// (?i) folds to ASCII letters is searched with the plain pattern: both as on the whole text.
+// Assertions before the first character read the byte before a lead (a pattern with ^ or \A gets
+// no leadFinder), and text with the runes Go's (?i) folds to ASCII letters is searched with the
+// plain pattern: both as on the whole text.
 func TestLeadFinderEdges(t *testing.T) {
 	patterns := []string{
 		`(?i)\btoken=[a-z0-9]{4}`,
 		`(?i)\Btoken=[a-z0-9]{4}`,
-		`(?im)^token=[a-z0-9]{4}`,
-		`(?i)(?:^|\s)token=[a-z0-9]{4}`,
+		`(?i)token=[a-z0-9]{4}\b`,
+		`(?i)token=[a-z0-9]{4}$`,
+		`(?i)(?:\s|=)?token=[a-z0-9]{4}`,
 		`(?i)(?:secret|key)=[a-z0-9]{4}`,
 	}
 	texts := []string{
 		"token=abcd", "xtoken=abcd", " token=abcd", "éTOKEN=abcd", "a\ntoken=abcd\nTOKEN=wxyz",
 		"\u017fecret=abcd", "tO\u212aen=abcd \u212aEY=abcd", "token=abtoken=abcd", "token=ab", "key=abcdkey=efgh",
 		"\xfftoken=abcd", "_TOKEN=abcd token=efgh",
+	}
+	for _, p := range []string{`(?im)^token=[a-z0-9]{4}`, `\Atoken=[a-z0-9]{4}`} {
+		_, ok := NewFinder(regexp.MustCompile(p)).(*leadFinder)
+		assert.False(t, ok, p)
 	}
 	for _, p := range patterns {
 		re := regexp.MustCompile(p)
