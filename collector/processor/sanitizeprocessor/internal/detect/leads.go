@@ -39,6 +39,12 @@ type leadFinder struct {
 // maxLeads bounds the strings searched per pattern: each is a bytes.Index over the value.
 const maxLeads = 8
 
+// maxLeadAttempts bounds the anchored tries per value. One try may read to the end of the text
+// before it fails, so tries at thousands of leads (a value made of "x-x-x-…") would cost the
+// square of its length; past this many the whole text is searched the plain way, which Go's
+// regexp does in time linear in its length. Real text has a few leads per pattern.
+const maxLeadAttempts = 32
+
 // newLeadFinder returns a leadFinder for re, or nil when the pattern has no leads.
 func newLeadFinder(re *regexp.Regexp, parsed *syntax.Regexp) *leadFinder {
 	assertions := emptyWidthOps(parsed)
@@ -218,13 +224,23 @@ func (f *leadFinder) find(s string, folded []byte) [][]int {
 	if len(folded) != len(s) {
 		return f.re.FindAllStringIndex(s, -1)
 	}
+	out, ok := f.tryLeads(s, folded)
+	if !ok {
+		return f.re.FindAllStringIndex(s, -1)
+	}
+	return out
+}
+
+// tryLeads tries the anchored pattern at each lead in turn; ok is false when that would take more
+// than maxLeadAttempts tries.
+func (f *leadFinder) tryLeads(s string, folded []byte) (out [][]int, ok bool) {
 	// next[k] is where leads[k] next occurs at or after pos, -1 when nowhere.
 	var small [maxLeads]int
 	next := small[:len(f.leads)]
 	for k, l := range f.leads {
 		next[k] = bytes.Index(folded, l)
 	}
-	var out [][]int
+	attempts := 0
 	for pos := 0; ; {
 		at := -1
 		for k, l := range f.leads {
@@ -236,7 +252,10 @@ func (f *leadFinder) find(s string, folded []byte) [][]int {
 			}
 		}
 		if at < 0 {
-			return out
+			return out, true
+		}
+		if attempts++; attempts > maxLeadAttempts {
+			return nil, false
 		}
 		if end := f.matchAt(s, at); end >= 0 {
 			out = append(out, []int{at, end})

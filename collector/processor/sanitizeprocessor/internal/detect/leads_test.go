@@ -3,6 +3,7 @@ package detect
 import (
 	"regexp"
 	"regexp/syntax"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -74,11 +75,14 @@ func TestLeadFinderEdges(t *testing.T) {
 		`(?i)token=[a-z0-9]{4}$`,
 		`(?i)(?:\s|=)?token=[a-z0-9]{4}`,
 		`(?i)(?:secret|key)=[a-z0-9]{4}`,
+		`(?i)(?:aaa)+b`, // a lead that overlaps itself: after a failed try at "aaaab", one a byte on
 	}
 	texts := []string{
 		"token=abcd", "xtoken=abcd", " token=abcd", "éTOKEN=abcd", "a\ntoken=abcd\nTOKEN=wxyz",
 		"\u017fecret=abcd", "tO\u212aen=abcd \u212aEY=abcd", "token=abtoken=abcd", "token=ab", "key=abcdkey=efgh",
 		"\xfftoken=abcd", "_TOKEN=abcd token=efgh",
+		strings.Repeat("token=ab ", 40) + "token=abcd", // past maxLeadAttempts
+		"aaaab", "xAaAaAB",
 	}
 	for _, p := range []string{`(?im)^token=[a-z0-9]{4}`, `\Atoken=[a-z0-9]{4}`} {
 		_, ok := NewFinder(regexp.MustCompile(p)).(*leadFinder)
@@ -92,4 +96,20 @@ func TestLeadFinderEdges(t *testing.T) {
 			assert.Equal(t, re.FindAllStringIndex(text, -1), f.FindAllStringIndex(text, -1), "%q on %q", p, text)
 		}
 	}
+}
+
+// Tries at leads are bounded: a value made of leads is searched the plain way (linear in its
+// length) after maxLeadAttempts tries, each of which may read to the end of the text, instead of
+// one try per lead (counted, not timed).
+func TestLeadTriesAreBounded(t *testing.T) {
+	re := regexp.MustCompile(`(?i)x-[a-z0-9-]{0,30}(?:key|token)[ \t]*:[ \t]*[A-Za-z0-9._~+/=:-]{8,}`)
+	f, ok := NewFinder(re).(*leadFinder)
+	require.True(t, ok)
+	few := "curl -H 'X-Api-Key: abcdefgh1234' -H 'X-Request-Id: 42' https://x-example.com"
+	_, ok = f.tryLeads(few, foldInto(nil, few))
+	assert.True(t, ok)
+	many := strings.Repeat("x-", 10_000) + "key: abcdefgh1234"
+	_, ok = f.tryLeads(many, foldInto(nil, many))
+	assert.False(t, ok)
+	assert.Equal(t, re.FindAllStringIndex(many, -1), f.FindAllStringIndex(many, -1))
 }

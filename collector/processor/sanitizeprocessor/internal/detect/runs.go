@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"regexp"
 	"regexp/syntax"
+	"strings"
+	"unicode"
 )
 
 // Finder is what Text.Replace runs: a compiled pattern, searched over the whole text or only
@@ -29,8 +31,11 @@ type runFinder struct {
 	re     *regexp.Regexp
 	in     [256]bool
 	minLen int
-	// factors are folded (fold.go); nil when the pattern has none.
-	factors [][]byte
+	// factors are folded (fold.go); nil when the pattern has none. caseless: none holds a letter,
+	// so the text need not be folded to look for them (factorText are the same as strings).
+	factors    [][]byte
+	factorText []string
+	caseless   bool
 }
 
 // NewFinder returns a Finder for re, the fastest of: a leadFinder (leads.go) when every match
@@ -53,8 +58,11 @@ func NewFinder(re *regexp.Regexp) Finder {
 	if !bytesOf(parsed, &run.in) || run.in[' '] || run.minLen == 0 {
 		run = nil
 	} else if set, ok := factors(parsed); ok {
+		run.caseless = true
 		for _, f := range set {
 			run.factors = append(run.factors, []byte(f))
+			run.factorText = append(run.factorText, f)
+			run.caseless = run.caseless && !strings.ContainsFunc(f, unicode.IsLetter)
 		}
 	}
 	switch {
@@ -69,19 +77,21 @@ func NewFinder(re *regexp.Regexp) Finder {
 	return re
 }
 
-// FindAllStringIndex is find on s folded here.
+// FindAllStringIndex is find on s, folded here when the factors need it.
 func (f *runFinder) FindAllStringIndex(s string, n int) [][]int {
-	if f.factors == nil {
+	if f.factors == nil || f.caseless {
 		return f.find(s, nil)
 	}
 	return f.find(s, foldInto(nil, s))
 }
 
-// find returns the matches of the pattern in s, of which folded is foldInto's text.
+// find returns the matches of the pattern in s, of which folded is foldInto's text (nil: runs
+// are looked at in s, which is enough for caseless factors).
 func (f *runFinder) find(s string, folded []byte) [][]int {
 	// Folding shortens the text only where it holds U+017F or U+212A: then runs are not checked
 	// for factors.
-	check := f.factors != nil && len(folded) == len(s)
+	inFolded := f.factors != nil && folded != nil && len(folded) == len(s)
+	inText := f.factors != nil && folded == nil && f.caseless
 	var out [][]int
 	for i := 0; i < len(s); {
 		if !f.in[s[i]] {
@@ -92,7 +102,8 @@ func (f *runFinder) find(s string, folded []byte) [][]int {
 		for i < len(s) && f.in[s[i]] {
 			i++
 		}
-		if i-start < f.minLen || (check && !containsAny(folded[start:i], f.factors)) {
+		if i-start < f.minLen || (inFolded && !containsAny(folded[start:i], f.factors)) ||
+			(inText && !containsAnyString(s[start:i], f.factorText)) {
 			continue
 		}
 		lo, hi := max(start-1, 0), min(i+1, len(s))
@@ -101,6 +112,15 @@ func (f *runFinder) find(s string, folded []byte) [][]int {
 		}
 	}
 	return out
+}
+
+func containsAnyString(s string, set []string) bool {
+	for _, x := range set {
+		if strings.Contains(s, x) {
+			return true
+		}
+	}
+	return false
 }
 
 func containsAny(b []byte, set [][]byte) bool {
