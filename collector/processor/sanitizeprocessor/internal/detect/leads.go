@@ -39,6 +39,10 @@ type leadFinder struct {
 // maxLeads bounds the strings searched per pattern: each is a bytes.Index over the value.
 const maxLeads = 8
 
+// maxLeadLanguage bounds the strings enumerated to find leads (cut to maxLeads after): a bigger
+// set is garbage the Collector makes at start, which raises its peak memory.
+const maxLeadLanguage = 64
+
 // maxLeadAttempts bounds the anchored tries per value. One try may read to the end of the text
 // before it fails, so tries at thousands of leads (a value made of "x-x-x-…") would cost the
 // square of its length; past this many the whole text is searched the plain way, which Go's
@@ -99,7 +103,7 @@ func (f *leadFinder) shortest() int {
 // leads returns folded strings one of which begins every match of re; ok is false when there is no
 // such set or one of them is empty.
 func leads(re *syntax.Regexp) ([]string, bool) {
-	if lang, ok := finite(re); ok {
+	if lang, ok := finiteUpTo(re, maxLeadLanguage); ok {
 		return lang, nonEmpty(lang)
 	}
 	switch re.Op {
@@ -113,7 +117,7 @@ func leads(re *syntax.Regexp) ([]string, bool) {
 		var union []string
 		for _, sub := range re.Sub {
 			set, ok := leads(sub)
-			if !ok || len(union)+len(set) > maxLanguage {
+			if !ok || len(union)+len(set) > maxLeadLanguage {
 				return nil, false
 			}
 			union = append(union, set...)
@@ -124,11 +128,11 @@ func leads(re *syntax.Regexp) ([]string, bool) {
 		// not finite, its own leads are.
 		lang := []string{""}
 		for _, sub := range re.Sub {
-			part, ok := finite(sub)
+			part, ok := finiteUpTo(sub, maxLeadLanguage)
 			if !ok {
 				break
 			}
-			next := product(lang, part)
+			next := productUpTo(lang, part, maxLeadLanguage)
 			if next == nil {
 				break
 			}
