@@ -64,10 +64,15 @@ func newLeadFinder(re *regexp.Regexp, parsed *syntax.Regexp) *leadFinder {
 		return nil
 	}
 	f := &leadFinder{re: re, context: len(assertions) > 0}
+	anchored := `^(?:` + re.String() + `)`
 	if f.context {
-		f.anchored = regexp.MustCompile(`^(?s:.)(?:` + re.String() + `)`)
-	} else {
-		f.anchored = regexp.MustCompile(`^(?:` + re.String() + `)`)
+		anchored = `^(?s:.)(?:` + re.String() + `)`
+	}
+	// The pattern compiled, so this does too; should it not (a rules file of the user's near a
+	// size limit), the pattern is searched another way.
+	var err error
+	if f.anchored, err = regexp.Compile(anchored); err != nil {
+		return nil
 	}
 	for _, l := range set {
 		f.leads = append(f.leads, []byte(l))
