@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"regexp/syntax"
 	"strings"
+	"sync"
 )
 
 // leadFinder searches a pattern only where one of its leads starts: the few strings one of which
@@ -27,7 +28,11 @@ import (
 // only for the two non-ASCII runes Go's (?i) reads as ASCII letters (U+017F, U+212A); such a text
 // is searched with the plain pattern.
 type leadFinder struct {
-	re *regexp.Regexp
+	// source is the pattern; the plain pattern is compiled from it only when a value needs it
+	// (plainPattern): keeping every lead pattern compiled twice would cost the Collector a MiB.
+	source string
+	once   sync.Once
+	plain  *regexp.Regexp
 	// anchored is the pattern anchored at a candidate, after one character of context when
 	// context is true.
 	anchored *regexp.Regexp
@@ -63,7 +68,7 @@ func newLeadFinder(re *regexp.Regexp, parsed *syntax.Regexp) *leadFinder {
 	if set == nil {
 		return nil
 	}
-	f := &leadFinder{re: re, context: len(assertions) > 0}
+	f := &leadFinder{source: re.String(), context: len(assertions) > 0}
 	anchored := `^(?:` + re.String() + `)`
 	if f.context {
 		anchored = `^(?s:.)(?:` + re.String() + `)`
@@ -231,13 +236,20 @@ func (f *leadFinder) FindAllStringIndex(s string, n int) [][]int {
 // find returns the matches of the pattern in s, of which folded is foldInto's text.
 func (f *leadFinder) find(s string, folded []byte) [][]int {
 	if len(folded) != len(s) {
-		return f.re.FindAllStringIndex(s, -1)
+		return f.plainPattern().FindAllStringIndex(s, -1)
 	}
 	out, ok := f.tryLeads(s, folded)
 	if !ok {
-		return f.re.FindAllStringIndex(s, -1)
+		return f.plainPattern().FindAllStringIndex(s, -1)
 	}
 	return out
+}
+
+// plainPattern is the pattern as written, compiled the first time it is needed.
+func (f *leadFinder) plainPattern() *regexp.Regexp {
+	// source is the text of a pattern that compiled when the rules were read.
+	f.once.Do(func() { f.plain = regexp.MustCompile(f.source) })
+	return f.plain
 }
 
 // tryLeads tries the anchored pattern at each lead in turn; ok is false when that would take more

@@ -41,7 +41,31 @@ type runFinder struct {
 // NewFinder returns a Finder for re, the fastest of: a leadFinder (leads.go) when every match
 // starts with one of a few strings longer than the literal prefix Go's regexp searches for by
 // itself; re itself when it has such a prefix; a runFinder when the pattern's bytes allow it.
-func NewFinder(re *regexp.Regexp) Finder {
+func NewFinder(re *regexp.Regexp) Finder { return newFinder(re, nil) }
+
+// plainPattern returns the pattern a Finder searches, as written.
+func plainPattern(f Finder) *regexp.Regexp {
+	switch f := f.(type) {
+	case *leadFinder:
+		return f.plainPattern()
+	case *runFinder:
+		return f.re
+	case *regexp.Regexp:
+		return f
+	}
+	return nil
+}
+
+// derivedFactors are a pattern's factors (factors.go) as a caller derived them already.
+type derivedFactors struct {
+	set []string
+	ok  bool
+}
+
+// newFinder is NewFinder given the pattern's factors when the caller has them (NewSecrets derives
+// them for the prefilter; deriving them is most of the garbage the Collector makes at start, so
+// it is done once); nil derives them here, and only for a runFinder.
+func newFinder(re *regexp.Regexp, known *derivedFactors) Finder {
 	parsed, err := syntax.Parse(re.String(), syntax.Perl)
 	if err != nil {
 		return re
@@ -57,19 +81,24 @@ func NewFinder(re *regexp.Regexp) Finder {
 	run := &runFinder{re: re, minLen: minLen(parsed)}
 	if !bytesOf(parsed, &run.in) || run.in[' '] || run.minLen == 0 {
 		run = nil
-	} else if set, ok := factors(parsed); ok {
-		run.caseless = true
-		for _, f := range set {
-			run.factors = append(run.factors, []byte(f))
-			run.factorText = append(run.factorText, f)
-			run.caseless = run.caseless && !strings.ContainsFunc(f, unicode.IsLetter)
-		}
 	}
 	switch {
 	case lead != nil && (run == nil || lead.shortest() >= 3):
 		return lead
 	case run != nil:
 		// Leads of a letter or two occur in most text; the runs long enough to hold a match are fewer.
+		if known == nil {
+			set, ok := factors(parsed)
+			known = &derivedFactors{set: set, ok: ok}
+		}
+		if known.ok {
+			run.caseless = true
+			for _, f := range known.set {
+				run.factors = append(run.factors, []byte(f))
+				run.factorText = append(run.factorText, f)
+				run.caseless = run.caseless && !strings.ContainsFunc(f, unicode.IsLetter)
+			}
+		}
 		return run
 	case lead != nil:
 		return lead

@@ -11,9 +11,9 @@ import (
 )
 
 type secretRule struct {
-	id       string
-	patterns []*regexp.Regexp
-	// finders search patterns[i] the fast way (runs.go); PlainMask uses patterns as they are.
+	id string
+	// finders search the rule's patterns the fast way (runs.go); PlainMask uses them as written
+	// (plainPattern).
 	finders []Finder
 	// minLens[i] is the shortest text patterns[i] can match; minLen the least of them.
 	minLens []int
@@ -61,15 +61,14 @@ func NewSecrets(rs []rules.Rule, mask func(id string) string) (*Secrets, error) 
 			if err != nil {
 				return nil, err
 			}
-			sr.patterns = append(sr.patterns, re)
-			sr.finders = append(sr.finders, NewFinder(re))
+			f, ok := Factors(p)
+			sr.finders = append(sr.finders, newFinder(re, &derivedFactors{set: f, ok: ok}))
 			n := patternMinLen(p)
 			sr.minLens = append(sr.minLens, n)
 			if sr.minLen < 0 || n < sr.minLen {
 				sr.minLen = n
 			}
 			proven = proven && KeywordsRequired(p, r.Keywords)
-			f, ok := Factors(p)
 			derivable = derivable && ok
 			derived = append(derived, f...)
 		}
@@ -238,8 +237,8 @@ func (s *Secrets) Mask(t *Text) int {
 func (s *Secrets) PlainMask(t *Text) int {
 	masked := 0
 	for i := range s.rules {
-		for _, re := range s.rules[i].patterns {
-			masked += t.Replace(re, s.rules[i].mask)
+		for _, f := range s.rules[i].finders {
+			masked += t.Replace(plainPattern(f), s.rules[i].mask)
 		}
 	}
 	return masked
