@@ -15,7 +15,7 @@ type secretRule struct {
 	// finders search the rule's patterns the fast way (runs.go); PlainMask uses them as written
 	// (plainPattern).
 	finders []Finder
-	// minLens[i] is the shortest text patterns[i] can match; minLen the least of them.
+	// minLens[i] is the shortest text the pattern of finders[i] can match; minLen the least of them.
 	minLens []int
 	minLen  int
 	mask    string
