@@ -13,6 +13,7 @@ import { registerPurge } from './commands/purge.js';
 import { registerQuery } from './commands/query.js';
 import { registerReport } from './commands/report.js';
 import { registerRuntimeCommands } from './commands/runtime-commands.js';
+import { registerSchema } from './commands/schema.js';
 import { registerUsage } from './commands/usage.js';
 import { registerValidate } from './commands/validate.js';
 import { registerVerify } from './commands/verify.js';
@@ -31,6 +32,7 @@ function buildProgram(): Command {
   registerGenerate(program);
   registerLint(program);
   registerRuntimeCommands(program);
+  registerSchema(program);
   registerVerify(program);
   registerUsage(program);
   registerQuery(program);

@@ -1,37 +1,107 @@
 #!/usr/bin/env node
-// Whole-process cost of telemetry-stack/client in a host CLI: runs the example tiny CLI as a child process
-// in five variants and prints the median wall time of each against the uninstrumented baseline. Then the
-// import alone, timed inside fresh processes (less noisy than whole processes): import, and import +
-// createUsageTelemetry + a track that DO_NOT_TRACK turns down, for the bundle that `telemetry-stack/client`
-// resolves to, tsc's multi-file output, and an empty module as the floor of any first import.
+// What @telemetry-stack/client costs a host CLI, in one run:
+// - install: `npm pack` of packages/client, then `npm install` of the tarball into an empty project
+//   (offline: it has no dependency to fetch): tarball bytes, bytes installed, packages installed;
+// - whole process: the example tiny CLI run as a child process in five variants, the median wall time of
+//   each against the uninstrumented baseline;
+// - import alone, timed inside fresh processes (less noisy than whole processes): import, and import +
+//   createUsageTelemetry + a track that DO_NOT_TRACK turns down, against an empty module, the floor of any
+//   first import.
 //
-//   npm run build && node scripts/bench-client.mjs [--runs 15]
+//   npm run build && node scripts/bench-client.mjs [--runs 15] [--before DIR]
+//
+// --before DIR adds the same variants for another built checkout (its examples/tiny-cli/cli.mjs and the
+// client module that imports), run in the same rounds, so before and after are measured on the same
+// machine state. For example, for the commit before the client became its own package:
+//   mkdir /tmp/before && git archive 66dafda | tar -x -C /tmp/before \
+//     && ln -s "$PWD/node_modules" /tmp/before/node_modules && (cd /tmp/before && node cli/client/bundle.mjs)
 //
 // Variants run round-robin (one of each per round), so drift in machine load spreads over all of them.
 // Every server listens on 127.0.0.1 with port 0; nothing leaves the machine.
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import http from 'node:http';
 import net from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const ENTRY = join(REPO, 'dist/client/index.js');
-const TSC_ENTRY = join(REPO, 'dist/cli/client/index.js');
+const PACKAGE = join(REPO, 'packages/client');
 const CLI = join(REPO, 'examples/tiny-cli/cli.mjs');
 const BASELINE = join(REPO, 'examples/tiny-cli/cli-baseline.mjs');
 const KILL_AFTER_MS = 10_000;
+const NPM_TIMEOUT_MS = 120_000;
 
-function parseRuns(argv) {
+function fail(message) {
+  console.error(message);
+  process.exit(1);
+}
+
+function parseArgs(argv) {
   const i = argv.indexOf('--runs');
-  const n = i >= 0 ? Number(argv[i + 1]) : 15;
-  if (!Number.isInteger(n) || n < 1 || n > 1000) {
-    console.error('--runs must be an integer from 1 to 1000');
-    process.exit(1);
+  const runs = i >= 0 ? Number(argv[i + 1]) : 15;
+  if (!Number.isInteger(runs) || runs < 1 || runs > 1000) fail('--runs must be an integer from 1 to 1000');
+  const b = argv.indexOf('--before');
+  const before = b >= 0 ? resolve(argv[b + 1] ?? '') : undefined;
+  if (before !== undefined && !existsSync(join(before, 'examples/tiny-cli/cli.mjs'))) {
+    fail(`--before ${before}: no examples/tiny-cli/cli.mjs there; give a built checkout (see the header of this script)`);
   }
-  return n;
+  return { runs, before };
+}
+
+/** The client module a checkout's example imports (the name in its import), resolved from there as Node would. */
+function clientEntryOf(checkout) {
+  const cli = join(checkout, 'examples/tiny-cli/cli.mjs');
+  const name = /from '((?:@telemetry-stack\/|telemetry-stack\/)client)'/.exec(readFileSync(cli, 'utf8'))?.[1];
+  if (name === undefined) fail(`${cli}: imports no telemetry-stack client`);
+  try {
+    return createRequire(cli).resolve(name);
+  } catch {
+    fail(`${checkout}: ${name} does not resolve from its example; build it first (see the header of this script)`);
+  }
+}
+
+/** Apparent size of every file under `dir`, and the packages in it (folders with a package.json). */
+function installed(dir) {
+  let bytes = 0;
+  let packages = 0;
+  const walk = (path) => {
+    for (const entry of readdirSync(path, { withFileTypes: true })) {
+      const full = join(path, entry.name);
+      if (entry.isDirectory()) {
+        if (existsSync(join(full, 'package.json'))) packages += 1;
+        walk(full);
+      } else if (entry.isFile()) {
+        bytes += statSync(full).size;
+      }
+    }
+  };
+  walk(dir);
+  return { bytes, packages };
+}
+
+/**
+ * `npm pack` of packages/client, then `npm install` of the tarball into an empty project. Nested
+ * package.json files inside a package (none today) would count as packages too, which errs on the high
+ * side. Run with --offline: the client has no dependency, so nothing needs the registry.
+ */
+async function measureInstall(home) {
+  const packDir = join(home, 'pack');
+  const project = join(home, 'empty-project');
+  mkdirSync(packDir);
+  mkdirSync(project);
+  const run = promisify(execFile);
+  const npm = { timeout: NPM_TIMEOUT_MS, env: { ...process.env, npm_config_update_notifier: 'false' } };
+  const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', packDir], { ...npm, cwd: PACKAGE });
+  const [pack] = JSON.parse(stdout);
+  const tarball = join(packDir, pack.filename);
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'empty-project', version: '1.0.0', private: true }));
+  await run('npm', ['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', tarball], { ...npm, cwd: project });
+  const manifest = JSON.parse(readFileSync(join(project, 'node_modules/@telemetry-stack/client/package.json'), 'utf8'));
+  return { name: `${manifest.name}@${manifest.version}`, tarballBytes: statSync(tarball).size, files: pack.files.length, ...installed(join(project, 'node_modules')) };
 }
 
 function listen(server) {
@@ -160,11 +230,9 @@ function pad(text, width, right = false) {
 }
 
 async function main() {
-  const runs = parseRuns(process.argv.slice(2));
-  if (!existsSync(ENTRY)) {
-    console.error(`${ENTRY} not found: build first with \`npm run build\``);
-    process.exit(1);
-  }
+  const { runs, before } = parseArgs(process.argv.slice(2));
+  const entry = clientEntryOf(REPO);
+  const beforeEntry = before === undefined ? undefined : clientEntryOf(before);
   const home = mkdtempSync(join(tmpdir(), 'bench-client-'));
   const loadBefore = load();
   const sink = await startSink();
@@ -178,15 +246,24 @@ async function main() {
     TINY_CLI_PRINT_TELEMETRY_RESULT: '1',
     ...extra,
   });
+  const instrumented = (label, cli) => [
+    { name: `${label}disabled (TINY_CLI_TELEMETRY=0)`, script: cli, env: withEndpoint(sink.url, { TINY_CLI_TELEMETRY: '0' }), expect: 'disabled' },
+    { name: `${label}enabled, local sink 200`, script: cli, env: withEndpoint(sink.url), expect: 'sent' },
+    { name: `${label}enabled, endpoint refused`, script: cli, env: withEndpoint(refused), expect: 'failed' },
+    { name: `${label}enabled, endpoint black-holed`, script: cli, env: withEndpoint(hole.url), expect: 'timeout' },
+  ];
   const variants = [
     { name: 'baseline (no library)', script: BASELINE, env: baseEnv, expect: undefined },
-    { name: 'disabled (TINY_CLI_TELEMETRY=0)', script: CLI, env: withEndpoint(sink.url, { TINY_CLI_TELEMETRY: '0' }), expect: 'disabled' },
-    { name: 'enabled, local sink 200', script: CLI, env: withEndpoint(sink.url), expect: 'sent' },
-    { name: 'enabled, endpoint refused', script: CLI, env: withEndpoint(refused), expect: 'failed' },
-    { name: 'enabled, endpoint black-holed', script: CLI, env: withEndpoint(hole.url), expect: 'timeout' },
+    ...(before === undefined ? [] : instrumented('before: ', join(before, 'examples/tiny-cli/cli.mjs'))),
+    ...instrumented(before === undefined ? '' : 'after: ', CLI),
   ];
+  const sends = variants.filter((v) => v.expect === 'sent').length;
 
   try {
+    const install = await measureInstall(home);
+    console.log(`install: ${install.name}, npm pack then npm install of the tarball into an empty project\n`);
+    console.log(`  tarball ${(install.tarballBytes / 1024).toFixed(1)} KB (${install.files} files), installed ${(install.bytes / 1024).toFixed(1)} KB in node_modules, ${install.packages} package${install.packages === 1 ? '' : 's'}\n`);
+
     // One unmeasured run each: the first instrumented run creates the fingerprint and shows the notice,
     // which is a once-per-installation cost, and the OS file cache warms up.
     for (const v of variants) await timeRun(v.script, v.env);
@@ -207,20 +284,24 @@ async function main() {
     const mean = (values) => values.reduce((a, b) => a + b, 0) / values.length;
     const cpuBase = cpu[0].length === runs ? mean(cpu[0]) : undefined;
     const signed = (n) => `${n >= 0 ? '+' : ''}${n.toFixed(1)}`;
+    const width = before === undefined ? 34 : 43;
     console.log(`node ${process.version}, ${runs} runs per variant, library timeout 800 ms (default)\n`);
     console.log(
-      `${pad('variant', 34)}${pad('median ms', 11, true)}${pad('min', 8, true)}${pad('max', 8, true)}${pad('vs base', 10, true)}${pad('ratio', 8, true)}` +
+      `${pad('variant', width)}${pad('median ms', 11, true)}${pad('min', 8, true)}${pad('max', 8, true)}${pad('vs base', 10, true)}${pad('ratio', 8, true)}${pad('paired', 9, true)}` +
         (cpuBase === undefined ? '' : `${pad('cpu ms', 9, true)}${pad('vs base', 10, true)}`),
     );
     for (const [i, v] of variants.entries()) {
       const m = median(times[i]);
       const cpuColumns = cpuBase === undefined ? '' : `${pad(mean(cpu[i]).toFixed(1), 9, true)}${pad(signed(mean(cpu[i]) - cpuBase), 10, true)}`;
       console.log(
-        `${pad(v.name, 34)}${pad(m.toFixed(1), 11, true)}${pad(Math.min(...times[i]).toFixed(1), 8, true)}${pad(Math.max(...times[i]).toFixed(1), 8, true)}${pad(signed(m - base), 10, true)}${pad(`${(m / base).toFixed(2)}x`, 8, true)}${cpuColumns}`,
+        `${pad(v.name, width)}${pad(m.toFixed(1), 11, true)}${pad(Math.min(...times[i]).toFixed(1), 8, true)}${pad(Math.max(...times[i]).toFixed(1), 8, true)}${pad(signed(m - base), 10, true)}${pad(`${(m / base).toFixed(2)}x`, 8, true)}${pad(signed(median(times[i].map((t, r) => t - times[0][r]))), 9, true)}${cpuColumns}`,
       );
     }
+    // Each round runs every variant once, close together in time; the median of the per-round differences
+    // cancels load that drifts from round to round, which a difference of two medians does not.
+    console.log('(paired: median over rounds of the variant minus the baseline run of the same round)');
     if (cpuBase !== undefined) console.log('(cpu ms: mean user + system time of the child process, from /proc)');
-    console.log(`\nsink received ${sink.requests()} requests (expected ${runs + 1})`);
+    console.log(`\nsink received ${sink.requests()} requests (expected ${(runs + 1) * sends})`);
 
     // The floor: the first import of any ES module file, here an empty one, is paid by every host anyway.
     const empty = join(home, 'empty.mjs');
@@ -229,8 +310,8 @@ async function main() {
     writeFileSync(warm, 'export {};\n');
     const imports = [
       { name: 'empty module (floor)', entry: empty },
-      { name: 'telemetry-stack/client (bundle)', entry: ENTRY },
-      ...(existsSync(TSC_ENTRY) ? [{ name: 'dist/cli/client (tsc output)', entry: TSC_ENTRY }] : []),
+      ...(beforeEntry === undefined ? [] : [{ name: `before: ${relativeToCheckout(before, beforeEntry)}`, entry: beforeEntry }]),
+      { name: `${before === undefined ? '' : 'after: '}@telemetry-stack/client`, entry },
     ];
     const declined = { ...baseEnv, DO_NOT_TRACK: '1' };
     const samples = imports.map(() => []);
@@ -239,11 +320,11 @@ async function main() {
       for (const [i, v] of imports.entries()) samples[i].push(await timeImport(v.entry, warm, declined));
     }
     console.log(`\nimport in a fresh process (in-process ms, median of ${runs}; DO_NOT_TRACK=1)\n`);
-    console.log(`${pad('module', 34)}${pad('import', 11, true)}${pad('+track', 10, true)}${pad('built-ins', 11, true)}`);
+    console.log(`${pad('module', width)}${pad('import', 11, true)}${pad('+track', 10, true)}${pad('built-ins', 11, true)}`);
     for (const [i, v] of imports.entries()) {
       const s = samples[i];
       console.log(
-        `${pad(v.name, 34)}${pad(median(s.map((x) => x.importMs)).toFixed(2), 11, true)}${pad(median(s.map((x) => x.totalMs)).toFixed(2), 10, true)}${pad(Math.max(...s.map((x) => x.builtins)), 11, true)}`,
+        `${pad(v.name, width)}${pad(median(s.map((x) => x.importMs)).toFixed(2), 11, true)}${pad(median(s.map((x) => x.totalMs)).toFixed(2), 10, true)}${pad(Math.max(...s.map((x) => x.builtins)), 11, true)}`,
       );
     }
     console.log(`\nload average ${loadBefore} before, ${load()} after (${cpus().length} CPUs)`);
@@ -252,6 +333,10 @@ async function main() {
     await hole.close();
     rmSync(home, { recursive: true, force: true });
   }
+}
+
+function relativeToCheckout(checkout, path) {
+  return path.startsWith(`${checkout}/`) ? path.slice(checkout.length + 1) : path;
 }
 
 main().catch((error) => {

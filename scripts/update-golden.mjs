@@ -3,7 +3,7 @@
 // sources (run `npm run build` first; `npm run golden:update` does both).
 import { copyFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { committedGoldenFiles, goldenDirs, JSON_SCHEMA_PATH, renderGoldenDir, renderJsonSchemaFile, renderSecretPatternsFile } from '../dist/cli/render/golden.js';
+import { committedGoldenFiles, goldenDirs, JSON_SCHEMA_PATH, renderGoldenDir, renderJsonSchemaFile, renderSecretPatternsFile } from '../dist/tools/golden.js';
 import { PROCESSOR_RULES_PATH, SECRET_PATTERNS_PATH, SECRET_RULES_PATH } from '../dist/cli/render/inputs.js';
 import { writeBundle } from '../dist/cli/output/write-bundle.js';
 

@@ -17,6 +17,9 @@ export function registerCleanup(program: Command): void {
       if (stack.backend === 'loki') {
         throw new UserError(`cleanup: backend loki deletes old data itself (retention ${stack.retention}, by its compactor); change retention in the stack file instead`);
       }
+      const { clusterDeleteProblem } = await import('../schema/layout.js');
+      const onCluster = clusterDeleteProblem(stack, 'cleanup');
+      if (onCluster && !opts.dryRun) throw new UserError(onCluster);
       const { cleanup } = await import('../retention/cleanup.js');
       const result = await cleanup(stack, process.env, before, { dryRun: opts.dryRun ?? false });
       if (opts.json) {

@@ -21,7 +21,7 @@ export function registerEmit(program: Command): void {
       if (!Number.isInteger(exit) || exit < 0 || exit > 255) throw new UsageError(`--exit ${opts.exit}: expected an exit code from 0 to 255`);
       const timeoutMs = Number(opts.timeout);
       if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new UsageError(`--timeout ${opts.timeout}: expected milliseconds, e.g. 800`);
-      const { emitOnce, telemetryStatus } = await import('../client/index.js');
+      const { emitOnce, telemetryStatus } = await import('@telemetry-stack/client');
       // The library resolves env and the tool's config file itself; the local stack is the last resort.
       const configured = opts.endpoint === undefined && telemetryStatus({ service: opts.service }).endpointSource !== undefined;
       const result = await emitOnce({

@@ -16,25 +16,31 @@ export function registerGenerate(program: Command): void {
     .option('--stdout', 'print the files instead of writing them')
     .option('--json', 'print what was written as JSON')
     .addOption(
-      new Option('--target <target>', 'local: this machine (process or compose); kubernetes: a kustomize bundle and Helm chart values for a gateway tier')
-        .choices(['local', 'kubernetes'])
+      new Option(
+        '--target <target>',
+        'local: this machine (process or compose); kubernetes: a kustomize bundle and Helm chart values for a gateway tier; grafana: data source and dashboard provisioning for your own Grafana',
+      )
+        .choices(['local', 'kubernetes', 'grafana'])
         .default('local'),
     )
-    .action(async (opts: { file?: string; out: string; stdout?: boolean; json?: boolean; target: 'local' | 'kubernetes' }, cmd: Command) => {
+    .action(async (opts: { file?: string; out: string; stdout?: boolean; json?: boolean; target: 'local' | 'kubernetes' | 'grafana' }, cmd: Command) => {
       if (opts.stdout && cmd.getOptionValueSource('out') === 'cli') throw new UsageError('--out and --stdout exclude each other; pick one');
       const { stack, path } = await loadStack(opts.file);
       if (opts.target === 'kubernetes' && stack.topology === undefined) {
         throw new UserError(`${basename(path)} has no topology: add topology: {gateways: 2} (and clickhouse.url, receivers.auth) for --target kubernetes`);
       }
-      const [{ renderBundle }, { renderKubernetesBundle }, { loadSanitizeInputs }] = await Promise.all([
+      const [{ renderBundle }, { renderKubernetesBundle }, { renderGrafanaBundle }, { loadSanitizeInputs }] = await Promise.all([
         import('../render/bundle.js'),
         import('../render/kubernetes.js'),
+        import('../render/grafana/bundle.js'),
         import('../render/inputs.js'),
       ]);
       const files =
         opts.target === 'kubernetes'
-          ? renderKubernetesBundle(stack, loadSanitizeInputs(), basename(path))
-          : renderBundle(stack, loadSanitizeInputs(), { source: basename(path), toolVersion });
+          ? renderKubernetesBundle(stack, loadSanitizeInputs(), basename(path), toolVersion)
+          : opts.target === 'grafana'
+            ? renderGrafanaBundle(stack, basename(path))
+            : renderBundle(stack, loadSanitizeInputs(), { source: basename(path), toolVersion });
       if (opts.stdout) {
         process.stdout.write(files.map((f) => `# ==> ${f.path} <==\n${f.content}`).join('\n'));
         return;

@@ -17,6 +17,9 @@ export function registerPurge(program: Command): void {
       if (stack.backend === 'loki') {
         throw new UserError('purge: backend loki is not supported; delete with Loki\'s own delete API (/loki/api/v1/delete) on its stream labels');
       }
+      const { clusterDeleteProblem } = await import('../schema/layout.js');
+      const onCluster = clusterDeleteProblem(stack, 'purge');
+      if (onCluster && !opts.dryRun) throw new UserError(onCluster);
       const { purgeUser } = await import('../retention/purge.js');
       const result = await purgeUser(stack, process.env, id, { dryRun: opts.dryRun ?? false });
       if (opts.json) printJson(result);

@@ -1,6 +1,6 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { RenderedFile } from '../render/bundle.js';
+import type { RenderedFile } from '../render/rendered-file.js';
 
 /**
  * Writes rendered files so a reader never sees a half-written set: every file is written to a

@@ -3,7 +3,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { UserError } from '../errors.js';
 import { clickhousePasswordFile, clickhouseReaderPasswordFile } from '../runtime/secrets.js';
 import type { Stack } from '../stack/resolve.js';
-import { storageEndpoint } from '../stack/storage-endpoint.js';
+import { runsChdbServer, storageEndpoint } from '../stack/storage-endpoint.js';
 import { columnKind, normalizeCell, type QueryResult, type Row } from './result.js';
 import type { Template } from './templates.js';
 
@@ -20,11 +20,11 @@ export function readClickHousePassword(stack: Stack, env: NodeJS.ProcessEnv): st
 }
 
 /**
- * The password of the user that reads: the embedded engine's read-only user (its 0600 file,
+ * The password of the user that reads: the chdb-server launcher's read-only user (its 0600 file,
  * written by `up`), or the one user of any other ClickHouse.
  */
 export function readClickHouseReaderPassword(stack: Stack, env: NodeJS.ProcessEnv): string {
-  if (stack.backend !== 'embedded') return readClickHousePassword(stack, env);
+  if (!runsChdbServer(stack)) return readClickHousePassword(stack, env);
   const file = clickhouseReaderPasswordFile(stack);
   const stored = existsSync(file) ? readFileSync(file, 'utf8').trim() : '';
   if (!stored) throw new UserError(`${file} does not exist; run \`telemetry-stack up\` (it creates the read-only user's password)`);

@@ -1,5 +1,5 @@
 import type { Stack } from '../stack/resolve.js';
-import { parseDuration } from '../stack/resolve.js';
+import { parseDuration } from '../stack/duration.js';
 import { CLI_USAGE_SCOPE } from './sanitize/profiles.js';
 
 /**

@@ -4,6 +4,7 @@ import { clickhouseExporterEndpoint, clickhouseUsername, lokiHeaderTemplates, st
 import type { Stack } from '../stack/resolve.js';
 import { renderSanitizeChain, type SanitizeChain, type SanitizeInputs, type Signal } from './sanitize/chain.js';
 import { renderSanitizeProcessor } from './sanitize/processor.js';
+import { schemaLayout } from '../schema/layout.js';
 
 /**
  * Where the Collector runs decides its file paths and listen addresses: process and docker stay on
@@ -163,10 +164,12 @@ function renderExporter(stack: Stack): { id: string; config: Record<string, unkn
       username: clickhouseUsername(stack, 'writer'),
       password: `\${env:${ch.passwordEnv}}`,
       ttl: goDuration(stack.retention),
-      create_schema: true,
-      // Plain bodies for the embedded engine, whose earlier HTTP front could not read ClickHouse's
-      // block compression; a server gets lz4 unless told otherwise.
-      compress: ch.compress ?? (stack.backend === 'embedded' ? 'none' : 'lz4'),
+      // On a cluster the tables are telemetry-stack's (`schema apply`): the exporter would create
+      // local tables only, and every row would stay on the shard its insert reached.
+      create_schema: schemaLayout(stack).owner === 'exporter',
+      // The exporter's own default, for every ClickHouse: the embedded engine is ClickHouse's own
+      // server too (scripts/bench-runtime.mjs compares it with none on loopback).
+      compress: ch.compress ?? 'lz4',
       // Synchronous inserts: ClickHouse deduplicates a retried block only on that path (an async
       // insert into a non-replicated table is never deduplicated), and the exporter already sends
       // batches of thousands of rows, the size async inserts exist to build. The embedded engine
@@ -180,28 +183,21 @@ function renderExporter(stack: Stack): { id: string; config: Record<string, unkn
 }
 
 /**
- * Exporter settings for several servers and for a cluster; none for one server, so a single-node
- * config stays as it was.
+ * Exporter settings for a cluster; none for one server, so a single-node config stays as it was.
+ * The exporter writes into the Distributed otel_* tables (its default table names) of the schema
+ * `telemetry-stack schema apply` creates; cluster_name and table_engine would only matter to a
+ * schema it created itself.
  */
 function clusterSettings(stack: Stack): Record<string, unknown> {
-  const ch = stack.clickhouse;
-  const params: Record<string, string> = {};
-  if (ch.cluster !== undefined) {
-    // A retried block must be dropped by the replica that already has it, whichever replica the
-    // retry reaches: deduplication on (the replicated default, stated so no profile turns it off),
-    // and inserts through a Distributed table forwarded before the insert is acknowledged.
-    params['insert_deduplicate'] = '1';
-    params['distributed_foreground_insert'] = '1';
-  }
+  if (schemaLayout(stack).owner === 'exporter') return {};
   return {
-    ...(ch.cluster !== undefined
-      ? {
-          cluster_name: ch.cluster.name,
-          // No parameters: each server's default_replica_path and default_replica_name ({shard},
-          // {replica} macros) place the replicas, as an operator-managed cluster configures them.
-          table_engine: { name: 'ReplicatedMergeTree' },
-        }
-      : {}),
-    ...(Object.keys(params).length > 0 ? { connection_params: params } : {}),
+    connection_params: {
+      // A retried block must be dropped by the shard that already has it: deduplication on (the
+      // replicated default, stated so no profile turns it off), and the Distributed table
+      // forwards each shard's part of the block before the insert is acknowledged, so the retry
+      // meets the same parts (a background send would acknowledge rows no shard holds yet).
+      insert_deduplicate: '1',
+      distributed_foreground_insert: '1',
+    },
   };
 }

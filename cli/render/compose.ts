@@ -1,11 +1,13 @@
 import type { Stack } from '../stack/resolve.js';
 import type { ContainerSpec } from './containers.js';
+import { grafanaComposeEnvNames, grafanaComposeService } from './grafana/compose-service.js';
 
 /**
  * A compose file equivalent to what `telemetry-stack up` creates on the docker runtime, for people
- * who prefer `docker compose up`. Secrets stay `${NAME}` references filled from .env.
+ * who prefer `docker compose up`. Secrets stay `${NAME}` references filled from .env. The grafana
+ * service sits in a profile of its own: only `docker compose --profile grafana up` starts it.
  */
-export function renderCompose(stack: Stack, specs: ContainerSpec[]): Record<string, unknown> {
+export function renderCompose(stack: Stack, specs: ContainerSpec[], toolVersion: string): Record<string, unknown> {
   const services: Record<string, unknown> = {};
   for (const spec of specs) {
     services[spec.service] = {
@@ -41,13 +43,16 @@ export function renderCompose(stack: Stack, specs: ContainerSpec[]): Record<stri
       labels: spec.labels,
     };
   }
-  const volumes = Object.fromEntries(specs.flatMap((s) => s.volumes.map((v) => [v.volume, { name: v.volume, labels: s.labels }])));
+  const grafana = grafanaComposeService(stack, toolVersion);
+  services['grafana'] = grafana.service;
+  const volumes = { ...Object.fromEntries(specs.flatMap((s) => s.volumes.map((v) => [v.volume, { name: v.volume, labels: s.labels }]))), ...grafana.volume };
   return { name: `telemetry-stack-${stack.name}`, services, volumes };
 }
 
 /** The variables compose needs, with how to make each; written as .env.template. */
-export function renderEnvTemplate(specs: ContainerSpec[]): string {
-  const names = new Set<string>();
+export function renderEnvTemplate(stack: Stack, specs: ContainerSpec[]): string {
+  // The grafana profile's admin password, and the variables its data source reads.
+  const names = new Set<string>(grafanaComposeEnvNames(stack));
   for (const spec of specs) {
     for (const value of Object.values(spec.env)) {
       for (const m of value.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g)) names.add(m[1]!);

@@ -1,6 +1,6 @@
 import { pins } from '../pins.js';
 import type { Stack } from '../stack/resolve.js';
-import { storageEndpoint } from '../stack/storage-endpoint.js';
+import { CHDB_SERVER_READER_PASSWORD_ENV, embeddedNativePort, storageEndpoint } from '../stack/storage-endpoint.js';
 import { CONTAINER_QUEUE_DIR } from './collector-config.js';
 import { CONTAINER_LOKI_DIR } from './loki-config.js';
 
@@ -59,7 +59,9 @@ export function containerSpecs(stack: Stack, toolVersion: string): ContainerSpec
           dependsOn: [],
           labels: labels('loki'),
         }
-      : {
+      : stack.clickhouse.server === 'chdb-server'
+        ? chdbServerSpec(stack, labels('clickhouse'))
+        : {
           service: 'clickhouse',
           name: `telemetry-stack-${stack.name}-clickhouse`,
           image: stack.images.clickhouse ?? pins.images.clickhouse,
@@ -104,6 +106,38 @@ export function containerSpecs(stack: Stack, toolVersion: string): ContainerSpec
     labels: labels('collector'),
   };
   return storage ? [storage, collector] : [collector];
+}
+
+/** Where the storage image keeps its data (storage/chdb-server/Dockerfile). */
+export const CHDB_SERVER_DATA_DIR = '/var/lib/chdb-server';
+
+/**
+ * ClickHouse's own server from libchdb in the FROM scratch storage image (clickhouse.server:
+ * chdb-server). The launcher renders its server config from these flags, loopback only; both
+ * passwords reach it as environment variables, so nothing secret is in a file the runtime writes.
+ */
+function chdbServerSpec(stack: Stack, labels: Record<string, string>): ContainerSpec {
+  const ch = stack.clickhouse;
+  return {
+    service: 'clickhouse',
+    name: `telemetry-stack-${stack.name}-clickhouse`,
+    image: stack.images.clickhouse ?? pins.localImages.chdbServer,
+    command: [
+      '--password-env', ch.passwordEnv,
+      '--reader-password-env', CHDB_SERVER_READER_PASSWORD_ENV,
+      '--database', ch.database,
+      '--port', String(ch.port),
+      '--tcp-port', String(embeddedNativePort(ch)),
+    ],
+    env: { [ch.passwordEnv]: `\${${ch.passwordEnv}}`, [CHDB_SERVER_READER_PASSWORD_ENV]: `\${${CHDB_SERVER_READER_PASSWORD_ENV}}` },
+    volumes: [{ volume: volumeName(stack, 'clickhouse'), target: CHDB_SERVER_DATA_DIR }],
+    files: [],
+    // The image has no shell and no wget: the launcher itself asks its /ping.
+    healthcheck: { test: ['CMD', '/chdb-server', '--ping', String(ch.port)], intervalSeconds: 2, timeoutSeconds: 2, retries: 30, startPeriodSeconds: 5 },
+    memoryLimitMiB: 2048,
+    dependsOn: [],
+    labels,
+  };
 }
 
 /** ClickHouse server listen config: loopback only, on the stack's HTTP port. */

@@ -1,9 +1,11 @@
 import { pins } from '../pins.js';
 import type { Stack } from '../stack/resolve.js';
 import { clickhousePorts } from '../stack/storage-endpoint.js';
-import type { RenderedFile } from './bundle.js';
+import type { RenderedFile } from './rendered-file.js';
 import { CONTAINER_QUEUE_DIR, POD_TLS_DIR, renderCollectorConfig } from './collector-config.js';
 import type { SanitizeInputs } from './sanitize/chain.js';
+import { agentDaemonSet, agentName, renderAgentConfig } from './kubernetes-agent.js';
+import { renderSchemaJobStackFile, schemaJob, schemaJobName } from './kubernetes-schema-job.js';
 import { generatedHeader, toYaml } from './yaml.js';
 
 /**
@@ -37,6 +39,9 @@ export interface KubernetesNames {
   tls: string;
   clickhouse: string;
   keeper: string;
+  /** ConfigMap of the schema Job's stack file. */
+  schema: string;
+  agentConfig: string;
 }
 
 export function kubernetesNames(stack: Stack): KubernetesNames {
@@ -49,6 +54,8 @@ export function kubernetesNames(stack: Stack): KubernetesNames {
     tls: `${gateway}-tls`,
     clickhouse: stack.name,
     keeper: stack.name,
+    schema: schemaJobName(stack),
+    agentConfig: `${agentName(stack)}-config`,
   };
 }
 
@@ -62,7 +69,7 @@ export function gatewaySecretNames(stack: Stack): string[] {
 
 function settings(stack: Stack) {
   const t = stack.topology ?? { gateways: 2, maxConnectionAge: '5m', queueVolumeSize: '10Gi', maxGateways: undefined };
-  const k = stack.kubernetes ?? { namespace: 'telemetry', serviceType: 'ClusterIP' as const, storageClassName: undefined, clickhouseInstallation: undefined };
+  const k = stack.kubernetes ?? { namespace: 'telemetry', serviceType: 'ClusterIP' as const, storageClassName: undefined, clickhouseInstallation: undefined, agent: false };
   return { t, k, maxGateways: t.maxGateways ?? t.gateways * 2 };
 }
 
@@ -318,8 +325,12 @@ function kustomization(stack: Stack, resources: string[]): Record<string, unknow
     kind: 'Kustomization',
     namespace: k.namespace,
     resources,
-    // The config's hash in the name rolls the gateways when the config changes.
-    configMapGenerator: [{ name: names.config, files: ['config.yaml=collector.yaml'] }],
+    // The config's hash in the name rolls the gateways (and the agents) when the config changes.
+    configMapGenerator: [
+      { name: names.config, files: ['config.yaml=collector.yaml'] },
+      { name: names.schema, files: ['telemetry-stack.yaml=schema-stack.yaml'] },
+      ...(k.agent ? [{ name: names.agentConfig, files: ['config.yaml=agent-collector.yaml'] }] : []),
+    ],
   };
 }
 
@@ -417,9 +428,12 @@ function helmValues(stack: Stack, collectorConfig: Record<string, unknown>): Rec
   };
 }
 
-export function renderKubernetesBundle(stack: Stack, inputs: SanitizeInputs, source: string): RenderedFile[] {
+/** `toolVersion`: the telemetry-stack release the schema Job runs (npx telemetry-stack@<version>). */
+export function renderKubernetesBundle(stack: Stack, inputs: SanitizeInputs, source: string, toolVersion: string): RenderedFile[] {
   const header = generatedHeader(source);
   const config = renderCollectorConfig(stack, inputs, 'kubernetes');
+  const names = kubernetesNames(stack);
+  const k = settings(stack).k;
   const resources: [string, unknown][] = [
     ['namespace.yaml', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: settings(stack).k.namespace } }],
     ['statefulset.yaml', statefulSet(stack)],
@@ -434,9 +448,18 @@ export function renderKubernetesBundle(stack: Stack, inputs: SanitizeInputs, sou
     const [keeper, chi] = clickhouseInstallation(stack);
     files.push({ path: 'kubernetes/clickhouse-installation.yaml', content: header + [keeper, chi].map((d) => toYaml(d, '')).join('---\n') });
   }
+  files.push({
+    path: 'kubernetes/schema-job.yaml',
+    content: header + schemaJob(stack, { secretName: names.secrets, configMapName: names.schema, labels: labels(stack), toolVersion }),
+  });
+  if (k.agent) {
+    files.push({ path: 'kubernetes/agent-daemonset.yaml', content: toYaml(agentDaemonSet(stack, { configMapName: names.agentConfig, secretName: names.secrets, labels: labels(stack) }), header) });
+  }
   const resourcePaths = files.map((f) => f.path.slice('kubernetes/'.length));
   files.push(
     { path: 'kubernetes/collector.yaml', content: toYaml(config, header) },
+    { path: 'kubernetes/schema-stack.yaml', content: renderSchemaJobStackFile(stack, header) },
+    ...(k.agent ? [{ path: 'kubernetes/agent-collector.yaml', content: toYaml(renderAgentConfig(stack, names.gateway, k.namespace), header) }] : []),
     { path: 'kubernetes/create-secret.sh', content: createSecretScript(stack, source) },
     { path: 'kubernetes/kustomization.yaml', content: toYaml(kustomization(stack, resourcePaths), header) },
     { path: 'helm/values.yaml', content: toYaml(helmValues(stack, config), `${header}# Values for the ${HELM_CHART.name} Helm chart ${HELM_CHART.version}.\n`) },

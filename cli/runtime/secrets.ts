@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import type { Stack } from '../stack/resolve.js';
-import { lokiToken, storageEndpoint } from '../stack/storage-endpoint.js';
+import { lokiToken, runsChdbServer, storageEndpoint } from '../stack/storage-endpoint.js';
 
 export interface StackSecrets {
   /** Environment the Collector (and storage) need: password, HMAC key, bearer tokens. */
@@ -11,15 +11,16 @@ export interface StackSecrets {
   /** Lines saying what was generated, for the person running `up`. */
   generated: string[];
   /**
-   * The embedded engine's read-only user's password (query, usage, report, verify). Not in
-   * `env`: neither the Collector nor the engine's launcher reads it from there.
+   * The chdb-server launcher's read-only user's password (query, usage, report, verify). Not in
+   * `env`: the Collector never needs it; only a chdb-server container gets it, from the Docker
+   * runtime, under CHDB_SERVER_READER_PASSWORD_ENV.
    */
   readerPassword?: string;
 }
 
 export const secretsDir = (stack: Stack) => join(stack.dataDir, 'secrets');
 export const clickhousePasswordFile = (stack: Stack) => join(secretsDir(stack), 'clickhouse-password');
-/** The embedded engine's read-only user; the writer's is clickhousePasswordFile. */
+/** The chdb-server launcher's read-only user; the writer's is clickhousePasswordFile. */
 export const clickhouseReaderPasswordFile = (stack: Stack) => join(secretsDir(stack), 'clickhouse-reader-password');
 export const hmacKeyFile = (stack: Stack) => join(secretsDir(stack), 'hmac-key');
 
@@ -40,7 +41,7 @@ export function loadOrCreateSecrets(stack: Stack, env: NodeJS.ProcessEnv, option
     } else {
       out.env[name] = env[name] || stored(clickhousePasswordFile(stack), options.create, 24, out.generated, 'ClickHouse password');
     }
-    if (stack.backend === 'embedded') {
+    if (runsChdbServer(stack)) {
       out.readerPassword = stored(clickhouseReaderPasswordFile(stack), options.create, 24, out.generated, 'ClickHouse read-only password');
     }
   }

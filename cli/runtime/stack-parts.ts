@@ -1,13 +1,14 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { describeHolder, portInUse } from '../net/port-holder.js';
 import type { Stack } from '../stack/resolve.js';
-import { embeddedNativePort, storageEndpoint } from '../stack/storage-endpoint.js';
+import { embeddedNativePort, runsChdbServer, storageEndpoint } from '../stack/storage-endpoint.js';
 import { writeOwner } from './data-dir.js';
 import { diskProblem, minFreeBytes } from './disk.js';
-import { applyRetentionTtl } from '../retention/apply-ttl.js';
-import { openClickHouse, sqlStatements, tableExists } from '../storage/clickhouse.js';
+import { applySchema } from '../schema/apply.js';
+import { schemaLayout } from '../schema/layout.js';
+import { openClickHouse, tableExists } from '../storage/clickhouse.js';
 import { httpOk, NotReadyError, waitFor, type WaitStrategy } from './readiness.js';
 import type { ComponentStatus } from './runtime.js';
 
@@ -30,7 +31,7 @@ export function collectorReady(stack: Stack): WaitStrategy {
 export function storagePorts(stack: Stack): number[] {
   if (storageEndpoint(stack).external) return [];
   if (stack.backend === 'loki') return [stack.loki.port];
-  return stack.backend === 'embedded' ? [stack.clickhouse.port, embeddedNativePort(stack.clickhouse)] : [stack.clickhouse.port];
+  return runsChdbServer(stack) ? [stack.clickhouse.port, embeddedNativePort(stack.clickhouse)] : [stack.clickhouse.port];
 }
 
 export function storageReady(stack: Stack, timeoutMs = READY_TIMEOUT_MS): WaitStrategy {
@@ -86,23 +87,28 @@ export function prepareDataDir(stack: Stack): void {
 }
 
 /**
- * The exporter creates its tables when it starts; the rollups read otel_logs, so they come after.
- * Then every table's TTL is brought to the stack file's retention (it may have changed since).
+ * `schema apply` as part of up. On one server the exporter creates its tables when it starts and
+ * the rollups read otel_logs, so they wait for it; on a cluster the schema is telemetry-stack's
+ * own and needs nothing first (the exporter retries its first inserts until the tables exist).
+ * Either way every table's TTL is brought to the stack file's retention (it may have changed).
  */
 export async function applyRollups(stack: Stack, password: string, progress: (line: string) => void): Promise<void> {
-  const client = openClickHouse(stack, password, { role: 'writer' });
-  try {
-    await waitFor({
-      name: `table ${stack.clickhouse.database}.otel_logs (created by the Collector's exporter)`,
-      timeoutMs: READY_TIMEOUT_MS,
-      probe: () => tableExists(client, stack.clickhouse.database, 'otel_logs'),
-    });
-    const sql = readFileSync(join(configDir(stack.dataDir), 'clickhouse', 'rollups.sql'), 'utf8');
-    for (const statement of sqlStatements(sql)) await client.command({ query: statement });
-    progress('clickhouse: rollup tables and views in place');
-    const changed = await applyRetentionTtl(client, stack);
-    if (changed.length > 0) progress(`clickhouse: retention ${stack.retention} applied to ${changed.join(', ')}`);
-  } finally {
-    await client.close();
+  if (schemaLayout(stack).owner === 'exporter') {
+    const client = openClickHouse(stack, password, { role: 'writer' });
+    try {
+      await waitFor({
+        name: `table ${stack.clickhouse.database}.otel_logs (created by the Collector's exporter)`,
+        timeoutMs: READY_TIMEOUT_MS,
+        probe: () => tableExists(client, stack.clickhouse.database, 'otel_logs'),
+      });
+    } finally {
+      await client.close();
+    }
   }
+  const plan = await applySchema(stack, password);
+  for (const node of plan.nodes) {
+    const ttl = node.changes.filter((c) => c.action === 'modify-ttl').map((c) => c.object.replace(`${stack.clickhouse.database}.`, ''));
+    if (ttl.length > 0) progress(`clickhouse: retention ${stack.retention} applied to ${ttl.join(', ')}`);
+  }
+  progress(plan.owner === 'exporter' ? 'clickhouse: rollup tables and views in place' : `clickhouse: schema in place on cluster ${plan.cluster}`);
 }

@@ -1,8 +1,6 @@
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { StackFile } from './schema.js';
-// Durations have their own module (schema.ts needs them too); older importers still find them here.
-export { goDuration, parseDuration } from './duration.js';
 
 /** The stack with every path made absolute: what renderers and runtimes work from. */
 export interface Stack extends StackFile {

@@ -1,6 +1,6 @@
 import { isLoopback } from '../net/loopback.js';
 import type { StackFile } from './schema.js';
-import { embeddedNativePort } from './storage-endpoint.js';
+import { embeddedNativePort, runsChdbServer } from './storage-endpoint.js';
 
 export interface StackRuleProblem {
   path: string[];
@@ -51,7 +51,24 @@ export function checkStackRules(stack: StackFile): StackRuleProblem[] {
   // Storage the user brings (a url) listens on no port of ours.
   if (stack.backend === 'loki' && stack.loki.url === undefined) claim(stack.loki.port, ['loki', 'port']);
   else if (stack.backend !== 'loki' && !(stack.backend === 'clickhouse' && stack.clickhouse.url !== undefined)) claim(stack.clickhouse.port, ['clickhouse', 'port']);
-  if (stack.backend === 'embedded') claim(embeddedNativePort(stack.clickhouse), ['clickhouse', 'nativePort']);
+  if (runsChdbServer(stack)) claim(embeddedNativePort(stack.clickhouse), ['clickhouse', 'nativePort']);
+  if (stack.backend !== 'clickhouse') {
+    // The embedded engine defines its own read-only user; Loki has no ClickHouse user at all.
+    for (const key of ['clickhouseUser', 'clickhousePasswordEnv'] as const) {
+      if (stack.grafana[key] !== undefined) error(['grafana', key], `applies to backend clickhouse only (this stack's backend is ${stack.backend}); remove it`);
+    }
+  } else if (stack.grafana.clickhouseUser !== undefined && stack.grafana.clickhousePasswordEnv === undefined) {
+    error(['grafana', 'clickhousePasswordEnv'], `name the variable holding ${stack.grafana.clickhouseUser}'s password, e.g. clickhousePasswordEnv: TELEMETRY_STACK_GRAFANA_CLICKHOUSE_PASSWORD`);
+  }
+  if (stack.clickhouse.server === 'chdb-server' && !(stack.backend === 'clickhouse' && stack.clickhouse.url === undefined)) {
+    problems.push({
+      path: ['clickhouse', 'server'],
+      severity: 'warning',
+      message: stack.backend === 'clickhouse'
+        ? 'has no effect with clickhouse.url: up starts no ClickHouse; remove one of them'
+        : `applies to backend clickhouse only (this stack's backend is ${stack.backend}); remove it`,
+    });
+  }
   if (stack.clickhouse.url !== undefined && stack.backend !== 'clickhouse') {
     error(['clickhouse', 'url'], `applies to backend clickhouse only (this stack's backend is ${stack.backend}); remove it or set backend: clickhouse`);
   }

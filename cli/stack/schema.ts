@@ -247,7 +247,18 @@ export const stackFileSchema = z
         port: port.default(8123).describe('ClickHouse HTTP port (loopback) for the server or the embedded engine.'),
         nativePort: port
           .optional()
-          .describe("Native TCP port (loopback) of the embedded engine (ClickHouse's own server from libchdb). Default: clickhouse.port + 1."),
+          .describe(
+            "Native TCP port (loopback) of ClickHouse's own server from libchdb (the embedded engine, or clickhouse.server: chdb-server). Default: clickhouse.port + 1.",
+          ),
+        server: z
+          .enum(['clickhouse-server', 'chdb-server'])
+          .default('clickhouse-server')
+          .describe(
+            'The ClickHouse container runtime docker runs (and compose/ describes) for backend clickhouse without clickhouse.url: ' +
+              'clickhouse-server, the official image pinned in configs/pins.json and pulled by your Docker engine; or chdb-server, ' +
+              "ClickHouse's own server from libchdb with the embedded engine's writer and read-only users, in the FROM scratch image " +
+              '`telemetry-stack images build` makes here (no registry needed). images.clickhouse overrides the tag of either.',
+          ),
         database: z
           .string()
           .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected a ClickHouse identifier')
@@ -268,17 +279,33 @@ export const stackFileSchema = z
             name: z
               .string()
               .regex(/^[A-Za-z_][A-Za-z0-9_-]*$/, 'expected a cluster name as the servers\' remote_servers config spells it')
-              .describe('Cluster name from the servers\' remote_servers config: the exporter creates its tables ON CLUSTER with ReplicatedMergeTree.'),
+              .describe('Cluster name from the servers\' remote_servers config: the Distributed tables spread over it.'),
+            replicated: z
+              .boolean()
+              .default(true)
+              .describe(
+                'Local tables are ReplicatedMergeTree with the servers\' {shard} and {replica} macros (needs Keeper); false: ' +
+                  'MergeTree, for shards of one server each.',
+              ),
+            nodes: z
+              .array(storageUrl)
+              .min(1)
+              .optional()
+              .describe(
+                'HTTP address of every server of the cluster: schema apply then creates the schema on each in turn instead of ' +
+                  'ON CLUSTER (for a cluster without Keeper). Default: ON CLUSTER through clickhouse.url.',
+              ),
           })
           .optional()
           .describe(
-            'Write to a ClickHouse cluster: replicated tables, synchronous inserts with deduplication on. One shard with ' +
-              'replicas; several shards need a Distributed schema the exporter does not create.',
+            'Write to a ClickHouse cluster through a schema telemetry-stack owns (`telemetry-stack schema apply`, also run by up): ' +
+              'otel_*_local tables on every server and Distributed otel_* tables sharded by the hashed user id; synchronous, ' +
+              'deduplicated inserts forwarded before they are acknowledged.',
           ),
         compress: z
           .enum(['lz4', 'zstd', 'none'])
           .optional()
-          .describe('Compression of the Collector\'s inserts. Default: lz4 for a ClickHouse server, none for the embedded engine.'),
+          .describe('Compression of the Collector\'s inserts (ClickHouse\'s block compression). Default: lz4, the exporter\'s own default, for a server and the embedded engine alike.'),
       })
       .prefault({})
       .describe('ClickHouse server and embedded engine settings.'),
@@ -345,6 +372,13 @@ export const stackFileSchema = z
             'Also render a ClickHouseInstallation and a ClickHouseKeeperInstallation for the Altinity operator (installed ' +
               'separately); needs clickhouse.cluster, and clickhouse.url pointing at the installation\'s Service.',
           ),
+        agent: z
+          .boolean()
+          .default(false)
+          .describe(
+            'Also render an agent Collector (a DaemonSet, one per node, its config usable as a sidecar\'s) that takes OTLP from ' +
+              'sources inside the cluster and forwards it to the gateways\' Service with the bearer token.',
+          ),
       })
       .optional()
       .describe('Settings of generate --target kubernetes.'),
@@ -364,14 +398,41 @@ export const stackFileSchema = z
       })
       .prefault({})
       .describe('Loki, the backend you bring: telemetry-stack never builds or ships it.'),
+    grafana: z
+      .strictObject({
+        clickhouseUser: z
+          .string()
+          .min(1)
+          .optional()
+          .describe(
+            'ClickHouse user the Grafana data source logs in as, on backend clickhouse: a read-only user of yours (readonly = 1, ' +
+              'max_execution_time changeable_in_readonly). Default: clickhouse.username. Backend embedded uses the engine\'s read-only user.',
+          ),
+        clickhousePasswordEnv: envName
+          .optional()
+          .describe("Environment variable of Grafana's that holds grafana.clickhouseUser's password. Default: clickhouse.passwordEnv."),
+      })
+      .prefault({})
+      .describe('Settings of generate --target grafana. Grafana is yours: telemetry-stack never runs, builds or ships it.'),
     images: z
       .strictObject({
         collector: z.string().min(1).optional().describe('Collector image (default: the pinned official contrib image).'),
-        clickhouse: z.string().min(1).optional().describe('ClickHouse server image (default: the pinned official image).'),
+        clickhouse: z
+          .string()
+          .min(1)
+          .optional()
+          .describe(
+            'ClickHouse server image (default: the pinned official image, or with clickhouse.server: chdb-server the local tag `images build` gives it).',
+          ),
         loki: z.string().min(1).optional().describe('Loki image runtime docker runs when loki.url is not set (default: the pinned upstream image, pulled by your Docker engine).'),
+        node: z
+          .string()
+          .min(1)
+          .optional()
+          .describe('Node.js image the Kubernetes schema Job runs `npx telemetry-stack schema apply` in (default: the pinned node image; it needs your npm registry or a mirror).'),
       })
       .prefault({})
-      .describe('Image overrides for air-gapped machines (e.g. the Collector image built by `telemetry-stack images build`).'),
+      .describe('Image overrides for air-gapped machines (e.g. the Collector image built by `telemetry-stack images build`; its storage image is chosen with clickhouse.server).'),
     binaries: z
       .strictObject({
         collector: z.string().min(1).optional().describe('Collector binary for runtime process (default: the one `collector build` makes).'),

@@ -1,5 +1,6 @@
 import { UserError } from '../errors.js';
 import type { Stack } from './resolve.js';
+import type { StackFile } from './schema.js';
 
 /**
  * Where the stack's storage answers, and whether the stack runs it. The one owner of that
@@ -41,24 +42,39 @@ export function clickhousePorts(stack: Stack): number[] {
 }
 
 /**
- * Who a client logs in as. The embedded engine defines its own two users (its launcher,
- * storage/chdb-server): a writer for the Collector's exporter and the control plane's DDL, and a
- * read-only user whose readonly = 1 is fixed by the engine. A server of the user's (or the Docker
- * runtime's) has the one user the stack file names, for both.
+ * Whether the stack's storage is ClickHouse's own server from libchdb, run by the chdb-server
+ * launcher (storage/chdb-server): the embedded engine as a local process, or the storage image
+ * in a container (backend clickhouse, clickhouse.server: chdb-server, no clickhouse.url).
+ */
+export function runsChdbServer(stack: Pick<StackFile, 'backend' | 'clickhouse'>): boolean {
+  if (stack.backend === 'embedded') return true;
+  return stack.backend === 'clickhouse' && stack.clickhouse.url === undefined && stack.clickhouse.server === 'chdb-server';
+}
+
+/**
+ * Who a client logs in as. The chdb-server launcher defines its own two users: a writer for the
+ * Collector's exporter and the control plane's DDL, and a read-only user whose readonly = 1 is
+ * fixed by the engine. A server of the user's (or the official image's) has the one user the
+ * stack file names, for both.
  */
 export type ClickHouseRole = 'writer' | 'reader';
 
 export const EMBEDDED_WRITER_USER = 'telemetry_writer';
 export const EMBEDDED_READER_USER = 'telemetry_reader';
+/**
+ * The variable that carries the read-only user's password into a chdb-server container (the
+ * writer's is clickhouse.passwordEnv). The CLI itself reads it from the 0600 file `up` writes.
+ */
+export const CHDB_SERVER_READER_PASSWORD_ENV = 'TELEMETRY_STACK_CLICKHOUSE_READER_PASSWORD';
 
 export function clickhouseUsername(stack: Stack, role: ClickHouseRole): string {
-  if (stack.backend !== 'embedded') return stack.clickhouse.username;
+  if (!runsChdbServer(stack)) return stack.clickhouse.username;
   return role === 'writer' ? EMBEDDED_WRITER_USER : EMBEDDED_READER_USER;
 }
 
 /**
- * The embedded engine's native TCP port. Nothing of the stack speaks that protocol yet, but the
- * engine opens the listener, and every port the stack holds is one the stack file can name.
+ * The chdb-server launcher's native TCP port. Nothing of the stack speaks that protocol yet, but
+ * the engine opens the listener, and every port the stack holds is one the stack file can name.
  */
 export function embeddedNativePort(clickhouse: { port: number; nativePort?: number | undefined }): number {
   const http = clickhouse.port;

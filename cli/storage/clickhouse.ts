@@ -1,16 +1,16 @@
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import type { Stack } from '../stack/resolve.js';
-import { clickhouseUsername, storageEndpoint, type ClickHouseRole } from '../stack/storage-endpoint.js';
+import { clickhouseUsername, runsChdbServer, storageEndpoint, type ClickHouseRole } from '../stack/storage-endpoint.js';
 
 /**
  * One client for the ClickHouse server and the embedded engine alike: both answer ClickHouse's
  * HTTP interface (on 127.0.0.1, or at clickhouse.url for a server of the user's), so every query, DDL statement and report runs the same way.
  */
 export function openClickHouse(stack: Stack, password: string, options: { role: ClickHouseRole }): ClickHouseClient {
-  // The embedded engine's reader has readonly = 1 as a constant: sending any setting, readonly
-  // included, is refused there (164). Elsewhere the one user could write, so reads ask for
-  // readonly=2, which refuses any write or DDL but still lets per-query settings through.
-  const readonlySetting = options.role === 'reader' && stack.backend !== 'embedded';
+  // The chdb-server launcher's reader has readonly = 1 as a constant: sending any setting,
+  // readonly included, is refused there (164). Elsewhere the one user could write, so reads ask
+  // for readonly=2, which refuses any write or DDL but still lets per-query settings through.
+  const readonlySetting = options.role === 'reader' && !runsChdbServer(stack);
   return createClient({
     url: storageEndpoint(stack).url,
     username: clickhouseUsername(stack, options.role),

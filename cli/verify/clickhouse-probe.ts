@@ -1,3 +1,4 @@
+import { localName, schemaLayout } from '../schema/layout.js';
 import type { Stack } from '../stack/resolve.js';
 import { storageEndpoint } from '../stack/storage-endpoint.js';
 import { openClickHouse } from '../storage/clickhouse.js';
@@ -40,11 +41,13 @@ export function clickhouseProbe(stack: Stack, password: string): StorageProbe {
       return { ...(stored ? { log: stored } : {}), metric: Number(metric?.n ?? 0) > 0 };
     },
     async retention(): Promise<ProbeResult> {
+      // On a cluster the rows, and so the TTL, are in the local table under the Distributed one.
+      const table = schemaLayout(stack).owner === 'exporter' ? 'otel_logs' : localName('otel_logs');
       try {
-        const ddl = await (await client.query({ query: `SHOW CREATE TABLE ${db}.otel_logs`, format: 'TabSeparatedRaw' })).text();
+        const ddl = await (await client.query({ query: `SHOW CREATE TABLE ${db}.${table}`, format: 'TabSeparatedRaw' })).text();
         const ttl = /\bTTL\b([^\n]*)/.exec(ddl);
-        if (!ttl) return { ok: false, detail: 'otel_logs has no TTL', hint: 'set retention in the stack file and recreate the table' };
-        return { ok: true, detail: `otel_logs TTL ${ttl[1]!.trim()} (stack retention ${stack.retention})` };
+        if (!ttl) return { ok: false, detail: `${table} has no TTL`, hint: 'set retention in the stack file and run telemetry-stack schema apply' };
+        return { ok: true, detail: `${table} TTL ${ttl[1]!.trim()} (stack retention ${stack.retention})` };
       } catch (e) {
         return { ok: false, detail: firstLine(e) };
       }

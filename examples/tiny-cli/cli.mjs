@@ -1,18 +1,12 @@
 #!/usr/bin/env node
-// A tiny CLI instrumented with telemetry-stack/client. The endpoint comes from TINY_CLI_TELEMETRY_ENDPOINT
-// (the library reads <SERVICE>_TELEMETRY_ENDPOINT); without it nothing is sent anywhere. Inside this
-// repository the package name resolves to itself (package.json "exports"), so this is the import a host
-// writes, and it loads the bundle that `npm run build` makes in dist/client/.
+// A tiny CLI instrumented with @telemetry-stack/client. The endpoint comes from TINY_CLI_TELEMETRY_ENDPOINT
+// (the library reads <SERVICE>_TELEMETRY_ENDPOINT); without it nothing is sent anywhere. This folder is a
+// package of its own that depends on @telemetry-stack/client (an npm workspace of this repository, so the
+// name resolves to packages/client and its build in packages/client/dist/); this is the import a host writes.
 //
 //   TINY_CLI_TELEMETRY_ENDPOINT=http://127.0.0.1:4318 node examples/tiny-cli/cli.mjs greet Ada
 //   node examples/tiny-cli/cli.mjs telemetry status|enable|disable
-import {
-  createUsageTelemetry,
-  disableTelemetry,
-  enableTelemetry,
-  firstRunNotice,
-  telemetryStatus,
-} from 'telemetry-stack/client';
+import { createUsageTelemetry, disableTelemetry, enableTelemetry, firstRunNotice, telemetryStatus } from '@telemetry-stack/client';
 import { dispatch, VERBS } from './commands.mjs';
 
 const service = 'tiny-cli';

@@ -7,6 +7,8 @@ import { init } from 'license-checker-rseidelsohn';
 /** @returns {Promise<{ecosystem: 'npm', name: string, version: string, licence: string, texts: string[]}[]>} */
 export function collectNpm(start) {
   const root = JSON.parse(readFileSync(join(start, 'package.json'), 'utf8'));
+  // The package itself and its workspace packages (the client) are ours, licensed in their own package.json.
+  const ours = new Set([root.name, ...(root.workspaces ?? []).map((dir) => JSON.parse(readFileSync(join(start, dir, 'package.json'), 'utf8')).name)]);
   return new Promise((resolve, reject) => {
     init({ start, production: true }, (error, found) => {
       if (error) return reject(error);
@@ -15,8 +17,7 @@ export function collectNpm(start) {
         const at = id.lastIndexOf('@');
         const name = id.slice(0, at);
         const version = id.slice(at + 1);
-        // The package itself is ours, licensed in its own package.json.
-        if (name === root.name) continue;
+        if (ours.has(name)) continue;
         const licence = Array.isArray(info.licenses) ? info.licenses.join(' OR ') : String(info.licenses ?? '');
         packages.push({ ecosystem: 'npm', name, version, licence, texts: licenceTexts(info.licenseFile, info.path) });
       }

@@ -7,12 +7,12 @@
 //   node scripts/licences/gate.mjs --write    check, and rewrite THIRD_PARTY_NOTICES.md files
 //
 // Needs `npm run build` first (it reuses the Collector build code) and Go on PATH.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { collectGo, collectGoModule } from './collect-go.mjs';
 import { collectNpm } from './collect-npm.mjs';
 import { renderNotices } from './notices.mjs';
-import { licenceFailures, refusedModuleFailures } from './policy.mjs';
+import { dockerfileFailures, licenceFailures, refusedModuleFailures, userDownloadNotes } from './policy.mjs';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const write = process.argv.includes('--write');
@@ -27,7 +27,13 @@ const launcher = await collectGoModule(join(ROOT, 'storage', 'chdb-server'), log
 log(`go: ${launcher.length} modules in the storage launcher (storage/chdb-server)`);
 
 const all = [...npm, ...go, ...launcher];
-const failures = [...refusedModuleFailures(all), ...licenceFailures(all, overrides)];
+const dockerfiles = ['collector', 'storage', 'compose']
+  .flatMap((dir) => readdirSync(join(ROOT, dir), { recursive: true, encoding: 'utf8' }).map((f) => `${dir}/${f}`))
+  .filter((p) => /(^|\/)Dockerfile[^/]*$/.test(p))
+  .map((p) => ({ path: p, text: readFileSync(join(ROOT, p), 'utf8') }));
+const failures = [...refusedModuleFailures(all), ...licenceFailures(all, overrides), ...dockerfileFailures(dockerfiles)];
+// Grafana and Loki: named by tag in configs/pins.json for the user's Docker engine, never ours to ship.
+for (const note of userDownloadNotes(JSON.parse(readFileSync(join(ROOT, 'configs', 'pins.json'), 'utf8')))) log(`not shipped: ${note}`);
 const licenceOf = (p) => overrides.find((o) => o.ecosystem === p.ecosystem && o.version === p.version && (o.name === p.name || p.name.startsWith(`${o.name}/`)))?.licence ?? p.licence;
 const notices = [
   {

@@ -68,3 +68,25 @@ export function refusedModuleFailures(packages) {
     .filter((p) => REFUSED_MODULES.some((re) => re.test(p.name)))
     .map((p) => `${p.ecosystem} ${p.name}@${p.version}: refused by policy (AGPL-licensed; never built or shipped: Loki, Grafana and Tempo are backends users bring)`);
 }
+
+/**
+ * Images the stack's files name but this project never builds, runs or ships: AGPL-licensed
+ * Grafana and Loki, pulled by the user's own Docker engine (Loki when runtime docker runs one, Grafana
+ * through the compose file's grafana profile). None is on this project's machines or in its
+ * packages; the gate says so for each, and refuses a Dockerfile of ours that starts FROM one.
+ */
+export const USER_DOWNLOADED_IMAGE = /^grafana\/(grafana|loki|tempo)(:|$)/;
+
+/** One line per pinned AGPL image: what it is and that it is the user's own download. */
+export function userDownloadNotes(pins) {
+  return Object.entries(pins.images)
+    .filter(([, image]) => USER_DOWNLOADED_IMAGE.test(image))
+    .map(([key, image]) => `${image} (images.${key}, AGPL-licensed): the user's own download, pulled by the user's Docker engine; never run, built or shipped by this project, nor on its machines`);
+}
+
+/** Dockerfiles of ours that start FROM an AGPL image: it would be built into what we ship. */
+export function dockerfileFailures(dockerfiles) {
+  return dockerfiles.flatMap(({ path, text }) =>
+    [...text.matchAll(/^\s*FROM\s+(\S+)/gim)].filter((m) => USER_DOWNLOADED_IMAGE.test(m[1])).map((m) => `${path}: FROM ${m[1]} builds an AGPL image into what we ship; it must stay the user's download`),
+  );
+}

@@ -36,6 +36,8 @@ type ServerConfig struct {
 	Control Account
 	// ReaderMaxExecutionSeconds bounds every statement of the read-only user on the server side.
 	ReaderMaxExecutionSeconds int
+	// Cluster, when set, makes this server one shard of a cluster its Distributed tables name.
+	Cluster *Cluster
 }
 
 // Account is a ClickHouse user the launcher defines; only the password's SHA-256 is written.
@@ -76,6 +78,9 @@ func (c ServerConfig) Validate() error {
 		if p.port < 1 || p.port > 65535 {
 			problems = append(problems, fmt.Sprintf("%s %d: expected 1..65535", p.name, p.port))
 		}
+	}
+	if c.Cluster != nil {
+		problems = append(problems, c.Cluster.validate()...)
 	}
 	if c.HTTPPort == c.TCPPort {
 		problems = append(problems, fmt.Sprintf("--port and --tcp-port are both %d; give them different ports", c.HTTPPort))
@@ -122,9 +127,10 @@ func RenderConfigXML(c ServerConfig) string {
     <table_engines_require_grant>true</table_engines_require_grant>
     <settings_constraints_replace_previous>true</settings_constraints_replace_previous>
   </access_control_improvements>
-</clickhouse>
+%s</clickhouse>
 `, c.HTTPPort, c.TCPPort, xmlText(l.UsersFile()), xmlText(l.UserFilesDir()+"/"),
-		xmlText(filepath.Join(l.LogDir(), "clickhouse.log")), xmlText(filepath.Join(l.LogDir(), "clickhouse.err.log")))
+		xmlText(filepath.Join(l.LogDir(), "clickhouse.log")), xmlText(filepath.Join(l.LogDir(), "clickhouse.err.log")),
+		renderClusterXML(c.Cluster, c.Writer.Password))
 }
 
 // RenderUsersXML defines the four users. Grants are explicit for every one: in users.xml a user
@@ -154,13 +160,17 @@ func RenderUsersXML(c ServerConfig) string {
     <writer>
       <max_execution_time>600</max_execution_time>
     </writer>
-    <!-- ClickHouse's readonly profile, with the value fixed and a bound on every statement. -->
+    <!--
+      ClickHouse's readonly profile, with the value fixed and a bound on every statement. A client
+      may lower the bound, never raise it: Grafana's ClickHouse data source (its clickhouse-go
+      client) sends max_execution_time with every query, which readonly = 1 alone refuses.
+    -->
     <reader>
       <readonly>1</readonly>
       <max_execution_time>%d</max_execution_time>
       <constraints>
         <readonly><const/></readonly>
-        <max_execution_time><max>%d</max></max_execution_time>
+        <max_execution_time><max>%d</max><changeable_in_readonly/></max_execution_time>
       </constraints>
     </reader>
     <control>
@@ -191,7 +201,7 @@ func RenderUsersXML(c ServerConfig) string {
         <query>GRANT TABLE ENGINE ON SummingMergeTree</query>
         <query>GRANT TABLE ENGINE ON AggregatingMergeTree</query>
         <query>GRANT TABLE ENGINE ON Null</query>
-        <query>GRANT SELECT ON system.*</query>
+        <query>GRANT SELECT ON system.*</query>%s
       </grants>
     </%s>
     <%s>
@@ -217,9 +227,18 @@ func RenderUsersXML(c ServerConfig) string {
   </users>
 </clickhouse>
 `, maxExec, maxExec,
-		c.Writer.Name, sha256Hex(c.Writer.Password), db, c.Writer.Name,
+		c.Writer.Name, sha256Hex(c.Writer.Password), db, distributedGrant(c.Cluster), c.Writer.Name,
 		c.Reader.Name, sha256Hex(c.Reader.Password), db, c.Reader.Name,
 		c.Control.Name, sha256Hex(c.Control.Password), c.Control.Name)
+}
+
+// distributedGrant lets the writer create Distributed tables, only on a server that is part of a
+// cluster (table_engines_require_grant is on).
+func distributedGrant(c *Cluster) string {
+	if c == nil {
+		return ""
+	}
+	return "\n        <query>GRANT TABLE ENGINE ON Distributed</query>"
 }
 
 // KeepaliveMarker makes the launcher's own long statement findable in system.processes.

@@ -97,7 +97,7 @@ func TestReaderProfileIsReadonlyAndFixed(t *testing.T) {
 		t.Fatal("no reader profile")
 	}
 	profile := users[start:end]
-	for _, want := range []string{"<readonly>1</readonly>", "<readonly><const/></readonly>", "<max_execution_time>60</max_execution_time>"} {
+	for _, want := range []string{"<readonly>1</readonly>", "<readonly><const/></readonly>", "<max_execution_time>60</max_execution_time>", "<max_execution_time><max>60</max><changeable_in_readonly/></max_execution_time>"} {
 		if !strings.Contains(profile, want) {
 			t.Errorf("reader profile lacks %s", want)
 		}

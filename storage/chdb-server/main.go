@@ -4,6 +4,9 @@
 //	chdb-server --libchdb PATH --data-dir DIR --password-file FILE --reader-password-file FILE
 //	            [--port 8123] [--tcp-port 9000] [--database telemetry]
 //	            [--writer-user telemetry_writer] [--reader-user telemetry_reader]
+//	            [--cluster NAME --cluster-shard HOST:TCP_PORT ... [--macro shard=01 ...]]
+//	chdb-server ... --password-env NAME --reader-password-env NAME   (in a container)
+//	chdb-server --ping PORT   (a container's health check: exit 0 when /ping answers)
 //
 // It prints one JSON line {"event":"ready",...} on stdout once both listeners answer, and
 // {"event":"stopping",...} when SIGTERM or SIGINT arrives and {"event":"stopped",...} once the
@@ -21,6 +24,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -29,9 +33,14 @@ const stopTimeout = 30 * time.Second
 
 type options struct {
 	libchdb, dataDir, writerPasswordFile, readerPasswordFile string
+	writerPasswordEnv, readerPasswordEnv                     string
+	ping                                                     int
 	database, writerUser, readerUser                         string
 	httpPort, tcpPort, readerMaxExecution                    int
 	readyTimeout                                             time.Duration
+	cluster                                                  string
+	clusterShards                                            []string
+	macros                                                   map[string]string
 }
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
@@ -42,6 +51,9 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.dataDir, "data-dir", "", "data directory (engine data in engine/, logs in logs/)")
 	fs.StringVar(&o.writerPasswordFile, "password-file", "", "password file of the writer user (created 0600 when missing)")
 	fs.StringVar(&o.readerPasswordFile, "reader-password-file", "", "password file of the read-only user (created 0600 when missing)")
+	fs.StringVar(&o.writerPasswordEnv, "password-env", "", "environment variable holding the writer's password (instead of --password-file; for containers)")
+	fs.StringVar(&o.readerPasswordEnv, "reader-password-env", "", "environment variable holding the read-only user's password (instead of --reader-password-file)")
+	fs.IntVar(&o.ping, "ping", 0, "only check that 127.0.0.1:PORT/ping answers, exit 0 or 1 (a container's health check)")
 	fs.StringVar(&o.database, "database", "telemetry", "database the writer may create and both users may read")
 	fs.StringVar(&o.writerUser, "writer-user", "telemetry_writer", "user for the Collector's exporter and the control plane's DDL")
 	fs.StringVar(&o.readerUser, "reader-user", "telemetry_reader", "read-only user for queries and reports")
@@ -49,24 +61,45 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.tcpPort, "tcp-port", 0, "native TCP port on 127.0.0.1 (0 = any free port)")
 	fs.IntVar(&o.readerMaxExecution, "reader-max-execution-seconds", 60, "server-side limit on every statement of the read-only user")
 	fs.DurationVar(&o.readyTimeout, "ready-timeout", 60*time.Second, "how long to wait for the listeners")
+	fs.StringVar(&o.cluster, "cluster", "", "name of a cluster this server is a shard of (remote_servers), for Distributed tables")
+	fs.Func("cluster-shard", "host:tcp-port of one shard of --cluster, in shard order; repeat for each (this server included)", func(v string) error {
+		o.clusterShards = append(o.clusterShards, v)
+		return nil
+	})
+	o.macros = map[string]string{}
+	fs.Func("macro", "name=value of a macro such as shard or replica; repeatable", func(v string) error { return parseMacro(v, o.macros) })
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
-	var missing []string
+	if o.ping != 0 {
+		return o, nil
+	}
+	var problems, missing []string
 	if o.libchdb == "" {
 		missing = append(missing, "--libchdb (or $TELEMETRY_STACK_LIBCHDB): the libchdb.so of the npm package chdb")
 	}
 	if o.dataDir == "" {
 		missing = append(missing, "--data-dir")
 	}
-	if o.writerPasswordFile == "" {
-		missing = append(missing, "--password-file")
+	for _, p := range []struct{ file, env, fileFlag, envFlag string }{
+		{o.writerPasswordFile, o.writerPasswordEnv, "--password-file", "--password-env"},
+		{o.readerPasswordFile, o.readerPasswordEnv, "--reader-password-file", "--reader-password-env"},
+	} {
+		switch {
+		case p.file == "" && p.env == "":
+			missing = append(missing, p.fileFlag+" (or "+p.envFlag+")")
+		case p.file != "" && p.env != "":
+			problems = append(problems, p.fileFlag+" and "+p.envFlag+" exclude each other; give one")
+		}
 	}
-	if o.readerPasswordFile == "" {
-		missing = append(missing, "--reader-password-file")
+	if o.cluster == "" && len(o.clusterShards) > 0 {
+		missing = append(missing, "--cluster (--cluster-shard names a shard of it)")
 	}
 	if len(missing) > 0 {
-		return o, fmt.Errorf("missing %v", missing)
+		problems = append([]string{fmt.Sprintf("missing %v", missing)}, problems...)
+	}
+	if len(problems) > 0 {
+		return o, errors.New(strings.Join(problems, "\n"))
 	}
 	return o, nil
 }
@@ -91,15 +124,21 @@ func run(args []string) int {
 		}
 		return fail(err)
 	}
+	if o.ping != 0 {
+		if pingOK(o.ping) {
+			return 0
+		}
+		return fail(fmt.Errorf("127.0.0.1:%d/ping does not answer", o.ping))
+	}
 	dataDir, err := filepath.Abs(o.dataDir)
 	if err != nil {
 		return fail(err)
 	}
-	writerPw, writerCreated, err := EnsurePasswordFile(o.writerPasswordFile)
+	writerPw, writerCreated, err := passwordFrom(o.writerPasswordFile, o.writerPasswordEnv)
 	if err != nil {
 		return fail(err)
 	}
-	readerPw, readerCreated, err := EnsurePasswordFile(o.readerPasswordFile)
+	readerPw, readerCreated, err := passwordFrom(o.readerPasswordFile, o.readerPasswordEnv)
 	if err != nil {
 		return fail(err)
 	}
@@ -123,6 +162,9 @@ func run(args []string) int {
 		Reader:                    Account{o.readerUser, readerPw},
 		Control:                   Account{"chdb_server_control", controlPw},
 		ReaderMaxExecutionSeconds: o.readerMaxExecution,
+	}
+	if o.cluster != "" {
+		cfg.Cluster = &Cluster{Name: o.cluster, Shards: o.clusterShards, Macros: o.macros}
 	}
 	if err := cfg.Validate(); err != nil {
 		return fail(err)
@@ -159,6 +201,7 @@ func run(args []string) int {
 		"readerPasswordFileCreated": readerCreated,
 		"removedLegacyFiles":        removed,
 		"engine":                    "libchdb " + engine.Version(),
+		"cluster":                   o.cluster,
 		"startupMs":                 time.Since(started).Milliseconds(),
 	})
 

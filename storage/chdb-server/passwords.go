@@ -64,3 +64,23 @@ func EnsurePasswordFile(path string) (password string, created bool, err error) 
 	}
 	return password, created, nil
 }
+
+// PasswordFromEnv reads a password a container runtime passes in its environment: there the
+// secret lives with the runtime, and files under the data volume would be a second copy.
+func PasswordFromEnv(name string) (string, error) {
+	password := strings.TrimSpace(os.Getenv(name))
+	if password == "" {
+		return "", fmt.Errorf("$%s is empty or unset; the runtime passes the password in it", name)
+	}
+	return password, nil
+}
+
+// passwordFrom is a password file's (created when missing) or an environment variable's; the
+// flags make sure exactly one is named.
+func passwordFrom(file, env string) (password string, created bool, err error) {
+	if env != "" {
+		password, err = PasswordFromEnv(env)
+		return password, false, err
+	}
+	return EnsurePasswordFile(file)
+}

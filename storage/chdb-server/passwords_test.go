@@ -46,3 +46,14 @@ func TestEnsurePasswordFileRefusesReadableAndEmptyFiles(t *testing.T) {
 		t.Errorf("an empty file must be refused naming the fix, got %v", err)
 	}
 }
+
+func TestPasswordFromEnvRefusesAnEmptyVariable(t *testing.T) {
+	t.Setenv("CHDB_SERVER_TEST_PW", "  s3cret\n")
+	if pw, err := PasswordFromEnv("CHDB_SERVER_TEST_PW"); err != nil || pw != "s3cret" {
+		t.Fatalf("got %q, %v", pw, err)
+	}
+	t.Setenv("CHDB_SERVER_TEST_PW", "")
+	if _, err := PasswordFromEnv("CHDB_SERVER_TEST_PW"); err == nil || !strings.Contains(err.Error(), "$CHDB_SERVER_TEST_PW") {
+		t.Fatalf("an empty variable must be refused naming it, got %v", err)
+	}
+}

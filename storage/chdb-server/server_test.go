@@ -44,10 +44,11 @@ type readyLine struct {
 	TCPPort int    `json:"tcpPort"`
 }
 
-func startServer(t *testing.T, dir string) (*exec.Cmd, readyLine, *bufio.Scanner) {
+func startServer(t *testing.T, dir string, extra ...string) (*exec.Cmd, readyLine, *bufio.Scanner) {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "--libchdb", libchdbForTest(t), "--data-dir", filepath.Join(dir, "data"),
-		"--password-file", filepath.Join(dir, "writer"), "--reader-password-file", filepath.Join(dir, "reader"), "--port", "0")
+	args := []string{"--libchdb", libchdbForTest(t), "--data-dir", filepath.Join(dir, "data"),
+		"--password-file", filepath.Join(dir, "writer"), "--reader-password-file", filepath.Join(dir, "reader"), "--port", "0"}
+	cmd := exec.Command(os.Args[0], append(args, extra...)...)
 	cmd.Env = append(os.Environ(), "CHDB_SERVER_TEST_MAIN=1")
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {

@@ -91,6 +91,10 @@ describe('telemetry-stack commands', () => {
     expect(unknownCommand.stderr).toContain('generate');
     const noFiles = await runCli(['lint']);
     expect(noFiles.exitCode).toBe(2);
+    // Refused before anything is built.
+    const unknownImage = await runCli(['images', 'build', 'clickhouse-server']);
+    expect(unknownImage.exitCode).toBe(2);
+    expect(unknownImage.stderr.trim().split('\n')).toEqual([expect.stringContaining('images build clickhouse-server: unknown image; expected collector, chdb-server')]);
   });
 
   it('init refuses to overwrite without --force', async () => {

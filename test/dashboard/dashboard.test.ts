@@ -10,6 +10,25 @@ import { claudeCode, cliUsage, recordCount } from '../query/dataset.js';
 import { startHarness, waitForCount, type Harness } from '../query/harness.js';
 import { logsBody, post } from '../query/otlp.js';
 
+/**
+ * The callbacks given to page.waitForFunction and page.evaluate run in the page. Tests are
+ * type-checked without the DOM library (its fetch types differ from Node's), so they see this much of it.
+ */
+interface PageElement {
+  id: string;
+  hidden: boolean;
+  textContent: string | null;
+  dataset: Record<string, string | undefined>;
+  classList: { contains(name: string): boolean };
+  getAttribute(name: string): string | null;
+}
+declare const document: {
+  body: PageElement;
+  activeElement: PageElement | null;
+  querySelector(selector: string): PageElement | null;
+  querySelectorAll(selector: string): ArrayLike<PageElement>;
+};
+
 const ROOT = join(import.meta.dirname, '..', '..');
 const RESULTS = join(ROOT, 'test-results', 'dashboard');
 const TOKEN_ENV = 'TS_DASHBOARD_TEST_TOKEN';
@@ -176,7 +195,7 @@ describe('dashboard and the public insights page, in headless Chromium', () => {
     const deploy = page.locator('#panel-usage tbody button', { hasText: 'deploy' }).first();
     await deploy.focus();
     await page.keyboard.press('Enter');
-    await page.waitForFunction(() => document.querySelector('#panel-events')?.getAttribute('aria-busy') === 'false' && !(document.querySelector('#panel-events') as HTMLElement).hidden);
+    await page.waitForFunction(() => document.querySelector('#panel-events')?.getAttribute('aria-busy') === 'false' && document.querySelector('#panel-events')?.hidden === false);
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('h-events');
     const events = await h.json<Answer>(['query', 'events', '--service', 'tinycli', '--verb', 'deploy', '--since', '7d']);
     expect(events.rows.length).toBeGreaterThan(0);
@@ -189,7 +208,7 @@ describe('dashboard and the public insights page, in headless Chromium', () => {
 
     const user = (await tableRows(page, 'sessions'))[0]!['user']!;
     await page.locator('#panel-sessions tbody button').first().click();
-    await page.waitForFunction(() => document.querySelector('#panel-events')?.getAttribute('aria-busy') === 'false' && !(document.querySelector('#panel-events') as HTMLElement).hidden);
+    await page.waitForFunction(() => document.querySelector('#panel-events')?.getAttribute('aria-busy') === 'false' && document.querySelector('#panel-events')?.hidden === false);
     const byUser = await h.json<Answer>(['query', 'events', '--user', user, '--since', '7d']);
     expect(byUser.rows.length).toBeGreaterThan(0);
     expect(await tableRows(page, 'events')).toEqual(asText(byUser.rows));

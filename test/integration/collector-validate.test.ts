@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { validateWithCollector } from '../../cli/collector/validate.js';
 import { envPlaceholders } from '../../cli/commands/env-placeholders.js';
 import { basename } from 'node:path';
-import { goldenDirs, renderGoldenDir } from '../../cli/render/golden.js';
+import { goldenDirs, renderGoldenDir } from '../../tools/golden.js';
 import { loadSanitizeInputs } from '../../cli/render/inputs.js';
 import { testCollectorBinary } from '../support/collector.js';
 import { LINT_FIXTURE_ENV, lintFixtureRules, passesFixture, triggersFixture } from '../support/lint-fixtures.js';

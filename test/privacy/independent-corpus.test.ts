@@ -26,7 +26,7 @@ const bodyText = (line: string) => `deploy log: ${line}`;
 
 /** Two records per value: the text contexts, and the prompt and body as bytesValue. */
 function records(kind: 'c' | 'i', values: readonly string[], run: string): ResourceLogsSpec[] {
-  return values.map((line, i) => ({
+  return values.map((line, i): ResourceLogsSpec => ({
     resource: RESOURCE,
     scope: SCOPE,
     records: [

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUsageTelemetry } from '../../cli/client/index.js';
+import { createUsageTelemetry } from '@telemetry-stack/client';
 import { STACK_TRACE } from '../support/cli.js';
 import { ALICE, BOB, claudeCode, cliUsage, MODELS, recordCount, times } from './dataset.js';
 import { startHarness, waitForCount, type Harness } from './harness.js';

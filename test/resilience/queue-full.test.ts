@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createUsageTelemetry } from '../../cli/client/index.js';
+import { createUsageTelemetry } from '@telemetry-stack/client';
 import { readCollectorMetrics } from '../../cli/runtime/collector-metrics.js';
 import { encodeLogsRequest, grpcCall, GRPC_STATUS } from './otlp-wire.js';
 import { logsPayload, readRunRecord, runs, signalComponent, sleep, stackUpForSuite, storedTally, tag, waitUntil, type RunningStack } from './support.js';

@@ -5,7 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { formatProblem } from '../../cli/errors.js';
 import { renderBundle } from '../../cli/render/bundle.js';
-import { filesUnder } from '../../cli/render/golden.js';
+import { filesUnder } from '../../tools/golden.js';
 import { loadSanitizeInputs } from '../../cli/render/inputs.js';
 import { parseStackFile } from '../../cli/stack/load.js';
 import { resolveStack } from '../../cli/stack/resolve.js';

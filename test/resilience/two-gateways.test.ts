@@ -14,10 +14,9 @@ import { readCollectorMetrics } from '../../cli/runtime/collector-metrics.js';
 import { applyRollups, configDir } from '../../cli/runtime/stack-parts.js';
 import { parseStackFile } from '../../cli/stack/load.js';
 import { resolveStack, type Stack } from '../../cli/stack/resolve.js';
-import { launchEmbeddedServer, type LaunchedServer } from '../../cli/store/embedded/launch.js';
 import { startCollector, testCollectorBinary, type RunningCollector } from '../support/collector.js';
 import { freePorts } from '../support/ports.js';
-import { compiledServerEntry } from '../store/helpers.js';
+import { startTestStore, type TestStore } from '../store/helpers.js';
 import { bodyOf, decodeSeq, queryClickHouse, sleep, tag as makeTag, waitUntil } from './support.js';
 
 /**
@@ -210,13 +209,13 @@ async function sendThroughProxy(port: number, runTag: string, tally: Tally): Pro
 
 describe('two gateways behind a round-robin balancer, one ClickHouse', () => {
   let dir: string;
-  let store: LaunchedServer;
+  let store: TestStore;
   let base: Stack;
   let binary: string;
   const gateways: Gateway[] = [];
   let proxy: Proxy;
   const env = { TELEMETRY_STACK_CLICKHOUSE_PASSWORD: PASSWORD, TELEMETRY_STACK_HMAC_KEY: HMAC_KEY, [TOKEN_ENV]: TOKEN };
-  const query = (sql: string) => queryClickHouse(Number(new URL(store.ready.url).port), PASSWORD, sql, 'default');
+  const query = (sql: string) => queryClickHouse(store.server.ready.port, PASSWORD, sql);
 
   const metrics = async (g: Gateway): Promise<{ accepted: number; queueSize: number }> => {
     try {
@@ -230,9 +229,10 @@ describe('two gateways behind a round-robin balancer, one ClickHouse', () => {
   beforeAll(async () => {
     binary = await testCollectorBinary();
     dir = mkdtempSync(join(tmpdir(), 'telemetry-stack-gateways-'));
-    const passwordFile = join(dir, 'store-password');
-    writeFileSync(passwordFile, PASSWORD + '\n', { mode: 0o600 });
-    store = await launchEmbeddedServer({ dataDir: join(dir, 'store'), passwordFile, entry: compiledServerEntry() });
+    // The ClickHouse the gateways share: the chdb-server launcher, its writer's password chosen here.
+    mkdirSync(join(dir, 'store', 'secrets'), { recursive: true, mode: 0o700 });
+    writeFileSync(join(dir, 'store', 'secrets', 'clickhouse-password'), PASSWORD + '\n', { mode: 0o600 });
+    store = await startTestStore(join(dir, 'store'));
 
     const ports = await freePorts(8);
     const file = join(dir, 'telemetry-stack.yaml');
@@ -247,7 +247,7 @@ receivers:
   http: {port: ${ports[1]}}
   auth: {bearerTokenEnv: ${TOKEN_ENV}}
 collector: {healthPort: ${ports[2]}, metricsPort: ${ports[3]}}
-clickhouse: {url: '${store.ready.url}', compress: none}
+clickhouse: {url: '${store.server.ready.url}', username: ${store.server.ready.writerUser}}
 topology: {gateways: 2}
 `;
     writeFileSync(file, text);
@@ -285,7 +285,7 @@ topology: {gateways: 2}
   afterAll(async () => {
     await proxy?.close();
     for (const g of gateways) await g.collector.stop();
-    await store?.stop();
+    await store?.server.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   }, 60_000);
 

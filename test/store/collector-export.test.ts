@@ -5,12 +5,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testCollectorBinary } from '../support/collector.js';
 import { EXPORTER_TABLES as TABLES } from '../../cli/render/clickhouse-ddl.js';
-import { launchEmbeddedServer, type LaunchedServer } from '../../cli/store/embedded/launch.js';
-import { compiledServerEntry, freePort, repoRoot, rssMiB, tempDir, waitFor } from './helpers.js';
+import { freePort, repoRoot, rssMiB, startTestStore, tempDir, waitFor, type TestStore } from './helpers.js';
 
 /**
  * The real Collector (stock contrib clickhouse exporter v0.161.0, clickhouse-go v2 over http://)
- * writing into the embedded store, and @clickhouse/client reading back what it wrote.
+ * writing into the embedded engine (ClickHouse's own server from libchdb, run by the chdb-server
+ * launcher) as its writer user, and @clickhouse/client reading back what it wrote.
  */
 
 /** The project's Collector (built from collector/manifest.yaml when missing), or TELEMETRY_STACK_COLLECTOR_BIN. */
@@ -18,7 +18,7 @@ let COLLECTOR_BIN = '';
 const DDL_FILE = join(repoRoot, 'configs', 'clickhouse', 'exporter-ddl-v0.161.0.sql');
 
 let dir: { path: string; remove: () => void };
-let server: LaunchedServer;
+let store: TestStore;
 let client: ClickHouseClient;
 let collector: ChildProcess | undefined;
 let collectorLog = '';
@@ -33,10 +33,10 @@ function collectorConfig(chPort: number, otlpPort: number): string {
 exporters:
   clickhouse:
     endpoint: http://127.0.0.1:${chPort}
-    username: default
+    username: telemetry_writer
     password: \${env:TS_TEST_CLICKHOUSE_PASSWORD}
     database: telemetry
-    compress: none
+    compress: lz4
     create_schema: true
     ttl: 720h
     logs_table_name: otel_logs
@@ -111,17 +111,15 @@ async function logCount(runId: string): Promise<number> {
 
 beforeAll(async () => {
   COLLECTOR_BIN = await testCollectorBinary();
-  const entry = compiledServerEntry();
   dir = tempDir('embedded-collector');
-  const passwordFile = join(dir.path, 'secrets', 'clickhouse-password');
-  server = await launchEmbeddedServer({ entry, dataDir: join(dir.path, 'data'), passwordFile });
-  const password = readFileSync(passwordFile, 'utf8').trim();
-  client = createClient({ url: server.ready.url, username: 'default', password });
+  store = await startTestStore(dir.path);
+  const password = store.writerPassword;
+  client = createClient({ url: store.server.ready.url, username: store.server.ready.writerUser, password });
 
   const otlpPort = await freePort();
   otlp = `http://127.0.0.1:${otlpPort}`;
   const configPath = join(dir.path, 'collector.yaml');
-  writeFileSync(configPath, collectorConfig(server.ready.port, otlpPort));
+  writeFileSync(configPath, collectorConfig(store.server.ready.port, otlpPort));
   collector = spawn(COLLECTOR_BIN, ['--config', `file:${configPath}`], {
     env: { PATH: process.env.PATH ?? '', TS_TEST_CLICKHOUSE_PASSWORD: password },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -146,7 +144,7 @@ afterAll(async () => {
     clearTimeout(killer);
   }
   await client?.close();
-  await server?.stop();
+  await store?.server.stop();
   dir?.remove();
 });
 
@@ -225,14 +223,14 @@ describe('stock Collector clickhouse exporter into the embedded store', () => {
   it('created exactly the DDL recorded in configs/clickhouse/exporter-ddl-v0.161.0.sql', async () => {
     const statements: string[] = [];
     for (const t of TABLES) {
-      const rs = await client.query({ query: `SHOW CREATE TABLE telemetry.${t}`, format: 'TSVRaw' });
+      const rs = await client.query({ query: `SHOW CREATE TABLE telemetry.${t}`, format: 'TabSeparatedRaw' });
       statements.push(`${(await rs.text()).trim()};`);
     }
     const captured = `${statements.join('\n\n')}\n`;
     const header = [
       '-- Captured from the stock OpenTelemetry Collector clickhouse exporter (contrib v0.161.0,',
       '-- clickhouse-go v2.47.0 over http://) with create_schema: true, ttl: 720h, database: telemetry,',
-      `-- writing into the embedded engine (${server.ready.engine}), via SHOW CREATE TABLE.`,
+      `-- writing into the embedded engine (${store.server.ready.engine}), via SHOW CREATE TABLE.`,
       '-- Reference only: the exporter creates these itself. Engines >= 26.2 get text() indexes,',
       '-- older servers get bloom_filter/tokenbf_v1 instead. Refresh: TELEMETRY_STACK_UPDATE_DDL=1',
       '-- npx vitest run test/store/collector-export.test.ts',
@@ -248,11 +246,11 @@ describe('stock Collector clickhouse exporter into the embedded store', () => {
     const runId = `restart-${Date.now()}`;
     const perRequest = 250;
     for (let i = 0; i < 10; i++) await post('/v1/logs', logsBody(runId, i * perRequest, perRequest));
-    const port = server.ready.port;
-    expect(await server.stop()).toBe(0);
+    const port = store.server.ready.port;
+    expect(await store.server.stop()).toBe(0);
     // The store is down: the Collector accepts these into its sending queue and retries.
     for (let i = 10; i < 20; i++) await post('/v1/logs', logsBody(runId, i * perRequest, perRequest));
-    server = await launchEmbeddedServer({ entry: compiledServerEntry(), dataDir: join(dir.path, 'data'), passwordFile: join(dir.path, 'secrets', 'clickhouse-password'), port });
+    store = await startTestStore(dir.path, { port });
     const distinct = async (): Promise<number> =>
       scalar("SELECT uniqExact(LogAttributes['seq']) FROM telemetry.otel_logs WHERE LogAttributes['run.id'] = {run:String}", { run: runId });
     expect(await waitFor('all 5000 distinct records after the restart', 120_000, async () => ((await distinct()) >= 5000 ? distinct() : undefined))).toBe(5000);
@@ -276,7 +274,7 @@ describe('stock Collector clickhouse exporter into the embedded store', () => {
     const stored = performance.now();
     expect(n).toBe(total);
     const rate = Math.round(total / ((stored - started) / 1000));
-    const rss = rssMiB(server.pid);
+    const rss = rssMiB(store.server.ready.pid);
     // Printed for the record; the assertions above are what must hold.
     console.log(
       `[store bench] ${total} log records: sent in ${Math.round(sent - started)} ms, all stored after ${Math.round(stored - started)} ms (${rate} records/s end to end); embedded store RSS ${rss ?? '?'} MiB`,

@@ -1,37 +1,44 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureLauncher, libchdbPath } from '../../cli/store/embedded/launcher-build.js';
+import { startLauncher, type RunningLauncher } from '../../cli/store/embedded/launcher-process.js';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
+export interface TestStore {
+  server: RunningLauncher;
+  dataDir: string;
+  writerPasswordFile: string;
+  readerPasswordFile: string;
+  writerPassword: string;
+  readerPassword: string;
+}
+
 /**
- * The server runs as a child process from dist/ (chdb is a process singleton). A stale build would
- * test old code, so this refuses a dist file older than any source of the embedded store.
+ * The chdb-server launcher (ClickHouse's own server from libchdb) in a child process, as the
+ * process runtime starts it: engine data in `<dir>/clickhouse`, password files in `<dir>/secrets`
+ * (created 0600 when missing; write one first to choose the password). `port` 0 takes a free one.
  */
-export function compiledServerEntry(): string {
-  const entry = join(repoRoot, 'dist', 'cli', 'store', 'embedded', 'server.js');
-  try {
-    statSync(entry);
-  } catch {
-    throw new Error(`${entry} is missing: run npx tsc -p tsconfig.json before npx vitest run test/store`);
-  }
-  const srcDir = join(repoRoot, 'cli', 'store', 'embedded');
-  for (const f of readdirSync(srcDir)) {
-    if (!f.endsWith('.ts')) continue;
-    const js = join(repoRoot, 'dist', 'cli', 'store', 'embedded', f.replace(/\.ts$/, '.js'));
-    let jsTime = 0;
-    try {
-      jsTime = statSync(js).mtimeMs;
-    } catch {
-      /* missing counts as stale */
-    }
-    if (jsTime < statSync(join(srcDir, f)).mtimeMs) {
-      throw new Error(`dist is older than cli/store/embedded/${f}: run npx tsc -p tsconfig.json before npx vitest run test/store`);
-    }
-  }
-  return entry;
+export async function startTestStore(dir: string, options: { port?: number; database?: string } = {}): Promise<TestStore> {
+  const secrets = join(dir, 'secrets');
+  mkdirSync(secrets, { recursive: true, mode: 0o700 });
+  const writerPasswordFile = join(secrets, 'clickhouse-password');
+  const readerPasswordFile = join(secrets, 'clickhouse-reader-password');
+  const dataDir = join(dir, 'clickhouse');
+  const server = await startLauncher({
+    binary: await ensureLauncher(),
+    libchdb: libchdbPath(),
+    dataDir,
+    writerPasswordFile,
+    readerPasswordFile,
+    ...(options.port !== undefined ? { port: options.port } : {}),
+    ...(options.database !== undefined ? { database: options.database } : {}),
+  });
+  const read = (f: string) => readFileSync(f, 'utf8').trim();
+  return { server, dataDir, writerPasswordFile, readerPasswordFile, writerPassword: read(writerPasswordFile), readerPassword: read(readerPasswordFile) };
 }
 
 export function tempDir(prefix: string): { path: string; remove: () => void } {

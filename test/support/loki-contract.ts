@@ -1,7 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
-import { decodeLogs, flattenRecords, type AnyValue, type DecodedLogs } from '../client/helpers/otlp-decode.js';
+import { decodeLogs, flattenRecords, type AnyValue, type DecodedLogs } from '../../packages/client/test/helpers/otlp-decode.js';
 
 /**
  * A stand-in for Loki's HTTP API for contract tests: it records every request the Collector and

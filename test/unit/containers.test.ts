@@ -1,13 +1,14 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { packagePath } from '../../cli/paths.js';
 import { pins } from '../../cli/pins.js';
 import { containerSpecs, renderClickHouseListenXml } from '../../cli/render/containers.js';
-import { COMPOSE_DIR, GOLDEN_TOOL_VERSION } from '../../cli/render/golden.js';
+import { COMPOSE_DIR, filesUnder, GOLDEN_TOOL_VERSION } from '../../tools/golden.js';
 import { toCreate } from '../../cli/runtime/docker/docker-runtime.js';
 import { loadStackFile, parseStackFile } from '../../cli/stack/load.js';
+import { clickhouseUsername, runsChdbServer } from '../../cli/stack/storage-endpoint.js';
 import { resolveStack } from '../../cli/stack/resolve.js';
 
 const stackOf = (yaml: string) => resolveStack(parseStackFile(`version: 1\nname: t\ndataDir: /data\n${yaml}`, 's.yaml', {}).stack!, '/s.yaml', {});
@@ -52,6 +53,47 @@ describe('the ClickHouse server container', () => {
   });
 });
 
+describe('the storage image built here (clickhouse.server: chdb-server)', () => {
+  const stack = stackOf('backend: clickhouse\nclickhouse: {server: chdb-server, port: 18123, database: tel, username: writer}');
+  const spec = containerSpecs(stack, '1.2.3').find((s) => s.service === 'clickhouse')!;
+
+  it('runs the local tag images build gives it unless images.clickhouse names another', () => {
+    expect(spec.image).toBe(pins.localImages.chdbServer);
+    const override = containerSpecs(stackOf('backend: clickhouse\nclickhouse: {server: chdb-server}\nimages: {clickhouse: registry.local/chdb:2}'), 'x').find((s) => s.service === 'clickhouse')!;
+    expect(override.image).toBe('registry.local/chdb:2');
+  });
+
+  it('passes both passwords as environment references and names the variables on the launcher\'s command line', () => {
+    expect(spec.env).toEqual({
+      TELEMETRY_STACK_CLICKHOUSE_PASSWORD: '${TELEMETRY_STACK_CLICKHOUSE_PASSWORD}',
+      TELEMETRY_STACK_CLICKHOUSE_READER_PASSWORD: '${TELEMETRY_STACK_CLICKHOUSE_READER_PASSWORD}',
+    });
+    expect(spec.command).toEqual([
+      '--password-env', 'TELEMETRY_STACK_CLICKHOUSE_PASSWORD',
+      '--reader-password-env', 'TELEMETRY_STACK_CLICKHOUSE_READER_PASSWORD',
+      '--database', 'tel', '--port', '18123', '--tcp-port', '18124',
+    ]);
+    const create = toCreate(stack, spec, { TELEMETRY_STACK_CLICKHOUSE_PASSWORD: 'w', TELEMETRY_STACK_CLICKHOUSE_READER_PASSWORD: 'r' });
+    expect(create.env.sort()).toEqual(['TELEMETRY_STACK_CLICKHOUSE_PASSWORD=w', 'TELEMETRY_STACK_CLICKHOUSE_READER_PASSWORD=r']);
+  });
+
+  it('mounts no config (the launcher renders its own), keeps data in the image\'s data directory, and checks health with the launcher itself', () => {
+    expect(spec.files).toEqual([]);
+    expect(spec.volumes).toEqual([{ volume: 'telemetry-stack-t-clickhouse', target: '/var/lib/chdb-server' }]);
+    expect(readFileSync(packagePath('storage', 'chdb-server', 'Dockerfile'), 'utf8')).toMatch(/--data-dir", "\/var\/lib\/chdb-server"/);
+    expect(spec.healthcheck?.test).toEqual(['CMD', '/chdb-server', '--ping', '18123']);
+  });
+
+  it('its users are the launcher\'s: the Collector writes as telemetry_writer, the CLI reads as telemetry_reader', () => {
+    expect(clickhouseUsername(stack, 'writer')).toBe('telemetry_writer');
+    expect(clickhouseUsername(stack, 'reader')).toBe('telemetry_reader');
+    const official = stackOf('backend: clickhouse\nclickhouse: {username: writer}');
+    expect([clickhouseUsername(official, 'writer'), clickhouseUsername(official, 'reader')]).toEqual(['writer', 'writer']);
+    // A server of the user's is never the launcher's, whatever clickhouse.server says.
+    expect(runsChdbServer(stackOf('backend: clickhouse\nclickhouse: {server: chdb-server, url: "http://127.0.0.1:9123"}'))).toBe(false);
+  });
+});
+
 describe('compose/ is what `up` creates', () => {
   const file = join(COMPOSE_DIR, 'telemetry-stack.yaml');
   const stack = resolveStack(loadStackFile(file, {}).stack, file, {});
@@ -76,10 +118,13 @@ describe('compose/ is what `up` creates', () => {
     });
   }
 
-  it('every file compose mounts is committed beside it', () => {
+  it('every file and folder compose mounts is committed beside it (a folder with files in it)', () => {
     for (const service of Object.values(compose.services)) {
       for (const v of service['volumes'] as string[]) {
-        if (v.startsWith('./')) expect(() => readFileSync(packagePath('compose', v.split(':')[0]!))).not.toThrow();
+        if (!v.startsWith('./')) continue;
+        const path = packagePath('compose', v.split(':')[0]!);
+        if (existsSync(path) && statSync(path).isDirectory()) expect(filesUnder(path).length, v).toBeGreaterThan(0);
+        else expect(() => readFileSync(path), v).not.toThrow();
       }
     }
   });

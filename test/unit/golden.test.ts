@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { basename, relative } from 'node:path';
 import {
   committedGoldenFiles, COMPOSE_DIR, GOLDEN_UPDATE_COMMAND, goldenDirs, JSON_SCHEMA_PATH, readGolden, renderGoldenDir, renderJsonSchemaFile, renderSecretPatternsFile,
-} from '../../cli/render/golden.js';
+} from '../../tools/golden.js';
 import { packageRoot } from '../../cli/paths.js';
 import { loadSanitizeInputs, PROCESSOR_RULES_PATH, SECRET_PATTERNS_PATH, SECRET_RULES_PATH } from '../../cli/render/inputs.js';
 
@@ -29,8 +29,16 @@ describe('golden renders', () => {
     });
   }
 
-  it('compose/ holds a compose file, its .env.template and the configs it mounts', () => {
-    expect(committedGoldenFiles(COMPOSE_DIR)).toEqual(['.env.template', 'clickhouse/listen.xml', 'collector.yaml', 'compose.yaml']);
+  it('compose/ holds a compose file, its .env.template and the configs it mounts (Grafana\'s for the grafana profile)', () => {
+    expect(committedGoldenFiles(COMPOSE_DIR)).toEqual([
+      '.env.template',
+      'clickhouse/listen.xml',
+      'collector.yaml',
+      'compose.yaml',
+      'grafana/dashboards/ts-telemetry.json',
+      'grafana/provisioning/dashboards/telemetry-stack.yaml',
+      'grafana/provisioning/datasources/telemetry-stack.yaml',
+    ]);
   });
 
   it('configs/secrets/patterns.json matches configs/secrets/rules.yaml', () => {

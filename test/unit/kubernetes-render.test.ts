@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { GOLDEN_DIR } from '../../cli/render/golden.js';
+import { GOLDEN_DIR } from '../../tools/golden.js';
 import { loadSanitizeInputs } from '../../cli/render/inputs.js';
 import { renderCollectorConfig } from '../../cli/render/collector-config.js';
 import { gatewaySecretNames, renderKubernetesBundle } from '../../cli/render/kubernetes.js';
@@ -55,15 +55,21 @@ describe('stack file: gateway topology and ClickHouse clusters', () => {
     expect(clickhouseExporterEndpoint(resolveStack(one.stack!, '/x/telemetry-stack.yaml', {}))).toBe('https://a.example');
   });
 
-  it('a cluster gets replicated tables and synchronous deduplicated inserts', () => {
+  it('a cluster writes into the schema telemetry-stack owns, with synchronous deduplicated inserts', () => {
     const exporter = (renderCollectorConfig(golden('kubernetes-existing-cluster'), inputs, 'kubernetes') as Obj)['exporters']['clickhouse'];
     expect(exporter).toMatchObject({
       endpoint: 'http://clickhouse-telemetry.clickhouse.svc.cluster.local:8123',
       async_insert: false,
-      cluster_name: 'replicated',
-      table_engine: { name: 'ReplicatedMergeTree' },
+      create_schema: false,
       connection_params: { insert_deduplicate: '1', distributed_foreground_insert: '1' },
     });
+    // Only a schema the exporter creates would use these.
+    expect(exporter['cluster_name']).toBeUndefined();
+    expect(exporter['table_engine']).toBeUndefined();
+    // One server: the exporter's own schema, and no cluster settings.
+    const single = (renderCollectorConfig(golden('clickhouse-team'), inputs, 'process') as Obj)['exporters']['clickhouse'];
+    expect(single['create_schema']).toBe(true);
+    expect(single['connection_params']).toBeUndefined();
   });
 
   it('gRPC connections age out on a gateway tier only', () => {
@@ -76,12 +82,12 @@ describe('stack file: gateway topology and ClickHouse clusters', () => {
 describe('kubernetes bundle', () => {
   for (const variant of ['kubernetes-existing-cluster', 'kubernetes-operator']) {
     const stack = golden(variant);
-    const files = renderKubernetesBundle(stack, inputs, 'telemetry-stack.yaml');
+    const files = renderKubernetesBundle(stack, inputs, 'telemetry-stack.yaml', '1.2.3');
     const file = (path: string) => docs(files.find((f) => f.path === path)!.content)[0]! as Obj;
 
     it(`${variant}: the kustomization lists every resource file it ships`, () => {
       const k = file('kubernetes/kustomization.yaml');
-      const resources = files.filter((f) => f.path.startsWith('kubernetes/') && !/(kustomization|collector)\.yaml$|\.sh$/.test(f.path)).map((f) => f.path.slice('kubernetes/'.length));
+      const resources = files.filter((f) => f.path.startsWith('kubernetes/') && !/(kustomization|collector|schema-stack)\.yaml$|\.sh$/.test(f.path)).map((f) => f.path.slice('kubernetes/'.length));
       expect([...k['resources']].sort()).toEqual(resources.sort());
     });
 
@@ -139,12 +145,38 @@ describe('kubernetes bundle', () => {
   }
 
   it('the operator variant renders a ClickHouseInstallation with Keeper, whose pods the policy lets the gateways reach', () => {
-    const files = renderKubernetesBundle(golden('kubernetes-operator'), inputs, 'telemetry-stack.yaml');
+    const files = renderKubernetesBundle(golden('kubernetes-operator'), inputs, 'telemetry-stack.yaml', '1.2.3');
     const [keeper, chi] = docs(files.find((f) => f.path === 'kubernetes/clickhouse-installation.yaml')!.content) as Obj[];
     expect(keeper!['kind']).toBe('ClickHouseKeeperInstallation');
     expect(chi!['spec']['configuration']['zookeeper']['nodes']).toEqual([{ host: 'keeper-telemetry', port: 2181 }]);
     expect(chi!['spec']['configuration']['clusters']).toEqual([{ name: 'telemetry', layout: { shardsCount: 1, replicasCount: 2 } }]);
     const np = docs(files.find((f) => f.path === 'kubernetes/networkpolicy.yaml')!.content)[0] as Obj;
     expect(np['spec']['egress'][1]['to']).toEqual([{ podSelector: { matchLabels: { 'clickhouse.altinity.com/chi': 'telemetry' } } }]);
+  });
+});
+
+describe('kubernetes bundle: schema Job and agent', () => {
+  const files = renderKubernetesBundle(golden('kubernetes-existing-cluster'), inputs, 'telemetry-stack.yaml', '1.2.3');
+  const file = (path: string) => docs(files.find((f) => f.path === path)!.content)[0]! as Obj;
+
+  it('the Job runs schema apply of this release on a stack file that holds the cluster, with the password from the Secret', () => {
+    const container = file('kubernetes/schema-job.yaml')['spec']['template']['spec']['containers'][0];
+    expect(container['command']).toEqual(['npx', '--yes', 'telemetry-stack@1.2.3', 'schema', 'apply', '--file', '/etc/telemetry-stack/telemetry-stack.yaml']);
+    expect(container['env']).toContainEqual({ name: 'TELEMETRY_STACK_CLICKHOUSE_PASSWORD', valueFrom: { secretKeyRef: { name: 'team-gateway-secrets', key: 'TELEMETRY_STACK_CLICKHOUSE_PASSWORD' } } });
+    const stackFile = file('kubernetes/schema-stack.yaml');
+    expect(stackFile['clickhouse']).toMatchObject({ url: 'http://clickhouse-telemetry.clickhouse.svc.cluster.local:8123', cluster: { name: 'replicated', replicated: true } });
+    // The Job's stack file must load as a stack file.
+    const parsed = parseStackFile(files.find((f) => f.path === 'kubernetes/schema-stack.yaml')!.content, 'schema-stack.yaml', {});
+    expect(parsed.problems.filter((p) => p.severity === 'error')).toEqual([]);
+  });
+
+  it('the agent forwards OTLP to the gateways\' Service with the bearer token, and only with kubernetes.agent', () => {
+    const agent = file('kubernetes/agent-collector.yaml');
+    expect(agent['exporters']['otlp_http/gateway']).toMatchObject({ endpoint: 'http://team-gateway.telemetry.svc.cluster.local:4318', auth: { authenticator: 'bearertokenauth' } });
+    expect(agent['extensions']['bearertokenauth']).toEqual({ token: '${env:TELEMETRY_STACK_TOKEN}' });
+    const env = file('kubernetes/agent-daemonset.yaml')['spec']['template']['spec']['containers'][0]['env'];
+    expect(env).toEqual([{ name: 'TELEMETRY_STACK_TOKEN', valueFrom: { secretKeyRef: { name: 'team-gateway-secrets', key: 'TELEMETRY_STACK_TOKEN' } } }]);
+    const operator = renderKubernetesBundle(golden('kubernetes-operator'), inputs, 'telemetry-stack.yaml', '1.2.3').map((f) => f.path);
+    expect(operator.filter((p) => p.includes('agent'))).toEqual([]);
   });
 });

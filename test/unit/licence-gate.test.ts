@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -7,7 +7,7 @@ import { collectNpm } from '../../scripts/licences/collect-npm.mjs';
 // @ts-expect-error: build tooling in plain ESM, without type declarations
 import { renderNotices } from '../../scripts/licences/notices.mjs';
 // @ts-expect-error: build tooling in plain ESM, without type declarations
-import { licenceFailures, licenceVerdict, refusedModuleFailures } from '../../scripts/licences/policy.mjs';
+import { dockerfileFailures, licenceFailures, licenceVerdict, refusedModuleFailures, userDownloadNotes } from '../../scripts/licences/policy.mjs';
 
 interface Pkg {
   ecosystem: string;
@@ -52,6 +52,18 @@ describe('licence gate', () => {
     expect(licenceFailures(packages)).toEqual(['npm agpl-thing@1.0.0: licence AGPL-3.0-only is copyleft or not open source (allow-list: scripts/licences/policy.mjs)']);
   });
 
+  it('workspace packages are ours: left out of the third-party list, their dependencies are not', async () => {
+    const dir = npmProject({ 'mit-thing': 'MIT' });
+    const root = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Record<string, unknown>;
+    mkdirSync(join(dir, 'packages', 'lib'), { recursive: true });
+    writeFileSync(join(dir, 'packages', 'lib', 'package.json'), JSON.stringify({ name: '@fixture/lib', version: '1.0.0', license: 'Apache-2.0' }));
+    mkdirSync(join(dir, 'node_modules', '@fixture'));
+    symlinkSync(join(dir, 'packages', 'lib'), join(dir, 'node_modules', '@fixture', 'lib'), 'dir');
+    const withWorkspace = { ...root, workspaces: ['packages/lib'], dependencies: { ...(root.dependencies as object), '@fixture/lib': '1.0.0' } };
+    writeFileSync(join(dir, 'package.json'), JSON.stringify(withWorkspace));
+    expect(((await collectNpm(dir)) as Pkg[]).map((p) => p.name)).toEqual(['mit-thing']);
+  });
+
   it('the Loki module is refused by name whatever licence it is read as, and an AGPL Go module by licence', () => {
     const loki = { ecosystem: 'go', name: 'github.com/grafana/loki/v3', version: 'v3.7.8', licence: 'AGPL-3.0', texts: [] };
     expect(refusedModuleFailures([loki])).toEqual([
@@ -78,5 +90,17 @@ describe('licence gate', () => {
     expect(text.match(/```text\nMIT text\n```/g)).toHaveLength(1);
     expect(text).toContain('Used by: a@1.0.0, b@2.0.0');
     expect(text).toContain('Used by: c@3.0.0');
+  });
+
+  it('Grafana and Loki images are named as the user\'s own download, never built from', () => {
+    const notes = userDownloadNotes({ images: { collector: 'otel/opentelemetry-collector-contrib:0.161.0', loki: 'grafana/loki:3.5.7', grafana: 'grafana/grafana:12.4.11' } }) as string[];
+    expect(notes).toEqual([
+      "grafana/loki:3.5.7 (images.loki, AGPL-licensed): the user's own download, pulled by the user's Docker engine; never run, built or shipped by this project, nor on its machines",
+      "grafana/grafana:12.4.11 (images.grafana, AGPL-licensed): the user's own download, pulled by the user's Docker engine; never run, built or shipped by this project, nor on its machines",
+    ]);
+    expect(dockerfileFailures([{ path: 'collector/Dockerfile', text: 'FROM scratch\nCOPY otelcol /otelcol\n' }])).toEqual([]);
+    expect(dockerfileFailures([{ path: 'x/Dockerfile', text: 'FROM golang:1.25 AS build\nFROM grafana/grafana:12.4.11\n' }])).toEqual([
+      "x/Dockerfile: FROM grafana/grafana:12.4.11 builds an AGPL image into what we ship; it must stay the user's download",
+    ]);
   });
 });

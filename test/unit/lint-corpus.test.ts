@@ -5,6 +5,7 @@ import { readEnvFile } from '../../cli/lint/env.js';
 import { lintCollectorConfigs } from '../../cli/lint/lint.js';
 import { LINT_RULES } from '../../cli/lint/rules/index.js';
 // The script's own scoring (sets, .env files), run on the sources rather than dist/.
+// @ts-expect-error: build tooling in plain ESM, without type declarations
 import { corpusEntries, scoreCorpus } from '../../scripts/lint-corpus.mjs';
 
 const dir = join(import.meta.dirname, '..', 'corpus', 'collector-configs');
@@ -20,7 +21,7 @@ describe('lint corpus (real public Collector configs and planted faults)', () =>
   });
 
   it('lints base and overlay sets merged, as the Collector runs them', () => {
-    const sets = corpusEntries(dir).filter((e) => e.files.length > 1);
+    const sets = corpusEntries(dir).filter((e: { files: string[] }) => e.files.length > 1);
     expect(sets.length).toBeGreaterThanOrEqual(2);
     for (const s of sets) {
       const expected = readFileSync(join(dir, `${s.name}.expected`), 'utf8');

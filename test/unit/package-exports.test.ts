@@ -10,9 +10,12 @@ describe('package exports', () => {
     expect(lib.lintCollectorConfig('c.yaml', files[0]!.content, { env: {} }).filter((f) => f.rule !== 'unset-env')).toEqual([]);
   });
 
-  it('telemetry-stack/client: the usage client', async () => {
+  it('telemetry-stack/client: the usage client, the same modules as @telemetry-stack/client', async () => {
     const client = await import('telemetry-stack/client');
     expect(typeof client.createUsageTelemetry).toBe('function');
     expect(typeof client.emitOnce).toBe('function');
+    // One consent, config file and fingerprint whichever name a host imports.
+    expect(client.createUsageTelemetry).toBe((await import('@telemetry-stack/client')).createUsageTelemetry);
+    expect(client.createHeartbeat).toBe((await import('@telemetry-stack/client/heartbeat')).createHeartbeat);
   });
 });

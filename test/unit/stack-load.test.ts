@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatProblem } from '../../cli/errors.js';
 import { parseStackFile } from '../../cli/stack/load.js';
-import { goDuration, resolveStack } from '../../cli/stack/resolve.js';
+import { goDuration } from '../../cli/stack/duration.js';
+import { resolveStack } from '../../cli/stack/resolve.js';
 
 const fixture = (name: string) => join(import.meta.dirname, '..', 'fixtures', 'stacks', name);
 const parse = (text: string, env: NodeJS.ProcessEnv = {}) => parseStackFile(text, 'telemetry-stack.yaml', env);
@@ -71,6 +72,15 @@ describe('stack file loading', () => {
       'version: 1\nbackend: embedded\nruntime: docker\ncollector:\n  healthPort: 4318\nprivacy:\n  blockedPatterns: ["(?<=x)y", "ok"]\n',
     );
     expect(problems.map((p) => p.path)).toEqual(['runtime', 'collector.healthPort', 'privacy.blockedPatterns.0']);
+  });
+
+  it('clickhouse.server: chdb-server claims its native port, and warns where it has no effect', () => {
+    const clash = parse('version: 1\nbackend: clickhouse\nclickhouse: {server: chdb-server, port: 9000}\ncollector: {metricsPort: 9001}\n');
+    expect(clash.problems.map((p) => [p.severity, p.path])).toEqual([['error', 'clickhouse.nativePort']]);
+    const withUrl = parse('version: 1\nbackend: clickhouse\nclickhouse: {server: chdb-server, url: "http://127.0.0.1:9123"}\n');
+    expect(withUrl.problems.map((p) => [p.severity, p.path, p.message])).toEqual([['warning', 'clickhouse.server', 'has no effect with clickhouse.url: up starts no ClickHouse; remove one of them']]);
+    expect(parse('version: 1\nbackend: loki\nloki: {url: "http://127.0.0.1:3100"}\nclickhouse: {server: chdb-server}\n').problems.map((p) => p.path)).toEqual(['clickhouse.server']);
+    expect(parse('version: 1\nbackend: clickhouse\nclickhouse: {server: chdb-server}\n').problems).toEqual([]);
   });
 
   it('reports YAML syntax errors with their line and never throws', () => {

@@ -29,10 +29,10 @@ export interface Profile {
   resourceAttributes: readonly string[];
 }
 
-/** Names the client library writes (cli/client): the scope marks a cli-usage record. */
+/** Names the client library writes (packages/client): the scope marks a cli-usage record. */
 export const CLI_USAGE_SCOPE = 'telemetry-stack/client';
 /**
- * The documented record shape (cli/client/README.md) marks one too, whichever library wrote it: a
+ * The documented record shape (packages/client/README.md) marks one too, whichever library wrote it: a
  * CLI in Go or Python sends the event name and attributes without copying our scope name.
  */
 export const CLI_COMMAND_EVENT = 'cli.command';

@@ -11,7 +11,7 @@ import { NotReadyError, waitFor } from '../readiness.js';
 import type { ComponentStatus, DownResult, Runtime, RuntimeContext, UpResult } from '../runtime.js';
 import { loadOrCreateSecrets } from '../secrets.js';
 import { applyRollups, collectorPorts, collectorReady, configDir, externalStorageStatus, prepareDataDir, requireExternalStorage, requirePortsFree, storagePorts, storageReady } from '../stack-parts.js';
-import { storageEndpoint } from '../../stack/storage-endpoint.js';
+import { CHDB_SERVER_READER_PASSWORD_ENV, storageEndpoint } from '../../stack/storage-endpoint.js';
 import type { ContainerCreate, ContainerEngine } from './engine.js';
 
 /** The Collector flushes into its persistent queue on SIGTERM; give it the same time as natively. */
@@ -73,7 +73,8 @@ export class DockerRuntime implements Runtime {
         for (const v of spec.volumes) {
           if ((await this.engine.ensureVolume(v.volume, spec.labels)) === 'created') createdVolumes.push(v.volume);
         }
-        const id = await this.engine.createContainer(toCreate(stack, spec, { ...env, ...secrets.env }));
+        const reader = secrets.readerPassword !== undefined ? { [CHDB_SERVER_READER_PASSWORD_ENV]: secrets.readerPassword } : {};
+        const id = await this.engine.createContainer(toCreate(stack, spec, { ...env, ...secrets.env, ...reader }));
         createdContainers.push(id);
         await this.engine.startContainer(id);
         result.started.push(spec.service);
@@ -165,7 +166,7 @@ export class DockerRuntime implements Runtime {
       await this.engine.pullImage(image, progress);
     } catch (e) {
       throw new UserError(
-        `image ${image} is not on this machine and could not be pulled (${(e as Error).message.split('\n')[0]}); on an air-gapped machine run telemetry-stack images build for the Collector and point images: in the stack file at local tags`,
+        `image ${image} is not on this machine and could not be pulled (${(e as Error).message.split('\n')[0]}); on an air-gapped machine run telemetry-stack images build (the Collector and the chdb-server storage image) and point images: in the stack file at local tags, or set clickhouse.server: chdb-server`,
       );
     }
   }

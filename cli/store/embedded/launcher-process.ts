@@ -33,6 +33,8 @@ export interface LauncherOptions {
   port?: number;
   tcpPort?: number;
   readyTimeoutMs?: number;
+  /** A cluster this server is one shard of: its name and every shard's host:native-port, in order. */
+  cluster?: { name: string; shards: string[]; macros?: Record<string, string> };
 }
 
 export interface RunningLauncher {
@@ -57,6 +59,13 @@ export function launcherArgs(o: Omit<LauncherOptions, 'binary' | 'readyTimeoutMs
     '--port', String(o.port ?? 0),
     '--tcp-port', String(o.tcpPort ?? 0),
     ...(o.database ? ['--database', o.database] : []),
+    ...(o.cluster
+      ? [
+          '--cluster', o.cluster.name,
+          ...o.cluster.shards.flatMap((s) => ['--cluster-shard', s]),
+          ...Object.entries(o.cluster.macros ?? {}).flatMap(([k, v]) => ['--macro', `${k}=${v}`]),
+        ]
+      : []),
   ];
 }
 

@@ -4,7 +4,7 @@
 -- cli_usage_daily_mv and cli_usage_daily_any_client_mv), and otel_logs for the partial days at either edge, so a 90-day range reads
 -- about 90 x verbs rollup rows plus at most two days of events. raw = 1 reads otel_logs only.
 -- Events: cli.command log records from the telemetry-stack client or any client that sends the
--- documented record shape (cli/client/README.md), attributes cli.verb and cli.exit_code, install fingerprint cli.fingerprint (a resource attribute).
+-- documented record shape (packages/client/README.md), attributes cli.verb and cli.exit_code, install fingerprint cli.fingerprint (a resource attribute).
 -- Params: since, until, service ('' = every service), limit, raw.
 -- Columns: service, verb, events, users (distinct install fingerprints), failures (exit code present
 -- and not 0), failure_rate (failures / events).

@@ -1,5 +1,5 @@
 // A CLI written in Go reporting its commands with the official OpenTelemetry Go SDK, in the record
-// shape telemetry-stack documents (cli/client/README.md): one log record per command, event name
+// shape telemetry-stack documents (packages/client/README.md): one log record per command, event name
 // cli.command, attributes cli.verb and cli.exit_code, under its own instrumentation scope.
 //
 // Usage: go run . <OTLP/HTTP base URL> <service name> <count>

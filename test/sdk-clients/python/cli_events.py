@@ -1,5 +1,5 @@
 """A CLI written in Python reporting its commands with the official OpenTelemetry Python SDK, in
-the record shape telemetry-stack documents (cli/client/README.md): one log record per command,
+the record shape telemetry-stack documents (packages/client/README.md): one log record per command,
 event name cli.command, attributes cli.verb and cli.exit_code, under its own instrumentation scope.
 
 Usage: python cli_events.py <OTLP/HTTP base URL> <service name> <count>

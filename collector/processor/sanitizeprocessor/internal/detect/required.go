@@ -92,7 +92,10 @@ func covered(re *syntax.Regexp, keywords []string) bool {
 }
 
 // finite returns the folded strings re can match when they are few; ok is false otherwise.
-func finite(re *syntax.Regexp) ([]string, bool) {
+func finite(re *syntax.Regexp) ([]string, bool) { return finiteUpTo(re, maxLanguage) }
+
+// finiteUpTo is finite with at most limit strings.
+func finiteUpTo(re *syntax.Regexp, limit int) ([]string, bool) {
 	switch re.Op {
 	case syntax.OpEmptyMatch, syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText, syntax.OpEndText,
 		syntax.OpWordBoundary, syntax.OpNoWordBoundary:
@@ -124,9 +127,9 @@ func finite(re *syntax.Regexp) ([]string, bool) {
 		}
 		return out, true
 	case syntax.OpCapture:
-		return finite(re.Sub[0])
+		return finiteUpTo(re.Sub[0], limit)
 	case syntax.OpQuest:
-		lang, ok := finite(re.Sub[0])
+		lang, ok := finiteUpTo(re.Sub[0], limit)
 		if !ok {
 			return nil, false
 		}
@@ -134,11 +137,11 @@ func finite(re *syntax.Regexp) ([]string, bool) {
 	case syntax.OpConcat:
 		lang := []string{""}
 		for _, sub := range re.Sub {
-			part, ok := finite(sub)
+			part, ok := finiteUpTo(sub, limit)
 			if !ok {
 				return nil, false
 			}
-			if lang = product(lang, part); lang == nil {
+			if lang = productUpTo(lang, part, limit); lang == nil {
 				return nil, false
 			}
 		}
@@ -146,8 +149,8 @@ func finite(re *syntax.Regexp) ([]string, bool) {
 	case syntax.OpAlternate:
 		var out []string
 		for _, sub := range re.Sub {
-			part, ok := finite(sub)
-			if !ok || len(out)+len(part) > maxLanguage {
+			part, ok := finiteUpTo(sub, limit)
+			if !ok || len(out)+len(part) > limit {
 				return nil, false
 			}
 			out = append(out, part...)
@@ -158,8 +161,11 @@ func finite(re *syntax.Regexp) ([]string, bool) {
 }
 
 // product is every a+b, or nil when there would be more than maxLanguage.
-func product(as, bs []string) []string {
-	if len(as)*len(bs) > maxLanguage {
+func product(as, bs []string) []string { return productUpTo(as, bs, maxLanguage) }
+
+// productUpTo is product with at most limit strings.
+func productUpTo(as, bs []string, limit int) []string {
+	if len(as)*len(bs) > limit {
 		return nil
 	}
 	out := make([]string, 0, len(as)*len(bs))

@@ -11,11 +11,11 @@ import (
 )
 
 type secretRule struct {
-	id       string
-	patterns []*regexp.Regexp
-	// finders search patterns[i] the fast way (runs.go); PlainMask uses patterns as they are.
+	id string
+	// finders search the rule's patterns the fast way (runs.go); PlainMask uses them as written
+	// (plainPattern).
 	finders []Finder
-	// minLens[i] is the shortest text patterns[i] can match; minLen the least of them.
+	// minLens[i] is the shortest text the pattern of finders[i] can match; minLen the least of them.
 	minLens []int
 	minLen  int
 	mask    string
@@ -61,15 +61,14 @@ func NewSecrets(rs []rules.Rule, mask func(id string) string) (*Secrets, error) 
 			if err != nil {
 				return nil, err
 			}
-			sr.patterns = append(sr.patterns, re)
-			sr.finders = append(sr.finders, NewFinder(re))
+			f, ok := Factors(p)
+			sr.finders = append(sr.finders, newFinder(re, &derivedFactors{set: f, ok: ok}))
 			n := patternMinLen(p)
 			sr.minLens = append(sr.minLens, n)
 			if sr.minLen < 0 || n < sr.minLen {
 				sr.minLen = n
 			}
 			proven = proven && KeywordsRequired(p, r.Keywords)
-			f, ok := Factors(p)
 			derivable = derivable && ok
 			derived = append(derived, f...)
 		}
@@ -142,9 +141,9 @@ func sameSet(a, b []string) bool {
 	return true
 }
 
-// candidates sets in set the rules that can match text: those with a keyword of each of their
-// groups in it, and those that run without one.
-func (s *Secrets) candidates(text string, set []uint64) {
+// candidates sets in set the rules that can match the text folded is foldInto's copy of: those
+// with a keyword of each of their groups in it, and those that run without one.
+func (s *Secrets) candidates(folded []byte, set []uint64) {
 	var small [8]uint64
 	second := small[:0]
 	if n := len(set); n <= len(small) {
@@ -154,8 +153,6 @@ func (s *Secrets) candidates(text string, set []uint64) {
 	}
 	clear(set)
 	copy(second, s.oneGroup)
-	bp := s.bufs.Get().(*[]byte)
-	folded := foldInto(*bp, text)
 	s.trie.Walk(folded, func(_, _, pattern int64) bool {
 		for _, rg := range s.byKeyword[pattern] {
 			if rg.group == 0 {
@@ -166,8 +163,6 @@ func (s *Secrets) candidates(text string, set []uint64) {
 		}
 		return true
 	})
-	*bp = folded
-	s.bufs.Put(bp)
 	for w := range set {
 		set[w] = set[w]&second[w] | s.always[w]
 	}
@@ -185,7 +180,15 @@ func (s *Secrets) Mask(t *Text) int {
 	} else {
 		set = make([]uint64, n)
 	}
-	s.candidates(t.Current(), set)
+	// folded is the current text folded (fold.go), kept up to date after every mask: the
+	// prefilter and the leadFinders read it.
+	bp := s.bufs.Get().(*[]byte)
+	folded := foldInto(*bp, t.Current())
+	defer func() {
+		*bp = folded
+		s.bufs.Put(bp)
+	}()
+	s.candidates(folded, set)
 	masked := 0
 	// Rules in order, visiting only the set bits.
 	for w := 0; w < len(set); w++ {
@@ -202,14 +205,24 @@ func (s *Secrets) Mask(t *Text) int {
 				if len(t.Current()) < r.minLens[j] {
 					continue
 				}
-				if n := t.Replace(f, r.mask); n > 0 {
+				var locs [][]int
+				switch f := f.(type) {
+				case *leadFinder:
+					locs = f.find(t.Current(), folded)
+				case *runFinder:
+					locs = f.find(t.Current(), folded)
+				default:
+					locs = f.FindAllStringIndex(t.Current(), -1)
+				}
+				if n := t.ReplaceAt(locs, r.mask); n > 0 {
 					masked += n
 					changed = true
+					folded = foldInto(folded, t.Current())
 				}
 			}
 			if changed {
 				// The mask removed text, maybe keywords: recompute for the rules after this one.
-				s.candidates(t.Current(), set)
+				s.candidates(folded, set)
 				for k := 0; k < w; k++ {
 					set[k] = 0
 				}
@@ -224,8 +237,8 @@ func (s *Secrets) Mask(t *Text) int {
 func (s *Secrets) PlainMask(t *Text) int {
 	masked := 0
 	for i := range s.rules {
-		for _, re := range s.rules[i].patterns {
-			masked += t.Replace(re, s.rules[i].mask)
+		for _, f := range s.rules[i].finders {
+			masked += t.Replace(plainPattern(f), s.rules[i].mask)
 		}
 	}
 	return masked

@@ -31,7 +31,11 @@ func (t *Text) Current() string { return t.s }
 // Replace masks every match of re with label (Placeholder while scanning) and returns how many.
 // A match that covers earlier masks takes their place whole.
 func (t *Text) Replace(re Finder, label string) int {
-	locs := re.FindAllStringIndex(t.s, -1)
+	return t.ReplaceAt(re.FindAllStringIndex(t.s, -1), label)
+}
+
+// ReplaceAt masks the matches locs of a Finder on the current text, as Replace does.
+func (t *Text) ReplaceAt(locs [][]int, label string) int {
 	if len(locs) == 0 {
 		return 0
 	}

@@ -1,0 +1,14 @@
+/**
+ * The Distributed tables' sharding key: the user identity the query templates read (the keyed
+ * hashes the Collector stored), so all of one user's records, and so every one of their sessions,
+ * live on one shard. Records without a user fall back to the install fingerprint, then to the
+ * row's own time: never a random number, because a retried block must split across the shards
+ * exactly as it did the first time for each shard to recognize it as a duplicate.
+ */
+export function shardingKey(table: { userAttributes: string; time: string }): string {
+  const a = table.userAttributes;
+  return (
+    `cityHash64(coalesce(nullIf(${a}['user.email'], ''), nullIf(${a}['user.id'], ''), ` +
+    `nullIf(ResourceAttributes['cli.fingerprint'], ''), toString(${table.time})))`
+  );
+}
