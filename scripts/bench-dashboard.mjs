@@ -112,7 +112,11 @@ async function main() {
       await fetchOnce(); // warm-up: the first read of a table pays for caches
       const times = [];
       let rows = 0;
-      for (let r = 0; r < RUNS; r++) ({ rows } = await fetchOnce().then((x) => (times.push(x.ms), x)));
+      for (let r = 0; r < RUNS; r++) {
+        const x = await fetchOnce();
+        times.push(x.ms);
+        rows = x.rows;
+      }
       api.push({ panel, ms: median(times), rows });
       process.stderr.write(`bench: /api/${panel}: ${median(times).toFixed(0)} ms, ${rows} rows\n`);
     }

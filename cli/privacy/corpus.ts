@@ -62,7 +62,7 @@ interface Filled {
  * draws a fresh innocent.
  */
 function fill(template: CorpusTemplate, rng: Random, plantedValues: Readonly<Record<string, string>>, literals: Readonly<Record<string, string>> = {}): Filled {
-  const escape = template.json === true ? jsonEscape : (v: string): string => v;
+  const escapeValue = template.json === true ? jsonEscape : (v: string): string => v;
   const chosen = new Map<string, string>();
   const innocents: string[] = [];
   const planted: string[] = [];
@@ -73,12 +73,12 @@ function fill(template: CorpusTemplate, rng: Random, plantedValues: Readonly<Rec
       const literal = literals[name];
       const generator = INNOCENT_GENERATORS[name];
       if (plantedValue !== undefined) {
-        value = escape(plantedValue);
+        value = escapeValue(plantedValue);
         planted.push(value);
       } else if (literal !== undefined) {
-        value = escape(literal);
+        value = escapeValue(literal);
       } else if (generator !== undefined) {
-        value = escape(generator(rng));
+        value = escapeValue(generator(rng));
         innocents.push(value);
       } else {
         throw new Error(`corpus template uses unknown placeholder {${name}}: ${template.text}`);

@@ -351,7 +351,7 @@ function createSecretScript(stack: Stack, source: string): string {
     'set -eu',
     ...names.map((n) => `: "\${${n}:?export ${n} first}"`),
     `kubectl create secret generic ${kubernetesNames(stack).secrets} --namespace ${k.namespace} \\`,
-    ...names.map((n) => `  --from-literal=${n}="\$${n}" \\`),
+    ...names.map((n) => `  --from-literal=${n}="$${n}" \\`),
     '  --dry-run=client --output yaml | kubectl apply --filename -',
     '',
   ].join('\n');

@@ -91,6 +91,7 @@ function oneLineProblem(p: Problem): Problem {
 }
 
 function oneLine(text: string, max: number): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the pattern matches control characters on purpose
   const flat = text.replace(/\r\n|[\r\n]/g, '\\n').replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }

@@ -18,7 +18,7 @@ interface Target {
 }
 
 /** Every label name a LogQL query reads: stream matchers, label filters and `by (...)` groupings. */
-export function labelsOf(logql: string): string[] {
+function labelsOf(logql: string): string[] {
   const names = new Set<string>();
   for (const m of logql.matchAll(/\{([^{}]*)\}/g)) {
     for (const matcher of m[1]!.split(',')) {

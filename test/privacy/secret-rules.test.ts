@@ -121,14 +121,14 @@ describe('secret rules', () => {
     const expectations: Expectation[] = [];
     const add = (index: number, text: string, what: string, sample: SecretSample | null): void => {
       const rule = rules[index] as SecretRule;
-      rule.patterns.forEach((_, k) => probes.push({ pattern: (firstPattern[index] as number) + k, text }));
+      for (let k = 0; k < rule.patterns.length; k++) probes.push({ pattern: (firstPattern[index] as number) + k, text });
       expectations.push({ rule, what, sample });
     };
-    rules.forEach((rule, i) => {
-      rule.samples.positive.forEach((s, k) => add(i, s.text, `positive[${k}]`, s));
-      rule.samples.negative.forEach((text, k) => add(i, text, `negative[${k}]`, null));
-      innocents.forEach((text) => add(i, text, `innocent ${JSON.stringify(text)}`, null));
-    });
+    for (const [i, rule] of rules.entries()) {
+      for (const [k, s] of rule.samples.positive.entries()) add(i, s.text, `positive[${k}]`, s);
+      for (const [k, text] of rule.samples.negative.entries()) add(i, text, `negative[${k}]`, null);
+      for (const text of innocents) add(i, text, `innocent ${JSON.stringify(text)}`, null);
+    }
     for (const { rule, value } of generated) add(rules.indexOf(rule), value.text, `generated ${JSON.stringify(value.text)}`, value);
     for (const { rule, depth, sample } of escapedSamples) add(rules.indexOf(rule), sample.text, `JSON depth ${depth} ${JSON.stringify(sample.text)}`, sample);
 

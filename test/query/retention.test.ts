@@ -53,7 +53,7 @@ interface MetricsJson {
 /** Gives the i-th record or data point the i-th attribute, in a body built by otlp.ts. */
 function addAttributes(sent: Sent[], added: [string, OtlpValue][]): void {
   expect(added).toHaveLength(sent.length);
-  sent.forEach((s, i) => s.attributes.push({ key: added[i]![0], value: added[i]![1] }));
+  for (const [i, s] of sent.entries()) s.attributes.push({ key: added[i]![0], value: added[i]![1] });
 }
 
 describe('purge --user removes every row of one person and none of anyone else', () => {

@@ -113,7 +113,7 @@ describe('fuzzed OTLP against a running Collector (the rendered config, real sta
       let outcome: string;
       let mustFail = true;
       try {
-        let answer;
+        let answer: Awaited<ReturnType<typeof grpcCall>>;
         if (kind === 0) {
           category = 'bad-wire-type message';
           answer = await grpcCall(authority, Buffer.concat([Buffer.from([(int(r, 1, 15) << 3) | pick(r, [6, 7])]), randomBytes(r, int(r, 0, 40))]));

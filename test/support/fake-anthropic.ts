@@ -124,13 +124,18 @@ interface RouteContext {
 }
 
 function route(method: string, path: string, body: unknown, res: ServerResponse, ctx: RouteContext): void {
-  if (method === 'POST' && path === '/v1/messages') return messages(body, res, ctx);
+  if (method === 'POST' && path === '/v1/messages') {
+    messages(body, res, ctx);
+    return;
+  }
   if (method === 'POST' && path === '/v1/messages/count_tokens') {
     // A rough count is all the client uses this for (context-window bookkeeping).
-    return json(res, 200, { input_tokens: Math.ceil(JSON.stringify(body ?? '').length / 4) });
+    json(res, 200, { input_tokens: Math.ceil(JSON.stringify(body ?? '').length / 4) });
+    return;
   }
   if (method === 'GET' && path === '/v1/models') {
-    return json(res, 200, { data: [], has_more: false, first_id: null, last_id: null });
+    json(res, 200, { data: [], has_more: false, first_id: null, last_id: null });
+    return;
   }
   // Anything else (account, feature-flag or metrics endpoints): a clean "not here" the client tolerates.
   json(res, 404, { type: 'error', error: { type: 'not_found_error', message: `${method} ${path} is not served by the fake API` } });
@@ -167,9 +172,10 @@ function messages(body: unknown, res: ServerResponse, ctx: RouteContext): void {
   const stopReason = kind === 'tool_use' ? 'tool_use' : 'end_turn';
 
   if (!stream) {
-    return json(res, 200, {
+    json(res, 200, {
       id, type: 'message', role: 'assistant', model, content: [block], stop_reason: stopReason, stop_sequence: null, usage,
     });
+    return;
   }
 
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'request-id': `req_${id}` });

@@ -18,7 +18,7 @@ export const unsetEnv: LintRule = {
           if (skip?.has(name)) continue;
           out.push({ ...doc.at(path), path: path.join('.'), message: `\${env:${name}} is not set in this environment; export ${name} (or pass --env-file) before starting the Collector` });
         }
-      } else if (Array.isArray(value)) value.forEach((v, i) => walk(v, [...path, i]));
+      } else if (Array.isArray(value)) for (const [i, v] of value.entries()) walk(v, [...path, i]);
       else if (typeof value === 'object' && value !== null) for (const [k, v] of Object.entries(value)) walk(v, [...path, k]);
     };
     walk(doc.config, []);
