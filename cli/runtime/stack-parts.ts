@@ -7,7 +7,9 @@ import { embeddedNativePort, storageEndpoint } from '../stack/storage-endpoint.j
 import { writeOwner } from './data-dir.js';
 import { diskProblem, minFreeBytes } from './disk.js';
 import { applyRetentionTtl } from '../retention/apply-ttl.js';
-import { openClickHouse, sqlStatements, tableExists } from '../storage/clickhouse.js';
+import { countRows } from '../retention/tables.js';
+import { ATTRIBUTE_COLUMNS, materializeAttributeColumns } from '../render/clickhouse-ddl.js';
+import { openClickHouse, sqlStatements, tableColumns, tableExists } from '../storage/clickhouse.js';
 import { httpOk, NotReadyError, waitFor, type WaitStrategy } from './readiness.js';
 import type { ComponentStatus } from './runtime.js';
 
@@ -97,9 +99,19 @@ export async function applyRollups(stack: Stack, password: string, progress: (li
       timeoutMs: READY_TIMEOUT_MS,
       probe: () => tableExists(client, stack.clickhouse.database, 'otel_logs'),
     });
+    const db = stack.clickhouse.database;
+    const before = await tableColumns(client, db, 'otel_logs');
     const sql = readFileSync(join(configDir(stack.dataDir), 'clickhouse', 'rollups.sql'), 'utf8');
     for (const statement of sqlStatements(sql)) await client.command({ query: statement });
-    progress('clickhouse: rollup tables and views in place');
+    progress('clickhouse: rollup tables, views and attribute columns in place');
+    // Events stored before this version's attribute columns existed have them computed on every
+    // read, as slow as reading the maps; one background mutation writes them once. Only when a
+    // column was just added, so a later `up` does not rewrite the table again.
+    const added = ATTRIBUTE_COLUMNS.filter((c) => !before.has(c.column));
+    if (added.length > 0 && (await countRows(client, `SELECT count() AS n FROM ${db}.otel_logs`, {})) > 0) {
+      await client.command({ query: materializeAttributeColumns(db, added) });
+      progress(`clickhouse: ${added.length} attribute columns added; the events already stored get them in the background`);
+    }
     const changed = await applyRetentionTtl(client, stack);
     if (changed.length > 0) progress(`clickhouse: retention ${stack.retention} applied to ${changed.join(', ')}`);
   } finally {
