@@ -124,17 +124,19 @@ export const EXPORTER_TABLES = [
  */
 export const DEDUPLICATION_WINDOW = 10_000;
 
-/** One attribute kept as a MATERIALIZED column of otel_logs: `<map>['<key>']`, named `column`. */
+/**
+ * One attribute kept as a MATERIALIZED column of otel_logs: `<map>['<key>']`, named `column`.
+ * Always String, the maps' value type: a template reads the column where it read the lookup, and
+ * its answer keeps the very values and column types `--json` reported before.
+ */
 export interface AttributeColumn {
   column: string;
   map: 'LogAttributes' | 'ResourceAttributes';
   key: string;
-  /** LowCardinality for values from a small set; plain String for ids, hashes and numbers. */
-  type: 'LowCardinality(String)' | 'String';
 }
 
-const logAttribute = (column: string, key: string, type: AttributeColumn['type']): AttributeColumn => ({ column, map: 'LogAttributes', key, type });
-const resourceAttribute = (column: string, key: string, type: AttributeColumn['type']): AttributeColumn => ({ column, map: 'ResourceAttributes', key, type });
+const logAttribute = (column: string, key: string): AttributeColumn => ({ column, map: 'LogAttributes', key });
+const resourceAttribute = (column: string, key: string): AttributeColumn => ({ column, map: 'ResourceAttributes', key });
 
 /**
  * Every attribute a query template under configs/queries/clickhouse reads (the templates read
@@ -142,29 +144,28 @@ const resourceAttribute = (column: string, key: string, type: AttributeColumn['t
  * accepts (USER_ATTRIBUTES in cli/query/params.ts) and the install fingerprint.
  */
 export const ATTRIBUTE_COLUMNS: readonly AttributeColumn[] = [
-  logAttribute('AttrEventName', 'event.name', 'LowCardinality(String)'),
-  logAttribute('AttrCliVerb', 'cli.verb', 'LowCardinality(String)'),
-  logAttribute('AttrCliExitCode', 'cli.exit_code', 'LowCardinality(String)'),
-  logAttribute('AttrCliFingerprint', 'cli.fingerprint', 'String'),
-  logAttribute('AttrUserEmail', 'user.email', 'String'),
-  logAttribute('AttrUserId', 'user.id', 'String'),
-  logAttribute('AttrSessionId', 'session.id', 'String'),
-  logAttribute('AttrModel', 'model', 'LowCardinality(String)'),
-  logAttribute('AttrCostUsd', 'cost_usd', 'String'),
-  logAttribute('AttrInputTokens', 'input_tokens', 'String'),
-  logAttribute('AttrOutputTokens', 'output_tokens', 'String'),
-  logAttribute('AttrCacheReadTokens', 'cache_read_tokens', 'String'),
-  logAttribute('AttrCacheCreationTokens', 'cache_creation_tokens', 'String'),
-  logAttribute('AttrStatusCode', 'status_code', 'LowCardinality(String)'),
-  // Masked messages, but still free text: no dictionary for them.
-  logAttribute('AttrError', 'error', 'String'),
-  logAttribute('AttrToolName', 'tool_name', 'LowCardinality(String)'),
-  logAttribute('AttrSuccess', 'success', 'LowCardinality(String)'),
-  logAttribute('AttrErrorType', 'error_type', 'LowCardinality(String)'),
-  resourceAttribute('ResourceCliFingerprint', 'cli.fingerprint', 'String'),
-  resourceAttribute('ResourceTeam', 'team', 'LowCardinality(String)'),
-  resourceAttribute('ResourceDepartment', 'department', 'LowCardinality(String)'),
-  resourceAttribute('ResourceCostCenter', 'cost_center', 'LowCardinality(String)'),
+  logAttribute('AttrEventName', 'event.name'),
+  logAttribute('AttrCliVerb', 'cli.verb'),
+  logAttribute('AttrCliExitCode', 'cli.exit_code'),
+  logAttribute('AttrCliFingerprint', 'cli.fingerprint'),
+  logAttribute('AttrUserEmail', 'user.email'),
+  logAttribute('AttrUserId', 'user.id'),
+  logAttribute('AttrSessionId', 'session.id'),
+  logAttribute('AttrModel', 'model'),
+  logAttribute('AttrCostUsd', 'cost_usd'),
+  logAttribute('AttrInputTokens', 'input_tokens'),
+  logAttribute('AttrOutputTokens', 'output_tokens'),
+  logAttribute('AttrCacheReadTokens', 'cache_read_tokens'),
+  logAttribute('AttrCacheCreationTokens', 'cache_creation_tokens'),
+  logAttribute('AttrStatusCode', 'status_code'),
+  logAttribute('AttrError', 'error'),
+  logAttribute('AttrToolName', 'tool_name'),
+  logAttribute('AttrSuccess', 'success'),
+  logAttribute('AttrErrorType', 'error_type'),
+  resourceAttribute('ResourceCliFingerprint', 'cli.fingerprint'),
+  resourceAttribute('ResourceTeam', 'team'),
+  resourceAttribute('ResourceDepartment', 'department'),
+  resourceAttribute('ResourceCostCenter', 'cost_center'),
 ];
 
 /** The expression a column is computed from: the map lookup a template would otherwise make. */
@@ -172,7 +173,7 @@ export const attributeExpression = (c: AttributeColumn): string => `${c.map}['${
 
 /** One ALTER that adds every attribute column the table lacks (ADD COLUMN IF NOT EXISTS). */
 function addAttributeColumns(db: string): string {
-  const adds = ATTRIBUTE_COLUMNS.map((c) => `    ADD COLUMN IF NOT EXISTS ${c.column} ${c.type} MATERIALIZED ${attributeExpression(c)} CODEC(ZSTD(1))`);
+  const adds = ATTRIBUTE_COLUMNS.map((c) => `    ADD COLUMN IF NOT EXISTS ${c.column} String MATERIALIZED ${attributeExpression(c)} CODEC(ZSTD(1))`);
   return `ALTER TABLE ${db}.otel_logs\n${adds.join(',\n')};`;
 }
 
