@@ -32,6 +32,16 @@ function onMaps(template: Template): Template {
 
 const columnNames = ATTRIBUTE_COLUMNS.map((c) => c.column);
 
+/**
+ * The answer with LowCardinality(...) taken off the storage type names: a low-cardinality column
+ * is stored as a dictionary and reports `LowCardinality(String)` where its lookup was `String` (as
+ * ServiceName always has); the values, column names and kinds must not change.
+ */
+function withoutEncoding(r: QueryResult): QueryResult {
+  const plain = (type: string) => type.replace(/LowCardinality\(((?:[^()]|\([^()]*\))*)\)/g, '$1');
+  return { columns: r.columns.map((c) => ({ ...c, type: plain(c.type) })), rows: r.rows };
+}
+
 describe('attribute columns: same answers as the map lookups, on events stored before and after the columns', () => {
   let h: Harness;
   let stack: Stack;
@@ -98,7 +108,7 @@ describe('attribute columns: same answers as the map lookups, on events stored b
         const values = clickHouseValues(stack, process.env, filters);
         const onColumns = await runTemplateOnClickHouse(reader, stack, template, values);
         const before = await runTemplateOnClickHouse(reader, stack, onMaps(template), values);
-        expect(onColumns, `${name}, ${label}`).toEqual(before);
+        expect(withoutEncoding(onColumns), `${name}, ${label}`).toEqual(withoutEncoding(before));
         answers.set(`${name} ${label}`, onColumns);
       }
     }
