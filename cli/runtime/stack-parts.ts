@@ -109,7 +109,9 @@ export async function applyRollups(stack: Stack, password: string, progress: (li
     // column was just added, so a later `up` does not rewrite the table again.
     const added = ATTRIBUTE_COLUMNS.filter((c) => !before.has(c.column));
     if (added.length > 0 && (await countRows(client, `SELECT count() AS n FROM ${db}.otel_logs`, {})) > 0) {
-      await client.command({ query: materializeAttributeColumns(db, added) });
+      // mutations_sync 0: the engine's default here is 1, which would hold `up` (and hit the
+      // client's 60 s timeout) for as long as the rewrite of a large table takes.
+      await client.command({ query: materializeAttributeColumns(db, added), clickhouse_settings: { mutations_sync: '0' } });
       progress(`clickhouse: ${added.length} attribute columns added; the events already stored get them in the background`);
     }
     const changed = await applyRetentionTtl(client, stack);
