@@ -12,13 +12,20 @@
 // median of --runs is printed with the rows it returned. Templates that read a rollup also run with
 // raw = 1 (otel_logs only) to show what the rollup saves.
 //
+// Then two slow queries at once: `query cost --raw` (a 30-day scan of otel_logs, the slowest
+// question) alone, and two of it sent together over the read-only user's HTTP interface, run after
+// run in turn, with the median time until both have answered and its ratio to one alone; and a
+// short question (`query tokens`, on its rollup) alone and sent together with the slow one: with
+// queries run one after another it would wait for the slow one to finish. The machine's load
+// average is printed at the start and the end: other work on it moves the figures.
+//
 // Bounded: every request has a timeout, and a size whose load would not fit in --budget seconds
 // (estimated from the previous load) is skipped and reported. The stack is stopped and its
 // directory removed at the end, whatever happens.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -126,6 +133,12 @@ const TEMPLATES = [
   ['insights-activity', false],
 ];
 
+// Two of it at once must finish in about the time of one when the engine runs them side by side.
+const SLOW = { name: 'cost', raw: true, label: 'cost --raw' };
+const SHORT = { name: 'tokens', raw: false, label: 'tokens' };
+
+const loadAverage = () => loadavg().map((x) => x.toFixed(2)).join(', ');
+
 function median(values) {
   const s = [...values].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
@@ -150,7 +163,9 @@ async function main() {
   let client;
   let source;
   const results = new Map();
+  const together = new Map();
   const skipped = [];
+  const loadAtStart = loadAverage();
   try {
     process.stderr.write('bench: starting a throwaway stack\n');
     cli(['up'], file);
@@ -219,6 +234,29 @@ async function main() {
           process.stderr.write(`bench: ${size.toLocaleString('en-US')} ${key}: ${median(times).toFixed(0)} ms, ${rows} rows\n`);
         }
       }
+      const timed = async (q) => {
+        const t = performance.now();
+        await source.run(q.name, filters(q.raw));
+        return performance.now() - t;
+      };
+      const alone = [];
+      const both = [];
+      const shortAlone = [];
+      const shortBesideSlow = [];
+      await timed(SLOW);
+      await timed(SHORT);
+      // Alternating, so a change in the machine's load falls on every side alike.
+      for (let r = 0; r < RUNS; r++) {
+        alone.push(await timed(SLOW));
+        const t = performance.now();
+        await Promise.all([timed(SLOW), timed(SLOW)]);
+        both.push(performance.now() - t);
+        shortAlone.push(await timed(SHORT));
+        const [, short] = await Promise.all([timed(SLOW), timed(SHORT)]);
+        shortBesideSlow.push(short);
+      }
+      together.set(size, { alone: median(alone), both: median(both), shortAlone: median(shortAlone), shortBesideSlow: median(shortBesideSlow) });
+      process.stderr.write(`bench: ${size.toLocaleString('en-US')} ${SLOW.label}: ${median(alone).toFixed(0)} ms alone, ${median(both).toFixed(0)} ms two at once\n`);
     }
   } finally {
     await source?.close().catch(() => undefined);
@@ -240,6 +278,17 @@ async function main() {
   console.log(line(header));
   console.log('|' + widths.map((w, i) => (i < 2 ? '-'.repeat(w + 2) : '-'.repeat(w + 1) + ':')).join('|') + '|');
   for (const r of body) console.log(line(r));
+  if (together.size > 0) {
+    console.log(`\ntwo slow queries at once (${SLOW.label}, read-only user over HTTP), median of ${RUNS} runs`);
+    console.log(`| events | one alone | two at once (both answered) | ratio | ${SHORT.label} alone | ${SHORT.label} sent with one ${SLOW.label} |`);
+    console.log(`|-------:|----------:|----------------------------:|------:|${'-'.repeat(SHORT.label.length + 7)}:|${'-'.repeat(SHORT.label.length + SLOW.label.length + 16)}:|`);
+    for (const [size, t] of together) {
+      const cells = [`${size / 1_000_000}M`, `${t.alone.toFixed(0)} ms`, `${t.both.toFixed(0)} ms`, (t.both / t.alone).toFixed(2), `${t.shortAlone.toFixed(0)} ms`, `${t.shortBesideSlow.toFixed(0)} ms`];
+      const widths = [6, 9, 27, 5, SHORT.label.length + 6, SHORT.label.length + SLOW.label.length + 15];
+      console.log('| ' + cells.map((c, i) => c.padStart(widths[i])).join(' | ') + ' |');
+    }
+  }
+  console.log(`\nload average (1, 5, 15 min): ${loadAtStart} at the start, ${loadAverage()} at the end`);
   for (const s of skipped) console.log(`skipped ${s}`);
   console.log(`total ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }

@@ -8,7 +8,9 @@ import { writeOwner } from './data-dir.js';
 import { diskProblem, minFreeBytes } from './disk.js';
 import { applySchema } from '../schema/apply.js';
 import { schemaLayout } from '../schema/layout.js';
-import { openClickHouse, tableExists } from '../storage/clickhouse.js';
+import { countRows } from '../retention/tables.js';
+import { ATTRIBUTE_COLUMNS, materializeAttributeColumns } from '../render/clickhouse-ddl.js';
+import { openClickHouse, tableColumns, tableExists } from '../storage/clickhouse.js';
 import { httpOk, NotReadyError, waitFor, type WaitStrategy } from './readiness.js';
 import type { ComponentStatus } from './runtime.js';
 
@@ -93,22 +95,48 @@ export function prepareDataDir(stack: Stack): void {
  * Either way every table's TTL is brought to the stack file's retention (it may have changed).
  */
 export async function applyRollups(stack: Stack, password: string, progress: (line: string) => void): Promise<void> {
-  if (schemaLayout(stack).owner === 'exporter') {
+  const db = stack.clickhouse.database;
+  const exporterOwned = schemaLayout(stack).owner === 'exporter';
+  let columnsBefore = new Set<string>();
+  if (exporterOwned) {
     const client = openClickHouse(stack, password, { role: 'writer' });
     try {
       await waitFor({
-        name: `table ${stack.clickhouse.database}.otel_logs (created by the Collector's exporter)`,
+        name: `table ${db}.otel_logs (created by the Collector's exporter)`,
         timeoutMs: READY_TIMEOUT_MS,
-        probe: () => tableExists(client, stack.clickhouse.database, 'otel_logs'),
+        probe: () => tableExists(client, db, 'otel_logs'),
       });
+      columnsBefore = await tableColumns(client, db, 'otel_logs');
     } finally {
       await client.close();
     }
   }
   const plan = await applySchema(stack, password);
   for (const node of plan.nodes) {
-    const ttl = node.changes.filter((c) => c.action === 'modify-ttl').map((c) => c.object.replace(`${stack.clickhouse.database}.`, ''));
+    const ttl = node.changes.filter((c) => c.action === 'modify-ttl').map((c) => c.object.replace(`${db}.`, ''));
     if (ttl.length > 0) progress(`clickhouse: retention ${stack.retention} applied to ${ttl.join(', ')}`);
   }
-  progress(plan.owner === 'exporter' ? 'clickhouse: rollup tables and views in place' : `clickhouse: schema in place on cluster ${plan.cluster}`);
+  progress(plan.owner === 'exporter' ? 'clickhouse: rollup tables, views and attribute columns in place' : `clickhouse: schema in place on cluster ${plan.cluster}`);
+  if (exporterOwned) await materializeNewAttributeColumns(stack, password, columnsBefore, progress);
+}
+
+/**
+ * Events stored before this version's attribute columns existed have them computed on every read,
+ * as slow as reading the maps; one background mutation writes them once. Only when a column was
+ * just added, so a later `up` does not rewrite the table again.
+ */
+async function materializeNewAttributeColumns(stack: Stack, password: string, before: ReadonlySet<string>, progress: (line: string) => void): Promise<void> {
+  const added = ATTRIBUTE_COLUMNS.filter((c) => !before.has(c.column));
+  if (added.length === 0) return;
+  const db = stack.clickhouse.database;
+  const client = openClickHouse(stack, password, { role: 'writer' });
+  try {
+    if ((await countRows(client, `SELECT count() AS n FROM ${db}.otel_logs`, {})) === 0) return;
+    // mutations_sync 0: the engine's default here is 1, which would hold `up` (and hit the
+    // client's 60 s timeout) for as long as the rewrite of a large table takes.
+    await client.command({ query: materializeAttributeColumns(db, added), clickhouse_settings: { mutations_sync: '0' } });
+    progress(`clickhouse: ${added.length} attribute columns added; the events already stored get them in the background`);
+  } finally {
+    await client.close();
+  }
 }

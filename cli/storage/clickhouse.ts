@@ -44,3 +44,13 @@ export async function tableExists(client: ClickHouseClient, database: string, ta
   const rows = (await rs.json()) as { n: string | number }[];
   return Number(rows[0]?.n ?? 0) > 0;
 }
+
+/** The names of a table's columns (none when the table does not exist). */
+export async function tableColumns(client: ClickHouseClient, database: string, table: string): Promise<Set<string>> {
+  const rs = await client.query({
+    query: 'SELECT name FROM system.columns WHERE database = {db:String} AND table = {table:String}',
+    query_params: { db: database, table },
+    format: 'JSONEachRow',
+  });
+  return new Set(((await rs.json()) as { name: string }[]).map((r) => r.name));
+}

@@ -51,21 +51,21 @@ FROM
     SELECT
         toDate(Timestamp) AS Day,
         coalesce(
-            nullIf(LogAttributes['user.email'], ''),
-            nullIf(LogAttributes['user.id'], ''),
-            nullIf(ResourceAttributes[{user_attribute:String}], ''),
+            nullIf(AttrUserEmail, ''),
+            nullIf(AttrUserId, ''),
+            nullIf(multiIf({user_attribute:String} = 'team', ResourceTeam, {user_attribute:String} = 'department', ResourceDepartment, {user_attribute:String} = 'cost_center', ResourceCostCenter, ''), ''),
             'unknown') AS User,
-        LogAttributes['model'] AS Model,
+        AttrModel AS Model,
         count() AS Requests,
-        sum(toFloat64OrZero(LogAttributes['cost_usd'])) AS CostUsd,
-        sum(toUInt64OrZero(LogAttributes['input_tokens'])) AS InputTokens,
-        sum(toUInt64OrZero(LogAttributes['output_tokens'])) AS OutputTokens,
-        sum(toUInt64OrZero(LogAttributes['cache_read_tokens'])) AS CacheReadTokens,
-        sum(toUInt64OrZero(LogAttributes['cache_creation_tokens'])) AS CacheCreationTokens
+        sum(toFloat64OrZero(AttrCostUsd)) AS CostUsd,
+        sum(toUInt64OrZero(AttrInputTokens)) AS InputTokens,
+        sum(toUInt64OrZero(AttrOutputTokens)) AS OutputTokens,
+        sum(toUInt64OrZero(AttrCacheReadTokens)) AS CacheReadTokens,
+        sum(toUInt64OrZero(AttrCacheCreationTokens)) AS CacheCreationTokens
     FROM otel_logs
     WHERE ((Timestamp >= since_ts AND Timestamp < raw_a_end) OR (Timestamp >= raw_b_start AND Timestamp < until_ts))
       AND ServiceName = 'claude-code'
-      AND LogAttributes['event.name'] = 'api_request'
+      AND AttrEventName = 'api_request'
       AND ({user:String} = '' OR User IN ({user:String}, {user_hash:String}))
       AND ({model:String} = '' OR Model = {model:String})
     GROUP BY Day, User, Model

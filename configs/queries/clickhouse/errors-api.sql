@@ -12,20 +12,20 @@ WITH
     dateDiff('hour', since_ts, until_ts) <= 48 AS hourly
 SELECT
     toDateTime(if(hourly, toStartOfHour(Timestamp), toStartOfDay(Timestamp))) AS period,
-    LogAttributes['status_code'] AS status_code,
-    LogAttributes['error'] AS error,
+    AttrStatusCode AS status_code,
+    AttrError AS error,
     count() AS errors
 FROM otel_logs
 WHERE Timestamp >= since_ts AND Timestamp < until_ts
   AND ServiceName = 'claude-code'
-  AND LogAttributes['event.name'] = 'api_error'
+  AND AttrEventName = 'api_error'
   AND ({user:String} = ''
        OR coalesce(
-            nullIf(LogAttributes['user.email'], ''),
-            nullIf(LogAttributes['user.id'], ''),
-            nullIf(ResourceAttributes[{user_attribute:String}], ''),
+            nullIf(AttrUserEmail, ''),
+            nullIf(AttrUserId, ''),
+            nullIf(multiIf({user_attribute:String} = 'team', ResourceTeam, {user_attribute:String} = 'department', ResourceDepartment, {user_attribute:String} = 'cost_center', ResourceCostCenter, ''), ''),
             'unknown') IN ({user:String}, {user_hash:String}))
-  AND ({model:String} = '' OR LogAttributes['model'] = {model:String})
+  AND ({model:String} = '' OR AttrModel = {model:String})
 GROUP BY period, status_code, error
 ORDER BY period, errors DESC, status_code, error
 LIMIT {limit:UInt32}

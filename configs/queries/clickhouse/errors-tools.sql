@@ -10,20 +10,20 @@ WITH
     {since:DateTime64(3)} AS since_ts,
     {until:DateTime64(3)} AS until_ts
 SELECT
-    LogAttributes['tool_name'] AS tool,
+    AttrToolName AS tool,
     count() AS calls,
-    countIf(LogAttributes['success'] = 'false') AS failures,
+    countIf(AttrSuccess = 'false') AS failures,
     round(failures / calls, 4) AS failure_rate,
-    arrayElement(topKIf(1)(LogAttributes['error_type'], LogAttributes['success'] = 'false' AND LogAttributes['error_type'] != ''), 1) AS top_error_type
+    arrayElement(topKIf(1)(AttrErrorType, AttrSuccess = 'false' AND AttrErrorType != ''), 1) AS top_error_type
 FROM otel_logs
 WHERE Timestamp >= since_ts AND Timestamp < until_ts
   AND ServiceName = 'claude-code'
-  AND LogAttributes['event.name'] = 'tool_result'
+  AND AttrEventName = 'tool_result'
   AND ({user:String} = ''
        OR coalesce(
-            nullIf(LogAttributes['user.email'], ''),
-            nullIf(LogAttributes['user.id'], ''),
-            nullIf(ResourceAttributes[{user_attribute:String}], ''),
+            nullIf(AttrUserEmail, ''),
+            nullIf(AttrUserId, ''),
+            nullIf(multiIf({user_attribute:String} = 'team', ResourceTeam, {user_attribute:String} = 'department', ResourceDepartment, {user_attribute:String} = 'cost_center', ResourceCostCenter, ''), ''),
             'unknown') IN ({user:String}, {user_hash:String}))
 GROUP BY tool
 HAVING failures > 0

@@ -13,30 +13,30 @@
 WITH
     {since:DateTime64(3)} AS since_ts,
     {until:DateTime64(3)} AS until_ts,
-    EventName = 'cli.command' OR LogAttributes['event.name'] = 'cli.command' AS is_command
+    EventName = 'cli.command' OR AttrEventName = 'cli.command' AS is_command
 SELECT
     toString(Timestamp) AS time,
     ServiceName AS service,
-    if(LogAttributes['event.name'] != '', LogAttributes['event.name'], EventName) AS event,
-    LogAttributes['cli.verb'] AS verb,
-    LogAttributes['cli.exit_code'] AS exit_code,
+    if(AttrEventName != '', AttrEventName, EventName) AS event,
+    AttrCliVerb AS verb,
+    AttrCliExitCode AS exit_code,
     if(is_command, '', coalesce(
-        nullIf(LogAttributes['user.email'], ''),
-        nullIf(LogAttributes['user.id'], ''),
-        nullIf(ResourceAttributes[{user_attribute:String}], ''),
+        nullIf(AttrUserEmail, ''),
+        nullIf(AttrUserId, ''),
+        nullIf(multiIf({user_attribute:String} = 'team', ResourceTeam, {user_attribute:String} = 'department', ResourceDepartment, {user_attribute:String} = 'cost_center', ResourceCostCenter, ''), ''),
         'unknown')) AS user,
-    LogAttributes['session.id'] AS session,
-    LogAttributes['model'] AS model,
-    LogAttributes['status_code'] AS status_code,
-    LogAttributes['error'] AS error,
-    LogAttributes['tool_name'] AS tool,
-    LogAttributes['success'] AS success,
-    toFloat64OrNull(nullIf(LogAttributes['cost_usd'], '')) AS cost_usd
+    AttrSessionId AS session,
+    AttrModel AS model,
+    AttrStatusCode AS status_code,
+    AttrError AS error,
+    AttrToolName AS tool,
+    AttrSuccess AS success,
+    toFloat64OrNull(nullIf(AttrCostUsd, '')) AS cost_usd
 FROM otel_logs
 WHERE Timestamp >= since_ts AND Timestamp < until_ts
   AND (is_command OR ServiceName = 'claude-code')
   AND ({service:String} = '' OR ServiceName = {service:String})
-  AND ({verb:String} = '' OR (is_command AND LogAttributes['cli.verb'] = {verb:String}))
+  AND ({verb:String} = '' OR (is_command AND AttrCliVerb = {verb:String}))
   AND ({user:String} = '' OR user IN ({user:String}, {user_hash:String}))
 ORDER BY Timestamp DESC, service, event
 LIMIT {limit:UInt32}

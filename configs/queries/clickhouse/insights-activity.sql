@@ -24,11 +24,11 @@ FROM
     (
         SELECT
             ServiceName AS service,
-            if(LogAttributes['cli.fingerprint'] != '', LogAttributes['cli.fingerprint'], ResourceAttributes['cli.fingerprint']) AS fingerprint,
+            if(AttrCliFingerprint != '', AttrCliFingerprint, ResourceCliFingerprint) AS fingerprint,
             count() AS n
         FROM otel_logs
         WHERE Timestamp >= since_ts AND Timestamp < until_ts
-          AND (EventName = 'cli.command' OR LogAttributes['event.name'] = 'cli.command')
+          AND (EventName = 'cli.command' OR AttrEventName = 'cli.command')
           AND fingerprint != ''
         GROUP BY service, fingerprint
     )

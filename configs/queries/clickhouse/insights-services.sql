@@ -34,14 +34,14 @@ FROM
 
         SELECT
             ServiceName,
-            LogAttributes['cli.verb'] AS Verb,
+            AttrCliVerb AS Verb,
             count() AS Events,
             uniqStateIf(
-                if(LogAttributes['cli.fingerprint'] != '', LogAttributes['cli.fingerprint'], ResourceAttributes['cli.fingerprint']) AS fingerprint,
+                if(AttrCliFingerprint != '', AttrCliFingerprint, ResourceCliFingerprint) AS fingerprint,
                 fingerprint != '') AS Users
         FROM otel_logs
         WHERE ((Timestamp >= since_ts AND Timestamp < raw_a_end) OR (Timestamp >= raw_b_start AND Timestamp < until_ts))
-          AND (EventName = 'cli.command' OR LogAttributes['event.name'] = 'cli.command')
+          AND (EventName = 'cli.command' OR AttrEventName = 'cli.command')
         GROUP BY ServiceName, Verb
     )
     GROUP BY service

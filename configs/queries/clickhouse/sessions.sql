@@ -4,6 +4,8 @@
 -- session.id; user_prompt, api_request, api_error and tool_result records are counted.
 -- A session is listed when any of its records falls in [since, until); its numbers count the
 -- records inside the range.
+-- Two steps, because a range holds far more sessions than a page shows: first the newest `limit`
+-- sessions from the session id and time alone, then every number for those sessions only.
 -- Params: since, until, user, user_hash, user_attribute, limit.
 -- Columns: session, user, started, ended, minutes, prompts, api_requests, cost_usd, tokens (input +
 -- output), tool_calls, tool_failures, api_errors, models.
@@ -11,33 +13,50 @@ WITH
     {since:DateTime64(3)} AS since_ts,
     {until:DateTime64(3)} AS until_ts
 SELECT
-    LogAttributes['session.id'] AS session,
+    AttrSessionId AS session,
     any(coalesce(
-        nullIf(LogAttributes['user.email'], ''),
-        nullIf(LogAttributes['user.id'], ''),
-        nullIf(ResourceAttributes[{user_attribute:String}], ''),
+        nullIf(AttrUserEmail, ''),
+        nullIf(AttrUserId, ''),
+        nullIf(multiIf({user_attribute:String} = 'team', ResourceTeam, {user_attribute:String} = 'department', ResourceDepartment, {user_attribute:String} = 'cost_center', ResourceCostCenter, ''), ''),
         'unknown')) AS user,
     toDateTime(min(Timestamp)) AS started,
     toDateTime(max(Timestamp)) AS ended,
     round(dateDiff('second', started, ended) / 60, 1) AS minutes,
-    countIf(LogAttributes['event.name'] = 'user_prompt') AS prompts,
-    countIf(LogAttributes['event.name'] = 'api_request') AS api_requests,
-    round(sumIf(toFloat64OrZero(LogAttributes['cost_usd']), LogAttributes['event.name'] = 'api_request'), 6) AS cost_usd,
-    sumIf(toUInt64OrZero(LogAttributes['input_tokens']) + toUInt64OrZero(LogAttributes['output_tokens']),
-          LogAttributes['event.name'] = 'api_request') AS tokens,
-    countIf(LogAttributes['event.name'] = 'tool_result') AS tool_calls,
-    countIf(LogAttributes['event.name'] = 'tool_result' AND LogAttributes['success'] = 'false') AS tool_failures,
-    countIf(LogAttributes['event.name'] = 'api_error') AS api_errors,
-    arrayStringConcat(arraySort(groupUniqArrayIf(LogAttributes['model'], LogAttributes['model'] != '')), ' ') AS models
+    countIf(AttrEventName = 'user_prompt') AS prompts,
+    countIf(AttrEventName = 'api_request') AS api_requests,
+    round(sumIf(toFloat64OrZero(AttrCostUsd), AttrEventName = 'api_request'), 6) AS cost_usd,
+    sumIf(toUInt64OrZero(AttrInputTokens) + toUInt64OrZero(AttrOutputTokens),
+          AttrEventName = 'api_request') AS tokens,
+    countIf(AttrEventName = 'tool_result') AS tool_calls,
+    countIf(AttrEventName = 'tool_result' AND AttrSuccess = 'false') AS tool_failures,
+    countIf(AttrEventName = 'api_error') AS api_errors,
+    arrayStringConcat(arraySort(groupUniqArrayIf(AttrModel, AttrModel != '')), ' ') AS models
 FROM otel_logs
 WHERE Timestamp >= since_ts AND Timestamp < until_ts
   AND ServiceName = 'claude-code'
-  AND LogAttributes['session.id'] != ''
+  AND AttrSessionId IN
+  (
+      SELECT AttrSessionId
+      FROM otel_logs
+      WHERE Timestamp >= since_ts AND Timestamp < until_ts
+        AND ServiceName = 'claude-code'
+        AND AttrSessionId != ''
+        AND ({user:String} = ''
+             OR coalesce(
+                nullIf(AttrUserEmail, ''),
+                nullIf(AttrUserId, ''),
+                nullIf(multiIf({user_attribute:String} = 'team', ResourceTeam, {user_attribute:String} = 'department', ResourceDepartment, {user_attribute:String} = 'cost_center', ResourceCostCenter, ''), ''),
+                'unknown') IN ({user:String}, {user_hash:String}))
+      GROUP BY AttrSessionId
+      -- The order of the page below (started is toDateTime(min(Timestamp))), so ties pick the same sessions.
+      ORDER BY toDateTime(min(Timestamp)) DESC, AttrSessionId
+      LIMIT {limit:UInt32}
+  )
   AND ({user:String} = ''
        OR coalesce(
-            nullIf(LogAttributes['user.email'], ''),
-            nullIf(LogAttributes['user.id'], ''),
-            nullIf(ResourceAttributes[{user_attribute:String}], ''),
+            nullIf(AttrUserEmail, ''),
+            nullIf(AttrUserId, ''),
+            nullIf(multiIf({user_attribute:String} = 'team', ResourceTeam, {user_attribute:String} = 'department', ResourceDepartment, {user_attribute:String} = 'cost_center', ResourceCostCenter, ''), ''),
             'unknown') IN ({user:String}, {user_hash:String}))
 GROUP BY session
 ORDER BY started DESC, session

@@ -34,15 +34,15 @@ FROM
 
     SELECT
         ServiceName,
-        LogAttributes['cli.verb'] AS Verb,
+        AttrCliVerb AS Verb,
         count() AS Events,
-        countIf(LogAttributes['cli.exit_code'] NOT IN ('', '0')) AS Failures,
+        countIf(AttrCliExitCode NOT IN ('', '0')) AS Failures,
         uniqStateIf(
-            if(LogAttributes['cli.fingerprint'] != '', LogAttributes['cli.fingerprint'], ResourceAttributes['cli.fingerprint']) AS fingerprint,
+            if(AttrCliFingerprint != '', AttrCliFingerprint, ResourceCliFingerprint) AS fingerprint,
             fingerprint != '') AS Users
     FROM otel_logs
     WHERE ((Timestamp >= since_ts AND Timestamp < raw_a_end) OR (Timestamp >= raw_b_start AND Timestamp < until_ts))
-      AND (EventName = 'cli.command' OR LogAttributes['event.name'] = 'cli.command')
+      AND (EventName = 'cli.command' OR AttrEventName = 'cli.command')
       AND ({service:String} = '' OR ServiceName = {service:String})
     GROUP BY ServiceName, Verb
 )
