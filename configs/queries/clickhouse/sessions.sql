@@ -34,7 +34,8 @@ SELECT
 FROM otel_logs
 WHERE Timestamp >= since_ts AND Timestamp < until_ts
   AND ServiceName = 'claude-code'
-  AND AttrSessionId IN
+  -- GLOBAL: on a cluster the page of newest sessions is picked once, over every shard (on one server it is a plain IN).
+  AND AttrSessionId GLOBAL IN
   (
       SELECT AttrSessionId
       FROM otel_logs
