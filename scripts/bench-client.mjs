@@ -216,7 +216,10 @@ function timeImport(entry, warm, env) {
   });
 }
 
-const load = () => loadavg().map((n) => n.toFixed(2)).join(' ');
+const load = () =>
+  loadavg()
+    .map((n) => n.toFixed(2))
+    .join(' ');
 
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
@@ -262,7 +265,9 @@ async function main() {
   try {
     const install = await measureInstall(home);
     console.log(`install: ${install.name}, npm pack then npm install of the tarball into an empty project\n`);
-    console.log(`  tarball ${(install.tarballBytes / 1024).toFixed(1)} KB (${install.files} files), installed ${(install.bytes / 1024).toFixed(1)} KB in node_modules, ${install.packages} package${install.packages === 1 ? '' : 's'}\n`);
+    console.log(
+      `  tarball ${(install.tarballBytes / 1024).toFixed(1)} KB (${install.files} files), installed ${(install.bytes / 1024).toFixed(1)} KB in node_modules, ${install.packages} package${install.packages === 1 ? '' : 's'}\n`,
+    );
 
     // One unmeasured run each: the first instrumented run creates the fingerprint and shows the notice,
     // which is a once-per-installation cost, and the OS file cache warms up.

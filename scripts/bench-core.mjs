@@ -40,7 +40,10 @@ function timeMany(argv, options) {
 }
 
 const corpusDir = join(root, 'test', 'corpus', 'collector-configs');
-const corpus = readdirSync(corpusDir).filter((f) => f.endsWith('.yaml') && !f.startsWith('planted-')).sort().map((f) => join(corpusDir, f));
+const corpus = readdirSync(corpusDir)
+  .filter((f) => f.endsWith('.yaml') && !f.startsWith('planted-'))
+  .sort()
+  .map((f) => join(corpusDir, f));
 const corpusOne = timeMany(['node', cli, 'lint', corpus[0]], { okStatus: [0, 1] });
 const corpus30 = timeMany(['node', cli, 'lint', '--separate', ...corpus.slice(0, 30)], { okStatus: [0, 1] });
 console.log(`lint, whole process, ${runs} runs each after a warm-up`);
@@ -50,7 +53,9 @@ if (lintOnly) process.exit(0);
 console.log('');
 
 const golden = join(root, 'configs', 'golden');
-const variants = readdirSync(golden).filter((d) => statSync(join(golden, d)).isDirectory()).sort();
+const variants = readdirSync(golden)
+  .filter((d) => statSync(join(golden, d)).isDirectory())
+  .sort();
 const rows = [];
 const fmt = (ms) => `${ms.toFixed(0)} ms`;
 

@@ -38,7 +38,10 @@ function option(name, fallback, ok) {
 const EVENTS = option('--events', 1_000_000, (n) => n >= CHUNK && n <= 20_000_000 && n % CHUNK === 0);
 const RUNS = option('--runs', 5, (n) => n >= 1 && n <= 50);
 
-const loadAverage = () => loadavg().map((x) => x.toFixed(2)).join(', ');
+const loadAverage = () =>
+  loadavg()
+    .map((x) => x.toFixed(2))
+    .join(', ');
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 function cli(args, file) {

@@ -137,7 +137,10 @@ const TEMPLATES = [
 const SLOW = { name: 'cost', raw: true, label: 'cost --raw' };
 const SHORT = { name: 'tokens', raw: false, label: 'tokens' };
 
-const loadAverage = () => loadavg().map((x) => x.toFixed(2)).join(', ');
+const loadAverage = () =>
+  loadavg()
+    .map((x) => x.toFixed(2))
+    .join(', ');
 
 function median(values) {
   const s = [...values].sort((a, b) => a - b);
@@ -215,7 +218,16 @@ async function main() {
         await client.command({ query: `OPTIMIZE TABLE ${db}.${table} FINAL` });
       }
       const until = new Date();
-      const filters = (raw) => ({ range: { since: new Date(until.getTime() - 30 * DAY_SECONDS * 1000), until }, service: '', user: '', model: '', limit: 100, raw, userAttribute: 'team', minGroup: 5 });
+      const filters = (raw) => ({
+        range: { since: new Date(until.getTime() - 30 * DAY_SECONDS * 1000), until },
+        service: '',
+        user: '',
+        model: '',
+        limit: 100,
+        raw,
+        userAttribute: 'team',
+        minGroup: 5,
+      });
       for (const [name, hasRollup] of TEMPLATES) {
         for (const raw of hasRollup ? [false, true] : [false]) {
           const key = raw ? `${name} (raw)` : name;
@@ -283,7 +295,14 @@ async function main() {
     console.log(`| events | one alone | two at once (both answered) | ratio | ${SHORT.label} alone | ${SHORT.label} sent with one ${SLOW.label} |`);
     console.log(`|-------:|----------:|----------------------------:|------:|${'-'.repeat(SHORT.label.length + 7)}:|${'-'.repeat(SHORT.label.length + SLOW.label.length + 16)}:|`);
     for (const [size, t] of together) {
-      const cells = [`${size / 1_000_000}M`, `${t.alone.toFixed(0)} ms`, `${t.both.toFixed(0)} ms`, (t.both / t.alone).toFixed(2), `${t.shortAlone.toFixed(0)} ms`, `${t.shortBesideSlow.toFixed(0)} ms`];
+      const cells = [
+        `${size / 1_000_000}M`,
+        `${t.alone.toFixed(0)} ms`,
+        `${t.both.toFixed(0)} ms`,
+        (t.both / t.alone).toFixed(2),
+        `${t.shortAlone.toFixed(0)} ms`,
+        `${t.shortBesideSlow.toFixed(0)} ms`,
+      ];
       const widths = [6, 9, 27, 5, SHORT.label.length + 6, SHORT.label.length + SLOW.label.length + 15];
       console.log('| ' + cells.map((c, i) => c.padStart(widths[i])).join(' | ') + ' |');
     }

@@ -40,7 +40,10 @@ async function bench(compress) {
   const dir = mkdtempSync(join(tmpdir(), 'telemetry-stack-bench-'));
   const [grpc, http, health, metrics, storage, native] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort(), freePort()]);
   const file = join(dir, 'telemetry-stack.yaml');
-  writeFileSync(file, `version: 1.0\nname: bench\ndataDir: ${join(dir, 'data')}\nbackend: embedded\nruntime: process\nprofiles: [cli-usage]\nreceivers:\n  grpc: {port: ${grpc}}\n  http: {port: ${http}}\ncollector: {healthPort: ${health}, metricsPort: ${metrics}}\nclickhouse: {port: ${storage}, nativePort: ${native}, compress: ${compress}}\n`);
+  writeFileSync(
+    file,
+    `version: 1.0\nname: bench\ndataDir: ${join(dir, 'data')}\nbackend: embedded\nruntime: process\nprofiles: [cli-usage]\nreceivers:\n  grpc: {port: ${grpc}}\n  http: {port: ${http}}\ncollector: {healthPort: ${health}, metricsPort: ${metrics}}\nclickhouse: {port: ${storage}, nativePort: ${native}, compress: ${compress}}\n`,
+  );
 
   const cliRun = (...args) => {
     const t = process.hrtime.bigint();
@@ -83,10 +86,17 @@ async function bench(compress) {
         const logRecords = Array.from({ length: n }, (_, i) => ({
           timeUnixNano: String(now + BigInt(i)),
           body: { stringValue: `${runId} ${start + i}` },
-          attributes: [{ key: 'cli.verb', value: { stringValue: `verb${i % 13}` } }, { key: 'cli.exit_code', value: { intValue: '0' } }],
+          attributes: [
+            { key: 'cli.verb', value: { stringValue: `verb${i % 13}` } },
+            { key: 'cli.exit_code', value: { intValue: '0' } },
+          ],
         }));
-        const body = JSON.stringify({ resourceLogs: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'bench' } }] }, scopeLogs: [{ scope: { name: 'telemetry-stack/client' }, logRecords }] }] });
-        const p = fetch(`http://127.0.0.1:${http}/v1/logs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(60_000) }).then((r) => r.arrayBuffer());
+        const body = JSON.stringify({
+          resourceLogs: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'bench' } }] }, scopeLogs: [{ scope: { name: 'telemetry-stack/client' }, logRecords }] }],
+        });
+        const p = fetch(`http://127.0.0.1:${http}/v1/logs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(60_000) }).then((r) =>
+          r.arrayBuffer(),
+        );
         inflight.add(p);
         p.finally(() => inflight.delete(p));
         if (inflight.size >= 4) await Promise.race(inflight);
@@ -105,9 +115,7 @@ async function bench(compress) {
     }
 
     const status = JSON.parse(cliRun('status', '--json').stdout);
-    const peak = Object.fromEntries(
-      status.components.map((c) => [c.component, Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${c.id}/status`, 'utf8'))?.[1]) / 1024]),
-    );
+    const peak = Object.fromEntries(status.components.map((c) => [c.component, Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${c.id}/status`, 'utf8'))?.[1]) / 1024]));
     return {
       up: median(upTimes),
       verify: median(latencies),
@@ -134,11 +142,6 @@ const rows = [
 ];
 console.log(`process runtime, embedded engine: medians of ${runs} up/verify runs and ${ingestRuns} ingest runs per column`);
 const head = ['', ...compressions.map((c) => `compress ${c}`), ...compressions.slice(1).map((c) => `${c}/${compressions[0]}`)];
-const table = rows.map(([label, key]) => [
-  label,
-  ...results.map((r) => r[key].toFixed(0)),
-  ...results.slice(1).map((r) => (r[key] / results[0][key]).toFixed(2)),
-]);
+const table = rows.map(([label, key]) => [label, ...results.map((r) => r[key].toFixed(0)), ...results.slice(1).map((r) => (r[key] / results[0][key]).toFixed(2))]);
 const widths = head.map((h, i) => Math.max(h.length, ...table.map((t) => t[i].length)));
 for (const line of [head, ...table]) console.log(line.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  '));
-

@@ -116,9 +116,22 @@ function withTimes(records) {
 const apiRequest = (i) => ({
   body: 'claude_code.api_request',
   attributes: {
-    ...common(i), 'event.name': 'api_request', model: 'claude-opus-5-5', input_tokens: 1200, output_tokens: 80, cache_read_tokens: 300,
-    cache_creation_tokens: 150, cache_creation_5m_tokens: 0, cost_usd: 0.00721, cost_usd_micros: 7210, duration_ms: 94, ttft_ms: 34,
-    request_id: 'req_msg_e4997a08237eaddcb4efd24e', speed: 'normal', query_source: 'sdk', effort: 'medium',
+    ...common(i),
+    'event.name': 'api_request',
+    model: 'claude-opus-5-5',
+    input_tokens: 1200,
+    output_tokens: 80,
+    cache_read_tokens: 300,
+    cache_creation_tokens: 150,
+    cache_creation_5m_tokens: 0,
+    cost_usd: 0.00721,
+    cost_usd_micros: 7210,
+    duration_ms: 94,
+    ttft_ms: 34,
+    request_id: 'req_msg_e4997a08237eaddcb4efd24e',
+    speed: 'normal',
+    query_source: 'sdk',
+    effort: 'medium',
   },
 });
 
@@ -130,10 +143,17 @@ const toolDecision = (i) => ({
 const toolResult = (i, command) => ({
   body: 'claude_code.tool_result',
   attributes: {
-    ...common(i), 'event.name': 'tool_result', tool_name: 'Bash', tool_use_id: 'toolu_09e634a45c8067d2c79dae70', success: 'true', duration_ms: '49',
+    ...common(i),
+    'event.name': 'tool_result',
+    tool_name: 'Bash',
+    tool_use_id: 'toolu_09e634a45c8067d2c79dae70',
+    success: 'true',
+    duration_ms: '49',
     tool_parameters: JSON.stringify({ bash_command: command.split(' ')[0], full_command: command }),
     tool_input: JSON.stringify({ command }),
-    tool_input_size_bytes: '125', tool_result_size_bytes: '69', request_id: 'req_msg_e4997a08237eaddcb4efd24e',
+    tool_input_size_bytes: '125',
+    tool_result_size_bytes: '69',
+    request_id: 'req_msg_e4997a08237eaddcb4efd24e',
   },
 });
 
@@ -298,17 +318,14 @@ async function load(port, body, recordsPerRequest, limits = { records: RECORDS, 
   let failed = 0;
   const send = () =>
     new Promise((done) => {
-      const req = http.request(
-        { host: '127.0.0.1', port, path: '/v1/logs', method: 'POST', agent, headers: { 'content-type': 'application/x-protobuf', 'content-length': body.length } },
-        (res) => {
-          res.resume();
-          res.on('end', () => {
-            if (res.statusCode === 200) acked += recordsPerRequest;
-            else failed += 1;
-            done();
-          });
-        },
-      );
+      const req = http.request({ host: '127.0.0.1', port, path: '/v1/logs', method: 'POST', agent, headers: { 'content-type': 'application/x-protobuf', 'content-length': body.length } }, (res) => {
+        res.resume();
+        res.on('end', () => {
+          if (res.statusCode === 200) acked += recordsPerRequest;
+          else failed += 1;
+          done();
+        });
+      });
       req.setTimeout(30_000, () => req.destroy(new Error('timeout')));
       req.on('error', () => {
         failed += 1;
@@ -382,8 +399,12 @@ try {
     collectors.push(await startCollector(binary, v.name, v.engine, (rendered) => variantConfig(rendered, v.processors)));
     for (const byVariant of results.values()) byVariant.set(v.name, { rates: [], cpu: 0, logs: 0, failed: 0 });
   }
-  const sizes = Object.entries(bodies).map(([mix, b]) => `${mix} ${b.length} bytes`).join(', ');
-  console.error(`bench: ${ROUNDS} rounds x ${variants.length} variants x ${Object.keys(MIXES).length} mixes, up to ${RECORDS} records or ${SECONDS} s each, ${CONCURRENCY} concurrent requests of ${BATCH} records (${sizes}), GOMAXPROCS=${GOMAXPROCS}`);
+  const sizes = Object.entries(bodies)
+    .map(([mix, b]) => `${mix} ${b.length} bytes`)
+    .join(', ');
+  console.error(
+    `bench: ${ROUNDS} rounds x ${variants.length} variants x ${Object.keys(MIXES).length} mixes, up to ${RECORDS} records or ${SECONDS} s each, ${CONCURRENCY} concurrent requests of ${BATCH} records (${sizes}), GOMAXPROCS=${GOMAXPROCS}`,
+  );
   // Warm-up: one short burst each, so JIT, GC and connection set-up are out of the measurement.
   for (const c of collectors) for (const body of Object.values(bodies)) await load(c.port, body, BATCH, { records: 20 * BATCH, seconds: 3 });
   for (let round = 1; round <= ROUNDS; round++) {
@@ -397,7 +418,9 @@ try {
         acc.cpu += cpu;
         acc.logs += r.acked;
         acc.failed += r.failed;
-        console.error(`round ${round} ${mix} ${c.name}: ${r.acked} logs in ${r.seconds.toFixed(2)} s = ${(r.acked / r.seconds).toFixed(0)} logs/s, cpu ${cpu.toFixed(2)} s, failed requests ${r.failed}`);
+        console.error(
+          `round ${round} ${mix} ${c.name}: ${r.acked} logs in ${r.seconds.toFixed(2)} s = ${(r.acked / r.seconds).toFixed(0)} logs/s, cpu ${cpu.toFixed(2)} s, failed requests ${r.failed}`,
+        );
       }
     }
   }

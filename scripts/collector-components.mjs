@@ -55,7 +55,11 @@ function download(modules, workDir) {
 function componentModules(versionsYaml, repo) {
   const sets = parse(versionsYaml)['module-sets'];
   const all = Object.values(sets).flatMap((s) => s.modules.map((m) => ({ m, v: s.version, repo })));
-  return all.filter(({ m }) => /\/(receiver|processor|exporter|extension|connector)\/[a-z0-9]+/.test(m) && !/(helper|test|\/x[a-z]+|\/internal)(\/|$)/.test(m.replace(/^.*?\/(receiver|processor|exporter|extension|connector)\//, '/')));
+  return all.filter(
+    ({ m }) =>
+      /\/(receiver|processor|exporter|extension|connector)\/[a-z0-9]+/.test(m) &&
+      !/(helper|test|\/x[a-z]+|\/internal)(\/|$)/.test(m.replace(/^.*?\/(receiver|processor|exporter|extension|connector)\//, '/')),
+  );
 }
 
 /** Newest version of a module the proxy lists that is older than `pin`. */
@@ -66,7 +70,10 @@ function newestBefore(path, pin, workDir) {
     const [x, y] = [a, b].map((v) => v.slice(1).split('-')[0].split('.').map(Number));
     return x[0] - y[0] || x[1] - y[1] || x[2] - y[2];
   };
-  return (JSON.parse(r.stdout).Versions ?? []).filter((v) => !v.includes('-') && cmp(v, pin) < 0).sort(cmp).at(-1);
+  return (JSON.parse(r.stdout).Versions ?? [])
+    .filter((v) => !v.includes('-') && cmp(v, pin) < 0)
+    .sort(cmp)
+    .at(-1);
 }
 
 /**
@@ -152,7 +159,10 @@ function describe(dir, kind) {
   if (meta.deprecated_type) entry.deprecatedAlias = meta.deprecated_type;
   const schemaFile = join(dir, 'config.schema.yaml');
   const refs = existsSync(schemaFile) ? schemaRefs(parse(readFileSync(schemaFile, 'utf8')) ?? {}) : [];
-  const source = ['factory.go', 'config.go'].filter((f) => existsSync(join(dir, f))).map((f) => readFileSync(join(dir, f), 'utf8')).join('\n');
+  const source = ['factory.go', 'config.go']
+    .filter((f) => existsSync(join(dir, f)))
+    .map((f) => readFileSync(join(dir, f), 'utf8'))
+    .join('\n');
   const scrapes = refs.some((r) => SCRAPER_REF.test(r.ref));
   // A receiver's confignet address is where it connects when it also scrapes (redis, memcached);
   // only servers and non-scraping receivers/extensions hold a listening socket.
@@ -220,10 +230,7 @@ export function generate() {
       ...componentModules(readFileSync(join(coreRoot.Dir, 'versions.yaml'), 'utf8'), 'core'),
       ...componentModules(readFileSync(join(contribRoot.Dir, 'versions.yaml'), 'utf8'), 'contrib'),
     ];
-    const dirs = download(
-      [...modules.map(({ m, v }) => `${m}@${v}`), `${CORE}/exporter/exporterhelper@${pins.core}`, `${CORE}/config/configretry@${pins.stable}`],
-      work,
-    );
+    const dirs = download([...modules.map(({ m, v }) => `${m}@${v}`), `${CORE}/exporter/exporterhelper@${pins.core}`, `${CORE}/config/configretry@${pins.stable}`], work);
     for (const need of [coreRoot, contribRoot]) if (need.Error) throw new Error(`go mod download ${need.Path}: ${need.Error}`);
     const byPath = new Map(dirs.filter((d) => !d.Error).map((d) => [d.Path, { dir: d.Dir, version: d.Version }]));
     // A module the proxy cannot serve at the pin is described from its newest version before the
@@ -231,8 +238,15 @@ export function generate() {
     // since that version shows up as the old name being a deprecated alias.
     const missing = dirs.filter((d) => d.Error && modules.some((x) => x.m === d.Path));
     const older = missing.map((d) => ({ path: d.Path, version: newestBefore(d.Path, d.Version, work) })).filter((x) => x.version);
-    for (const d of download(older.map((x) => `${x.path}@${x.version}`), work)) if (!d.Error) byPath.set(d.Path, { dir: d.Dir, version: d.Version });
-    const unavailable = missing.filter((d) => !byPath.has(d.Path)).map((d) => `${d.Path}@${d.Version}`).sort();
+    for (const d of download(
+      older.map((x) => `${x.path}@${x.version}`),
+      work,
+    ))
+      if (!d.Error) byPath.set(d.Path, { dir: d.Dir, version: d.Version });
+    const unavailable = missing
+      .filter((d) => !byPath.has(d.Path))
+      .map((d) => `${d.Path}@${d.Version}`)
+      .sort();
     const reportedNames = distributionReports(join(contribRoot.Dir, 'reports', 'distributions'));
     const components = { receivers: {}, processors: {}, exporters: {}, extensions: {}, connectors: {} };
     for (const { m, v, repo } of modules) {

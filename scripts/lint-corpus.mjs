@@ -18,10 +18,15 @@ export const corpusDir = join(import.meta.dirname, '..', 'test', 'corpus', 'coll
 /** The entries to score: sets first named by their .set file, then every file no set lists. */
 export function corpusEntries(dir = corpusDir) {
   const names = readdirSync(dir).sort();
-  const sets = names.filter((f) => f.endsWith('.set')).map((f) => ({
-    name: f.replace(/\.set$/, ''),
-    files: readFileSync(join(dir, f), 'utf8').split('\n').map((l) => l.replace(/#.*/, '').trim()).filter(Boolean),
-  }));
+  const sets = names
+    .filter((f) => f.endsWith('.set'))
+    .map((f) => ({
+      name: f.replace(/\.set$/, ''),
+      files: readFileSync(join(dir, f), 'utf8')
+        .split('\n')
+        .map((l) => l.replace(/#.*/, '').trim())
+        .filter(Boolean),
+    }));
   const inSet = new Set(sets.flatMap((s) => s.files));
   for (const s of sets) for (const f of s.files) if (!names.includes(f)) throw new Error(`${s.name}.set: lists ${f}, which is not in the corpus`);
   const single = names.filter((f) => f.endsWith('.yaml') && !inSet.has(f)).map((f) => ({ name: f.replace(/\.yaml$/, ''), files: [f] }));
@@ -49,7 +54,10 @@ export function scoreCorpus({ lintCollectorConfigs, readEnvFile }, { dir = corpu
       if (writeMissing) writeFileSync(expectedFile, got.join('\n') + (got.length ? '\n' : ''));
       else throw new Error(`${expectedFile}: missing; review the findings and write one "line rule" per line`);
     }
-    const expected = readFileSync(expectedFile, 'utf8').split('\n').map((l) => l.replace(/#.*/, '').trim()).filter(Boolean);
+    const expected = readFileSync(expectedFile, 'utf8')
+      .split('\n')
+      .map((l) => l.replace(/#.*/, '').trim())
+      .filter(Boolean);
     const left = [...expected];
     for (const g of got) {
       const i = left.indexOf(g);
@@ -76,6 +84,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   if (process.argv.includes('--json')) console.log(JSON.stringify(r, null, 2));
   else {
     for (const m of r.misses) console.log(m);
-    console.log(`${r.configs} configs in ${r.entries} lint runs (${r.sets} merged sets): ${r.tp} expected findings found, ${r.fp} unexpected, ${r.fn} missed; precision ${r.precision.toFixed(3)}, recall ${r.recall.toFixed(3)}`);
+    console.log(
+      `${r.configs} configs in ${r.entries} lint runs (${r.sets} merged sets): ${r.tp} expected findings found, ${r.fp} unexpected, ${r.fn} missed; precision ${r.precision.toFixed(3)}, recall ${r.recall.toFixed(3)}`,
+    );
   }
 }

@@ -20,7 +20,12 @@ export function collectorErrorCause(output: string, exitCode: number | undefined
   const lines = output.split('\n');
   const start = lines.findIndex((l) => l.startsWith('Error:'));
   const body = (start >= 0 ? lines.slice(start) : lines.filter((l) => /error/i.test(l)).slice(-1))
-    .map((l) => l.replace(/^Error:\s*/, '').replace(HEADER, '').trim())
+    .map((l) =>
+      l
+        .replace(/^Error:\s*/, '')
+        .replace(HEADER, '')
+        .trim(),
+    )
     .filter((l) => l !== '' && !/^\d{4}\/\d\d\/\d\d /.test(l));
   return body.join(': ') || `exit ${exitCode ?? 'unknown'}`;
 }

@@ -42,7 +42,9 @@ export function registerCollector(program: Command): void {
         if (result.ok) process.stdout.write(`${name}: ok\n`);
         else if (result.notInDistribution) {
           const { kind, type } = result.notInDistribution;
-          process.stdout.write(`${name}: component ${type} (${kind.slice(0, -1)}) is not in this distribution (built from collector/manifest.yaml); add its module there and rebuild, or remove it from the config\n`);
+          process.stdout.write(
+            `${name}: component ${type} (${kind.slice(0, -1)}) is not in this distribution (built from collector/manifest.yaml); add its module there and rebuild, or remove it from the config\n`,
+          );
         } else process.stdout.write(`${name}: ${result.message}\n`);
         if (!result.ok) failed++;
       }

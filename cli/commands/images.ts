@@ -19,7 +19,7 @@ export function registerImages(program: Command): void {
     .command('build')
     .description(
       'build local FROM scratch images (no registry needed): collector (the Collector from collector/) and chdb-server ' +
-        '(ClickHouse\'s own server from libchdb, for backend clickhouse with clickhouse.server: chdb-server); default both',
+        "(ClickHouse's own server from libchdb, for backend clickhouse with clickhouse.server: chdb-server); default both",
     )
     .argument('[images...]', `which to build: ${BUILDABLE.join(', ')} (default: all)`)
     .option('--json', 'print the image tags as JSON')

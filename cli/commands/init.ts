@@ -45,13 +45,17 @@ export function registerInit(program: Command): void {
       if (choices.backend === 'embedded' && choices.runtime === 'docker') throw new UsageError('--backend embedded runs as a local process; use --runtime process or auto');
       writeFileSync(path, renderStackFile(choices));
       if (opts.json) printJson({ file: path, ...choices });
-      else process.stdout.write(`wrote ${path} (backend ${choices.backend}, runtime ${choices.runtime}, profiles ${choices.profiles.join(', ')})\nnext: telemetry-stack validate && telemetry-stack up\n`);
+      else
+        process.stdout.write(`wrote ${path} (backend ${choices.backend}, runtime ${choices.runtime}, profiles ${choices.profiles.join(', ')})\nnext: telemetry-stack validate && telemetry-stack up\n`);
     });
 }
 
 function parseProfiles(given: string[] | undefined): ProfileName[] {
   if (!given || given.length === 0) return ['claude-code', 'cli-usage'];
-  const names = given.flatMap((g) => g.split(',')).map((s) => s.trim()).filter(Boolean);
+  const names = given
+    .flatMap((g) => g.split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const n of names) {
     if (!(PROFILES as readonly string[]).includes(n)) throw new UsageError(`--profile ${n}: expected one of ${PROFILES.join(', ')}`);
   }

@@ -15,7 +15,7 @@ export function registerPurge(program: Command): void {
       if (!id) throw new UserError('purge --user: empty; give the email or user id to remove');
       const { stack } = await loadStack(opts.file);
       if (stack.backend === 'loki') {
-        throw new UserError('purge: backend loki is not supported; delete with Loki\'s own delete API (/loki/api/v1/delete) on its stream labels');
+        throw new UserError("purge: backend loki is not supported; delete with Loki's own delete API (/loki/api/v1/delete) on its stream labels");
       }
       const { clusterDeleteProblem } = await import('../schema/layout.js');
       const onCluster = clusterDeleteProblem(stack, 'purge');
@@ -26,7 +26,9 @@ export function registerPurge(program: Command): void {
       else {
         const verb = result.dryRun ? 'would remove' : 'removed';
         const rows = (n: number) => `${n.toLocaleString('en-US')} row${n === 1 ? '' : 's'}`;
-        process.stdout.write(`purge: rows whose user.id, user.email or user.account_uuid (or a key under them, as user.id.0) is ${id}${result.matched.length > 1 ? ' or its keyed hash' : ''} (${stack.clickhouse.database})\n`);
+        process.stdout.write(
+          `purge: rows whose user.id, user.email or user.account_uuid (or a key under them, as user.id.0) is ${id}${result.matched.length > 1 ? ' or its keyed hash' : ''} (${stack.clickhouse.database})\n`,
+        );
         if (stack.privacy.userId.mode === 'drop') process.stdout.write('purge: privacy.userId.mode is drop, so user ids are not stored; matching the value as given only\n');
         const width = Math.max(...result.tables.map((t) => t.table.length));
         for (const t of result.tables) {

@@ -26,10 +26,7 @@ export function addFilterOptions(cmd: Command, defaultLimit: number, which: read
     verb: ['--verb <name>', 'only this CLI verb (cli.verb)'],
     limit: ['--limit <n>', `at most this many rows (default: ${defaultLimit})`],
     raw: ['--raw', 'read raw events only, never the daily rollups (slower; for checking the rollups)'],
-    'user-attribute': [
-      '--user-attribute <name>',
-      `resource attribute naming a user when events carry no user.email or user.id: ${USER_ATTRIBUTE_CHOICES.join(', ')} (default: team)`,
-    ],
+    'user-attribute': ['--user-attribute <name>', `resource attribute naming a user when events carry no user.email or user.id: ${USER_ATTRIBUTE_CHOICES.join(', ')} (default: team)`],
   };
   for (const name of which) cmd.option(...all[name]);
   return cmd;

@@ -23,7 +23,10 @@ export function registerValidate(program: Command): void {
       // The rendered config references secrets by env name on purpose; unset-env is for hand-written configs.
       const findings = lintCollectorConfig('collector.yaml (rendered)', collectorYaml, { env: process.env }).filter((f) => f.rule !== 'unset-env');
       if (findings.length > 0) {
-        throw new UserError(`${path}: the rendered Collector config has lint findings (a telemetry-stack bug; please report it)`, findings.map((f) => `${f.file}:${f.line}: ${f.message} [${f.rule}]`));
+        throw new UserError(
+          `${path}: the rendered Collector config has lint findings (a telemetry-stack bug; please report it)`,
+          findings.map((f) => `${f.file}:${f.line}: ${f.message} [${f.rule}]`),
+        );
       }
       let collector: string | undefined;
       if (opts.collector) {
@@ -40,7 +43,16 @@ export function registerValidate(program: Command): void {
           rmSync(dir, { recursive: true, force: true });
         }
       }
-      const summary = { stackFile: path, ok: true, name: stack.name, backend: stack.backend, runtime: stack.runtime, profiles: stack.profiles, dataDir: stack.dataDir, collectorValidated: collector !== undefined };
+      const summary = {
+        stackFile: path,
+        ok: true,
+        name: stack.name,
+        backend: stack.backend,
+        runtime: stack.runtime,
+        profiles: stack.profiles,
+        dataDir: stack.dataDir,
+        collectorValidated: collector !== undefined,
+      };
       if (opts.json) printJson(summary);
       else process.stdout.write(`${path}: ok (backend ${stack.backend}, runtime ${stack.runtime}, profiles ${stack.profiles.join(', ')}${collector ? ', Collector validate passed' : ''})\n`);
     });

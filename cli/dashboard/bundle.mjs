@@ -22,7 +22,10 @@ await build({
   target: ['chrome110', 'firefox110', 'safari16'],
   outdir: OUT,
   logLevel: 'warning',
-  banner: { js: `/* telemetry-stack dashboard. Includes uPlot ${uplotVersion} (c) Leon Sorokin, MIT licence: /LICENSES.txt */`, css: `/* Includes uPlot ${uplotVersion} styles, MIT licence: /LICENSES.txt */` },
+  banner: {
+    js: `/* telemetry-stack dashboard. Includes uPlot ${uplotVersion} (c) Leon Sorokin, MIT licence: /LICENSES.txt */`,
+    css: `/* Includes uPlot ${uplotVersion} styles, MIT licence: /LICENSES.txt */`,
+  },
 });
 // uPlot's MIT licence asks for its notice to travel with copies of it; the server serves this file.
 writeFileSync(join(OUT, 'LICENSES.txt'), `The dashboard page includes uPlot ${uplotVersion} (https://github.com/leeoniya/uPlot):\n\n${readFileSync(join(uplotDir, 'LICENSE'), 'utf8')}`);

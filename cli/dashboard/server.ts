@@ -37,7 +37,17 @@ const ASSETS: Record<string, string> = { '/app.js': 'text/javascript; charset=ut
 
 // Query parameters an endpoint accepts, and the CLI option each stands for.
 type TextOption = 'since' | 'until' | 'service' | 'user' | 'model' | 'verb' | 'limit' | 'userAttribute';
-const PARAMS: Record<string, TextOption | 'raw'> = { since: 'since', until: 'until', service: 'service', user: 'user', model: 'model', verb: 'verb', limit: 'limit', raw: 'raw', user_attribute: 'userAttribute' };
+const PARAMS: Record<string, TextOption | 'raw'> = {
+  since: 'since',
+  until: 'until',
+  service: 'service',
+  user: 'user',
+  model: 'model',
+  verb: 'verb',
+  limit: 'limit',
+  raw: 'raw',
+  user_attribute: 'userAttribute',
+};
 const FILTER_OF: Record<string, string> = { service: 'service', user: 'user', model: 'model', verb: 'verb', limit: 'limit', raw: 'raw', user_attribute: 'user-attribute' };
 
 export const assetsDir = (): string => packagePath('dist', 'dashboard');
@@ -84,7 +94,8 @@ async function panelAnswer(source: QuerySource, backend: string, name: string, q
   const values: QueryOptionValues = {};
   for (const [key, value] of query) {
     const option = PARAMS[key];
-    if (option === undefined) throw new UserError(`${key}: not a parameter of /api/${name}; use ${['since', 'until', ...panel.filters.map((f) => Object.keys(FILTER_OF).find((k) => FILTER_OF[k] === f)!)].join(', ')}`);
+    if (option === undefined)
+      throw new UserError(`${key}: not a parameter of /api/${name}; use ${['since', 'until', ...panel.filters.map((f) => Object.keys(FILTER_OF).find((k) => FILTER_OF[k] === f)!)].join(', ')}`);
     if (FILTER_OF[key] !== undefined && !panel.filters.includes(FILTER_OF[key] as (typeof panel.filters)[number])) throw new UserError(`${key}: ${panel.cli} has no such filter; leave it out`);
     if (option === 'raw') values.raw = value === '1' || value === 'true';
     else values[option] = value;
@@ -101,7 +112,11 @@ async function panelAnswer(source: QuerySource, backend: string, name: string, q
 export async function startDashboard(options: DashboardOptions): Promise<Dashboard> {
   const dir = options.assetsDir ?? assetsDir();
   if (!existsSync(join(dir, 'app.js'))) throw new UserError(`the dashboard page is not built (${join(dir, 'app.js')} is missing); run \`npm run build\``);
-  const assets = new Map(Object.keys(ASSETS).filter((p) => existsSync(join(dir, p.slice(1)))).map((p) => [p, readFileSync(join(dir, p.slice(1)))]));
+  const assets = new Map(
+    Object.keys(ASSETS)
+      .filter((p) => existsSync(join(dir, p.slice(1))))
+      .map((p) => [p, readFileSync(join(dir, p.slice(1)))]),
+  );
   const html = pageHtml();
   let port = 0;
 

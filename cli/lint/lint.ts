@@ -47,7 +47,11 @@ function requireCollectorShape(file: string, value: unknown): void {
   }
   const keys = Object.keys(value);
   if (keys.length > 0 && !keys.some((k) => TOP_LEVEL_KEYS.includes(k))) {
-    const hint = keys.includes('config') ? '; it looks like a Helm values file, lint the map under config: instead' : keys.includes('apiVersion') ? '; it looks like a Kubernetes manifest, lint the Collector config it embeds instead' : '';
+    const hint = keys.includes('config')
+      ? '; it looks like a Helm values file, lint the map under config: instead'
+      : keys.includes('apiVersion')
+        ? '; it looks like a Kubernetes manifest, lint the Collector config it embeds instead'
+        : '';
     throw new NotCollectorConfig(file, `not a Collector config: top-level keys ${keys.slice(0, 4).join(', ')} and none of ${TOP_LEVEL_KEYS.join(', ')}${hint}`);
   }
 }

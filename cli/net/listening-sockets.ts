@@ -18,7 +18,10 @@ export interface ListeningSocket {
 /** Every LISTEN socket in this network namespace; empty where /proc/net is missing (not Linux). */
 export function listeningSockets(): ListeningSocket[] {
   const out: ListeningSocket[] = [];
-  for (const [file, family] of [['/proc/net/tcp', 4], ['/proc/net/tcp6', 6]] as const) {
+  for (const [file, family] of [
+    ['/proc/net/tcp', 4],
+    ['/proc/net/tcp6', 6],
+  ] as const) {
     let text: string;
     try {
       text = readFileSync(file, 'utf8');

@@ -21,7 +21,11 @@ export function portInUse(port: number, host = '127.0.0.1'): Promise<boolean> {
  * the process holding that inode. Best effort: other users' processes may be unreadable.
  */
 export function portHolder(port: number): PortHolder | undefined {
-  const inodes = new Set(listeningSockets().filter((s) => s.port === port).map((s) => s.inode));
+  const inodes = new Set(
+    listeningSockets()
+      .filter((s) => s.port === port)
+      .map((s) => s.inode),
+  );
   if (inodes.size === 0) return undefined;
   for (const entry of safeReaddir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;

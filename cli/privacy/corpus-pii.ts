@@ -12,13 +12,7 @@ const DOMAINS = ['example.com', 'example.org', 'example.net', 'corp.example.com'
 export function email(rng: Random): string {
   const first = rng.pick(FIRST);
   const last = rng.pick(LAST);
-  const local = rng.pick([
-    `${first}.${last}`,
-    `${first}${rng.int(1, 99)}`,
-    `${first[0]}${last}`,
-    `${first}+${rng.pick(['ci', 'alerts', 'test'])}`,
-    `${first}_${last}`,
-  ]);
+  const local = rng.pick([`${first}.${last}`, `${first}${rng.int(1, 99)}`, `${first[0]}${last}`, `${first}+${rng.pick(['ci', 'alerts', 'test'])}`, `${first}_${last}`]);
   return `${local}@${rng.pick(DOMAINS)}`;
 }
 

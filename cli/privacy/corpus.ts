@@ -7,15 +7,7 @@ import { INNOCENT_GENERATORS } from './corpus-innocents.js';
 import { email, homePath, ipv4, ipv6 } from './corpus-pii.js';
 import { createRandom } from './corpus-random.js';
 import type { Random } from './corpus-random.js';
-import {
-  EMAIL_TEMPLATES,
-  HOME_PATH_TEMPLATES,
-  INNOCENT_TEMPLATES,
-  IPV4_TEMPLATES,
-  IPV6_TEMPLATES,
-  STATEMENT_TEMPLATES,
-  TOKEN_TEMPLATES,
-} from './corpus-templates.js';
+import { EMAIL_TEMPLATES, HOME_PATH_TEMPLATES, INNOCENT_TEMPLATES, IPV4_TEMPLATES, IPV6_TEMPLATES, STATEMENT_TEMPLATES, TOKEN_TEMPLATES } from './corpus-templates.js';
 import type { CorpusTemplate } from './corpus-templates.js';
 import { parseGenerateTemplate, renderGenerateTemplate } from './secret-generate.js';
 import { loadSecretRules } from './secret-rules.js';
@@ -128,7 +120,10 @@ function piiItems(kind: Exclude<CorpusKind, 'secret' | 'innocent'>, count: numbe
 
 export function generateCorpus(options: CorpusOptions): CorpusItem[] {
   const perKind = options.perKind ?? DEFAULT_PER_KIND;
-  for (const [name, value] of [['perRule', options.perRule], ['perKind', perKind]] as const) {
+  for (const [name, value] of [
+    ['perRule', options.perRule],
+    ['perKind', perKind],
+  ] as const) {
     if (!Number.isInteger(value) || value < 0) throw new RangeError(`${name} must be a non-negative integer, not ${value}`);
   }
   const rules = options.rules ?? loadSecretRules();

@@ -162,8 +162,14 @@ function readRule(r: YamlReader, node: unknown, path: string, seen: Map<string, 
   // Only a rule without problems is returned, so a caller that renders what parsed never ships
   // a pattern that failed a check.
   if (
-    r.problems.length > problemsBefore || id === undefined || description === undefined || regexes === undefined ||
-    keywords === undefined || (masks !== 'value' && masks !== 'match') || generate === undefined || samples === undefined
+    r.problems.length > problemsBefore ||
+    id === undefined ||
+    description === undefined ||
+    regexes === undefined ||
+    keywords === undefined ||
+    (masks !== 'value' && masks !== 'match') ||
+    generate === undefined ||
+    samples === undefined
   ) {
     return undefined;
   }

@@ -57,7 +57,12 @@ export async function answer(source: QuerySource, question: Question, filters: Q
 }
 
 export function describeRange(filters: QueryFilters): string {
-  const f = (d: Date) => d.toISOString().replace('T', ' ').replace(/:\d\d\.\d{3}Z$/, '').replace(/ 00:00$/, '');
+  const f = (d: Date) =>
+    d
+      .toISOString()
+      .replace('T', ' ')
+      .replace(/:\d\d\.\d{3}Z$/, '')
+      .replace(/ 00:00$/, '');
   return `${f(filters.range.since)} .. ${f(filters.range.until)} UTC`;
 }
 

@@ -43,7 +43,12 @@ export function parseFilters(o: QueryOptionValues, defaultLimit: number, now = n
   if (!USER_ATTRIBUTE_CHOICES.includes(userAttribute)) {
     throw new UserError(`--user-attribute ${userAttribute}: the stack keeps only ${USER_ATTRIBUTE_CHOICES.join(', ')} as resource attributes; use one of those`);
   }
-  for (const [option, value] of [['--service', o.service], ['--user', o.user], ['--model', o.model], ['--verb', o.verb]] as const) {
+  for (const [option, value] of [
+    ['--service', o.service],
+    ['--user', o.user],
+    ['--model', o.model],
+    ['--verb', o.verb],
+  ] as const) {
     if (value !== undefined && value.trim() === '') throw new UserError(`${option}: empty; give a value or leave ${option} out`);
   }
   return {

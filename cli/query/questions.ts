@@ -30,7 +30,7 @@ export const SESSIONS: Question = {
 
 export const INSIGHT_SECTIONS = [
   { key: 'services', title: 'Adoption per CLI (installs)', template: 'insights-services', bar: 'installs' },
-  { key: 'verbs', title: 'Adoption per verb (share of the CLI\'s installs)', template: 'insights-verbs', bar: 'adoption' },
+  { key: 'verbs', title: "Adoption per verb (share of the CLI's installs)", template: 'insights-verbs', bar: 'adoption' },
   { key: 'activity', title: 'Installs by commands run (size buckets)', template: 'insights-activity', bar: 'installs' },
 ] as const;
 

@@ -77,7 +77,10 @@ class ClickHouseSource implements QuerySource {
 class LokiSource implements QuerySource {
   readonly backend = 'loki' as const;
 
-  constructor(private readonly stack: Stack, private readonly env: NodeJS.ProcessEnv) {}
+  constructor(
+    private readonly stack: Stack,
+    private readonly env: NodeJS.ProcessEnv,
+  ) {}
 
   private answers: Promise<void> | undefined;
 

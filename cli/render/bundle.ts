@@ -10,7 +10,6 @@ import type { SanitizeInputs } from './sanitize/chain.js';
 import type { RenderedFile } from './rendered-file.js';
 import { generatedHeader, toYaml } from './yaml.js';
 
-
 export interface BundleOptions {
   /** Shown in each file's header: which stack file it came from. */
   source: string;
@@ -24,9 +23,7 @@ export interface BundleOptions {
  */
 export function renderBundle(stack: Stack, inputs: SanitizeInputs, options: BundleOptions): RenderedFile[] {
   const header = generatedHeader(options.source);
-  const files: RenderedFile[] = [
-    { path: 'collector.yaml', content: toYaml(renderCollectorConfig(stack, inputs, 'process'), header) },
-  ];
+  const files: RenderedFile[] = [{ path: 'collector.yaml', content: toYaml(renderCollectorConfig(stack, inputs, 'process'), header) }];
   // Loki keeps no schema of ours; ClickHouse gets the rollups whoever runs it.
   if (stack.backend !== 'loki') files.push({ path: 'clickhouse/rollups.sql', content: renderClickHouseDdl(stack) });
   if (stack.backend !== 'embedded') {

@@ -101,21 +101,12 @@ ${addAttributeColumns(db)}
 -- block, and with a deduplication window the engine drops it. The rollup tables need their own
 -- window: the engine forwards the retried block to the materialized views above and deduplicates
 -- it again in each target table (deduplicate_blocks_in_dependent_materialized_views, on by default).
-${[...EXPORTER_TABLES, 'cli_usage_daily', 'claude_code_cost_daily']
-  .map((t) => `ALTER TABLE ${db}.${t} MODIFY SETTING non_replicated_deduplication_window = ${DEDUPLICATION_WINDOW};`)
-  .join('\n')}
+${[...EXPORTER_TABLES, 'cli_usage_daily', 'claude_code_cost_daily'].map((t) => `ALTER TABLE ${db}.${t} MODIFY SETTING non_replicated_deduplication_window = ${DEDUPLICATION_WINDOW};`).join('\n')}
 `;
 }
 
 /** Tables the clickhouse exporter creates (create_schema: true) for the logs and metrics pipelines. */
-export const EXPORTER_TABLES = [
-  'otel_logs',
-  'otel_metrics_gauge',
-  'otel_metrics_sum',
-  'otel_metrics_summary',
-  'otel_metrics_histogram',
-  'otel_metrics_exponential_histogram',
-] as const;
+export const EXPORTER_TABLES = ['otel_logs', 'otel_metrics_gauge', 'otel_metrics_sum', 'otel_metrics_summary', 'otel_metrics_histogram', 'otel_metrics_exponential_histogram'] as const;
 
 /**
  * Blocks whose hashes the engine remembers. A retry comes within the exporter's backoff (at most

@@ -71,12 +71,7 @@ export function renderCollectorConfig(stack: Stack, inputs: SanitizeInputs, targ
           readers: [{ pull: { exporter: { prometheus: { host: '127.0.0.1', port: stack.collector.metricsPort } } } }],
         },
       },
-      pipelines: Object.fromEntries(
-        signals.map((signal) => [
-          signal,
-          { receivers: ['otlp'], processors: ['memory_limiter', ...chain.order[signal]], exporters: [exporter.id] },
-        ]),
-      ),
+      pipelines: Object.fromEntries(signals.map((signal) => [signal, { receivers: ['otlp'], processors: ['memory_limiter', ...chain.order[signal]], exporters: [exporter.id] }])),
     },
   };
 }
@@ -99,9 +94,7 @@ function renderProtocols(stack: Stack, target: CollectorTarget): Record<string, 
   // A gRPC client keeps one connection for as long as it lives, so a gateway added later would get
   // none of the old clients; closing connections after an age makes them reconnect through the
   // load balancer. The grace lets requests in flight finish first.
-  const keepalive = stack.topology
-    ? { keepalive: { server_parameters: { max_connection_age: goDuration(stack.topology.maxConnectionAge), max_connection_age_grace: '30s' } } }
-    : {};
+  const keepalive = stack.topology ? { keepalive: { server_parameters: { max_connection_age: goDuration(stack.topology.maxConnectionAge), max_connection_age_grace: '30s' } } } : {};
   const protocols: Record<string, unknown> = {};
   // Both limits apply to the decompressed request, so a few kilobytes of gzip cannot ask for more
   // work than 8 MiB of telemetry; one command's event or a Claude Code batch is far smaller.

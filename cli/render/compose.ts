@@ -17,10 +17,7 @@ export function renderCompose(stack: Stack, specs: ContainerSpec[], toolVersion:
       network_mode: 'host',
       restart: 'unless-stopped',
       ...(Object.keys(spec.env).length > 0 ? { environment: spec.env } : {}),
-      volumes: [
-        ...spec.volumes.map((v) => `${v.volume}:${v.target}`),
-        ...spec.files.map((f) => `./${f.source}:${f.target}:ro`),
-      ],
+      volumes: [...spec.volumes.map((v) => `${v.volume}:${v.target}`), ...spec.files.map((f) => `./${f.source}:${f.target}:ro`)],
       mem_limit: `${spec.memoryLimitMiB}m`,
       ...(spec.healthcheck
         ? {
@@ -35,9 +32,7 @@ export function renderCompose(stack: Stack, specs: ContainerSpec[], toolVersion:
         : {}),
       ...(spec.dependsOn.length > 0
         ? {
-            depends_on: Object.fromEntries(
-              spec.dependsOn.map((d) => [d, { condition: specs.find((s) => s.service === d)?.healthcheck ? 'service_healthy' : 'service_started' }]),
-            ),
+            depends_on: Object.fromEntries(spec.dependsOn.map((d) => [d, { condition: specs.find((s) => s.service === d)?.healthcheck ? 'service_healthy' : 'service_started' }])),
           }
         : {}),
       labels: spec.labels,
@@ -58,10 +53,7 @@ export function renderEnvTemplate(stack: Stack, specs: ContainerSpec[]): string 
       for (const m of value.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g)) names.add(m[1]!);
     }
   }
-  const lines = [
-    '# Copy to .env beside compose.yaml and fill in. Generate secrets with: openssl rand -hex 32',
-    '# Keep .env out of version control (mode 0600).',
-  ];
+  const lines = ['# Copy to .env beside compose.yaml and fill in. Generate secrets with: openssl rand -hex 32', '# Keep .env out of version control (mode 0600).'];
   for (const name of [...names].sort()) lines.push(`${name}=`);
   return lines.join('\n') + '\n';
 }

@@ -62,30 +62,30 @@ export function containerSpecs(stack: Stack, toolVersion: string): ContainerSpec
       : stack.clickhouse.server === 'chdb-server'
         ? chdbServerSpec(stack, labels('clickhouse'))
         : {
-          service: 'clickhouse',
-          name: `telemetry-stack-${stack.name}-clickhouse`,
-          image: stack.images.clickhouse ?? pins.images.clickhouse,
-          command: [],
-          env: {
-            CLICKHOUSE_DB: stack.clickhouse.database,
-            CLICKHOUSE_USER: stack.clickhouse.username,
-            CLICKHOUSE_PASSWORD: `\${${stack.clickhouse.passwordEnv}}`,
-            CLICKHOUSE_DEFAULT_ACCESS_MANAGEMENT: '1',
-          },
-          volumes: [{ volume: volumeName(stack, 'clickhouse'), target: '/var/lib/clickhouse' }],
-          // Replaces the image's own listen config (which opens 0.0.0.0 and ::) with loopback only.
-          files: [{ source: 'clickhouse/listen.xml', target: '/etc/clickhouse-server/config.d/docker_related_config.xml' }],
-          healthcheck: {
-            test: ['CMD', 'wget', '--spider', '-q', `http://127.0.0.1:${stack.clickhouse.port}/ping`],
-            intervalSeconds: 2,
-            timeoutSeconds: 2,
-            retries: 30,
-            startPeriodSeconds: 5,
-          },
-          memoryLimitMiB: 2048,
-          dependsOn: [],
-          labels: labels('clickhouse'),
-        };
+            service: 'clickhouse',
+            name: `telemetry-stack-${stack.name}-clickhouse`,
+            image: stack.images.clickhouse ?? pins.images.clickhouse,
+            command: [],
+            env: {
+              CLICKHOUSE_DB: stack.clickhouse.database,
+              CLICKHOUSE_USER: stack.clickhouse.username,
+              CLICKHOUSE_PASSWORD: `\${${stack.clickhouse.passwordEnv}}`,
+              CLICKHOUSE_DEFAULT_ACCESS_MANAGEMENT: '1',
+            },
+            volumes: [{ volume: volumeName(stack, 'clickhouse'), target: '/var/lib/clickhouse' }],
+            // Replaces the image's own listen config (which opens 0.0.0.0 and ::) with loopback only.
+            files: [{ source: 'clickhouse/listen.xml', target: '/etc/clickhouse-server/config.d/docker_related_config.xml' }],
+            healthcheck: {
+              test: ['CMD', 'wget', '--spider', '-q', `http://127.0.0.1:${stack.clickhouse.port}/ping`],
+              intervalSeconds: 2,
+              timeoutSeconds: 2,
+              retries: 30,
+              startPeriodSeconds: 5,
+            },
+            memoryLimitMiB: 2048,
+            dependsOn: [],
+            labels: labels('clickhouse'),
+          };
 
   const collectorEnv: Record<string, string> = {};
   if (stack.backend !== 'loki') collectorEnv[stack.clickhouse.passwordEnv] = `\${${stack.clickhouse.passwordEnv}}`;
@@ -123,11 +123,16 @@ function chdbServerSpec(stack: Stack, labels: Record<string, string>): Container
     name: `telemetry-stack-${stack.name}-clickhouse`,
     image: stack.images.clickhouse ?? pins.localImages.chdbServer,
     command: [
-      '--password-env', ch.passwordEnv,
-      '--reader-password-env', CHDB_SERVER_READER_PASSWORD_ENV,
-      '--database', ch.database,
-      '--port', String(ch.port),
-      '--tcp-port', String(embeddedNativePort(ch)),
+      '--password-env',
+      ch.passwordEnv,
+      '--reader-password-env',
+      CHDB_SERVER_READER_PASSWORD_ENV,
+      '--database',
+      ch.database,
+      '--port',
+      String(ch.port),
+      '--tcp-port',
+      String(embeddedNativePort(ch)),
     ],
     env: { [ch.passwordEnv]: `\${${ch.passwordEnv}}`, [CHDB_SERVER_READER_PASSWORD_ENV]: `\${${CHDB_SERVER_READER_PASSWORD_ENV}}` },
     volumes: [{ volume: volumeName(stack, 'clickhouse'), target: CHDB_SERVER_DATA_DIR }],

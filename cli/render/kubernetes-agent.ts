@@ -48,9 +48,7 @@ export function renderAgentConfig(stack: Stack, gatewayService: string, namespac
     service: {
       extensions: ['health_check', 'bearertokenauth'],
       telemetry: { logs: { level: 'info' }, metrics: { level: 'none' } },
-      pipelines: Object.fromEntries(
-        ['logs', 'metrics'].map((signal) => [signal, { receivers: ['otlp'], processors: ['memory_limiter'], exporters: ['otlp_http/gateway'] }]),
-      ),
+      pipelines: Object.fromEntries(['logs', 'metrics'].map((signal) => [signal, { receivers: ['otlp'], processors: ['memory_limiter'], exporters: ['otlp_http/gateway'] }])),
     },
   };
 }

@@ -40,24 +40,48 @@ export function renderMonthHtml(report: MonthReport): string {
   body.push(`<h1>Telemetry report ${esc(report.month)}</h1>`);
   body.push(`<p class="muted">Range ${esc(report.range.since)} .. ${esc(report.range.until)} (UTC, end excluded). Generated ${esc(report.generatedAt)}.</p>`);
   body.push('<h2>Summary</h2>');
-  body.push(`<table class="summary"><tbody>${summaryRows(report).map(([k, v]) => `<tr><td>${esc(k!)}</td><td class="n">${esc(v!)}</td></tr>`).join('')}</tbody></table>`);
+  body.push(
+    `<table class="summary"><tbody>${summaryRows(report)
+      .map(([k, v]) => `<tr><td>${esc(k!)}</td><td class="n">${esc(v!)}</td></tr>`)
+      .join('')}</tbody></table>`,
+  );
 
   body.push('<h2>Cost per day</h2>');
-  body.push(columnChart(report.costPerDay.map((d) => ({ label: d.day.slice(8), value: d.costUsd })), { title: `Claude Code cost per day, ${report.month}`, format: usd, labelEvery: 2 }));
+  body.push(
+    columnChart(
+      report.costPerDay.map((d) => ({ label: d.day.slice(8), value: d.costUsd })),
+      { title: `Claude Code cost per day, ${report.month}`, format: usd, labelEvery: 2 },
+    ),
+  );
 
   body.push('<h2>Cost per user and model</h2>');
-  body.push(barChart(report.costPerUserModel.slice(0, 15).map((r) => ({ label: `${shortUser(r.user)} · ${r.model}`, value: r.costUsd })), { title: 'Cost per user and model', format: usd }));
+  body.push(
+    barChart(
+      report.costPerUserModel.slice(0, 15).map((r) => ({ label: `${shortUser(r.user)} · ${r.model}`, value: r.costUsd })),
+      { title: 'Cost per user and model', format: usd },
+    ),
+  );
   body.push(tableOf(tables.costPerUserModel));
 
   body.push('<h2>Tokens per model</h2>');
   body.push(tableOf(tables.tokens));
 
   body.push('<h2>Top verbs</h2>');
-  body.push(barChart(report.topVerbs.map((r) => ({ label: `${s(r, 'service')} ${s(r, 'verb')}`, value: n(r, 'events') })), { title: 'CLI verbs by use', format: int, color: '#4a8c5c' }));
+  body.push(
+    barChart(
+      report.topVerbs.map((r) => ({ label: `${s(r, 'service')} ${s(r, 'verb')}`, value: n(r, 'events') })),
+      { title: 'CLI verbs by use', format: int, color: '#4a8c5c' },
+    ),
+  );
   body.push(tableOf(tables.topVerbs));
 
   body.push('<h2>Errors</h2>');
-  body.push(columnChart(report.errorsPerDay.map((d) => ({ label: d.day.slice(8), value: d.errors })), { title: `API errors per day, ${report.month}`, format: int, labelEvery: 2, color: '#b5483b' }));
+  body.push(
+    columnChart(
+      report.errorsPerDay.map((d) => ({ label: d.day.slice(8), value: d.errors })),
+      { title: `API errors per day, ${report.month}`, format: int, labelEvery: 2, color: '#b5483b' },
+    ),
+  );
   body.push('<h3>API errors</h3>');
   body.push(tableOf(tables.apiErrors));
   body.push('<h3>Failing tools</h3>');

@@ -29,9 +29,20 @@ function cell(key: string, value: unknown): string {
 
 function chartFor(key: string, rows: Insights['sections'][number]['rows']): string {
   if (rows.length === 0) return '';
-  if (key === 'services') return barChart(rows.map((r) => ({ label: String(r['service']), value: Number(r['installs']) })), { title: 'Installs per CLI', format: int });
-  if (key === 'verbs') return barChart(rows.slice(0, 20).map((r) => ({ label: `${String(r['service'])} ${String(r['verb'])}`, value: Number(r['adoption']) })), { title: 'Share of installs using each verb', format: pct, color: '#2f6b3f' });
-  return barChart(rows.map((r) => ({ label: `${String(r['service'])}: ${String(r['commands'])} commands`, value: Number(r['installs']) })), { title: 'Installs by commands run', format: int, color: '#6b4a8c' });
+  if (key === 'services')
+    return barChart(
+      rows.map((r) => ({ label: String(r['service']), value: Number(r['installs']) })),
+      { title: 'Installs per CLI', format: int },
+    );
+  if (key === 'verbs')
+    return barChart(
+      rows.slice(0, 20).map((r) => ({ label: `${String(r['service'])} ${String(r['verb'])}`, value: Number(r['adoption']) })),
+      { title: 'Share of installs using each verb', format: pct, color: '#2f6b3f' },
+    );
+  return barChart(
+    rows.map((r) => ({ label: `${String(r['service'])}: ${String(r['commands'])} commands`, value: Number(r['installs']) })),
+    { title: 'Installs by commands run', format: int, color: '#6b4a8c' },
+  );
 }
 
 /** The public insights page: the k-anonymous aggregates `report insights` computes, nothing else. */
@@ -59,7 +70,7 @@ export function renderInsightsHtml(insights: Insights, options: InsightsPageOpti
   }
   body.push('<h2 id="collected">What is collected</h2>');
   body.push(
-    '<ul><li>Per command run: the CLI\'s name and version, the command (verb), its exit code, and a random install fingerprint (16 random bytes, not derived from the machine or the person).</li><li>Heartbeats of long-running tools: how often each command, API call or screen was used since the last heartbeat, and sizes as buckets (0, 1-10, 11-50, …) rather than exact values.</li></ul>',
+    "<ul><li>Per command run: the CLI's name and version, the command (verb), its exit code, and a random install fingerprint (16 random bytes, not derived from the machine or the person).</li><li>Heartbeats of long-running tools: how often each command, API call or screen was used since the last heartbeat, and sizes as buckets (0, 1-10, 11-50, …) rather than exact values.</li></ul>",
   );
   body.push('<h2 id="not-collected">What is not collected</h2>');
   body.push(

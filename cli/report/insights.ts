@@ -33,14 +33,20 @@ export async function buildInsights(source: QuerySource, sections: readonly Sect
 }
 
 export function renderInsightsMarkdown(insights: Insights): string {
-  const lines = [`# Usage insights`, '', `Range ${insights.range.since} .. ${insights.range.until} (UTC). Only groups of at least ${insights.minGroup} installs are shown; nothing here identifies a user or an install.`, ''];
+  const lines = [
+    `# Usage insights`,
+    '',
+    `Range ${insights.range.since} .. ${insights.range.until} (UTC). Only groups of at least ${insights.minGroup} installs are shown; nothing here identifies a user or an install.`,
+    '',
+  ];
   for (const s of insights.sections) {
     lines.push(`## ${s.title}`, '');
     if (s.rows.length === 0) lines.push(`_no group reaches ${insights.minGroup} installs_`, '');
     else {
       const cols = Object.keys(s.rows[0]!);
       lines.push(`| ${cols.join(' | ')} |`, `| ${cols.map((c) => (typeof s.rows[0]![c] === 'number' ? '---:' : '---')).join(' | ')} |`);
-      for (const r of s.rows) lines.push(`| ${cols.map((c) => (c === 'adoption' ? pct(Number(r[c])) : typeof r[c] === 'number' ? int(Number(r[c])) : String(r[c] ?? '').replace(/\|/g, '\\|'))).join(' | ')} |`);
+      for (const r of s.rows)
+        lines.push(`| ${cols.map((c) => (c === 'adoption' ? pct(Number(r[c])) : typeof r[c] === 'number' ? int(Number(r[c])) : String(r[c] ?? '').replace(/\|/g, '\\|'))).join(' | ')} |`);
       lines.push('');
     }
     if (s.suppressedGroups > 0) lines.push(`${s.suppressedGroups} smaller group${s.suppressedGroups === 1 ? '' : 's'} withheld.`, '');

@@ -14,7 +14,11 @@ function table(header: string[], rows: string[][], align: ('l' | 'r')[]): string
 
 /** Markdown for one report table: numbers right-aligned. */
 function tableOf(t: ReportTable): string {
-  return table(t.header, t.rows, t.numeric.map((isNumber) => (isNumber ? 'r' : 'l')));
+  return table(
+    t.header,
+    t.rows,
+    t.numeric.map((isNumber) => (isNumber ? 'r' : 'l')),
+  );
 }
 
 export function renderMonthMarkdown(report: MonthReport): string {
@@ -25,7 +29,13 @@ export function renderMonthMarkdown(report: MonthReport): string {
   out.push('## Summary\n');
   out.push(table(['Measure', 'Value'], summaryRows(report), ['l', 'r']));
   out.push('## Cost per day\n');
-  out.push(table(['Day', 'Cost', 'Requests'], report.costPerDay.filter((d) => d.requests > 0).map((d) => [d.day, usd(d.costUsd), int(d.requests)]), ['l', 'r', 'r']));
+  out.push(
+    table(
+      ['Day', 'Cost', 'Requests'],
+      report.costPerDay.filter((d) => d.requests > 0).map((d) => [d.day, usd(d.costUsd), int(d.requests)]),
+      ['l', 'r', 'r'],
+    ),
+  );
   out.push('## Cost per user and model\n');
   out.push(tableOf(tables.costPerUserModel));
   out.push('## Tokens per model\n');

@@ -67,7 +67,9 @@ export function barChart(rows: readonly BarRow[], options: { title: string; form
     const w = max > 0 ? (r.value / max) * plotW : 0;
     const label = r.label.length > 38 ? r.label.slice(0, 37) + '…' : r.label;
     parts.push(`<text x="${labelW - 8}" y="${(yMid + 4).toFixed(1)}" text-anchor="end" ${FONT} fill="#222">${escapeXml(label)}</text>`);
-    parts.push(`<rect x="${labelW}" y="${(yMid - 7).toFixed(1)}" width="${Math.max(w, r.value > 0 ? 1 : 0).toFixed(1)}" height="14" fill="${options.color ?? '#3b6ea5'}"><title>${escapeXml(`${r.label}: ${options.format(r.value)}`)}</title></rect>`);
+    parts.push(
+      `<rect x="${labelW}" y="${(yMid - 7).toFixed(1)}" width="${Math.max(w, r.value > 0 ? 1 : 0).toFixed(1)}" height="14" fill="${options.color ?? '#3b6ea5'}"><title>${escapeXml(`${r.label}: ${options.format(r.value)}`)}</title></rect>`,
+    );
     parts.push(`<text x="${(labelW + w + 6).toFixed(1)}" y="${(yMid + 4).toFixed(1)}" ${FONT} fill="#222">${escapeXml(options.format(r.value))}</text>`);
   });
   if (rows.length === 0) parts.push(`<text x="8" y="18" ${FONT} fill="#777">no data</text>`);

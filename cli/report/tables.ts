@@ -38,7 +38,15 @@ export function reportTables(report: MonthReport): Record<'costPerUserModel' | '
     },
     tokens: {
       header: ['Model', 'Requests', 'Input', 'Output', 'Cache read', 'Output/input', 'Cache hit'],
-      rows: report.tokens.map((r) => [s(r, 'model'), int(n(r, 'requests')), int(n(r, 'input_tokens')), int(n(r, 'output_tokens')), int(n(r, 'cache_read_tokens')), ratio(r['output_input_ratio'] as number | null), pct(r['cache_hit_ratio'] as number | null)]),
+      rows: report.tokens.map((r) => [
+        s(r, 'model'),
+        int(n(r, 'requests')),
+        int(n(r, 'input_tokens')),
+        int(n(r, 'output_tokens')),
+        int(n(r, 'cache_read_tokens')),
+        ratio(r['output_input_ratio'] as number | null),
+        pct(r['cache_hit_ratio'] as number | null),
+      ]),
       numeric: [false, true, true, true, true, true, true],
     },
     topVerbs: {

@@ -9,4 +9,3 @@ export function ttlExpression(table: RetainedTable, retention: string): string {
   if (table.kind === 'rollup') return `${table.time} + toIntervalDay(${Math.max(1, Math.ceil(seconds / 86400))})`;
   return `toDateTime(${table.time}) + ${interval}`;
 }
-

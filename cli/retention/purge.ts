@@ -128,7 +128,10 @@ async function findRollups(client: ClickHouseClient, db: string, present: Set<st
       table,
       view: v.name,
       select: v.as_select,
-      keys: m!.keys.split(',').map((k) => k.trim()).filter(Boolean),
+      keys: m!.keys
+        .split(',')
+        .map((k) => k.trim())
+        .filter(Boolean),
       columns: m!.columns,
     });
   }

@@ -11,7 +11,11 @@ export interface WaitStrategy {
 }
 
 export class NotReadyError extends Error {
-  constructor(readonly strategy: string, readonly waitedMs: number, readonly reason: string) {
+  constructor(
+    readonly strategy: string,
+    readonly waitedMs: number,
+    readonly reason: string,
+  ) {
     super(`${strategy}: not ready after ${(waitedMs / 1000).toFixed(0)} s${reason ? `: ${reason}` : ''}`);
   }
 }

@@ -197,7 +197,9 @@ function keyId(spki: Buffer): Buffer {
   const outer = readTlv(spki, 0);
   const algorithm = readTlv(spki, outer.contentStart);
   const bits = readTlv(spki, algorithm.end);
-  return createHash('sha1').update(spki.subarray(bits.contentStart + 1, bits.end)).digest();
+  return createHash('sha1')
+    .update(spki.subarray(bits.contentStart + 1, bits.end))
+    .digest();
 }
 
 /**

@@ -67,9 +67,7 @@ export async function applySchema(stack: Stack, password: string, progress: (lin
   const conflicts = plan.nodes.flatMap((n) => n.conflicts.map((c) => `${n.node}: ${c.object} ${c.detail}`));
   if (conflicts.length > 0) throw new UserError(`schema apply: ${conflicts.length} conflict(s), nothing changed`, conflicts);
   if (plan.owner === 'exporter' && !(await otelLogsExists(stack, password, plan.nodes[0]!.node))) {
-    throw new UserError(
-      `schema apply: ${stack.clickhouse.database}.otel_logs does not exist yet; on one server the Collector's exporter creates it, so run telemetry-stack up first`,
-    );
+    throw new UserError(`schema apply: ${stack.clickhouse.database}.otel_logs does not exist yet; on one server the Collector's exporter creates it, so run telemetry-stack up first`);
   }
   for (const node of plan.nodes) {
     await withNode(stack, node.node, password, async (client) => {
@@ -100,9 +98,7 @@ export function formatPlan(plan: SchemaPlan, applied = false): string {
   const changes = plan.nodes.reduce((n, node) => n + node.changes.length, 0);
   const lines: string[] = [
     applied ? `schema apply: ${changes} change(s) made` : `schema diff: ${changes} change(s) apply would make`,
-    plan.owner === 'exporter'
-      ? 'schema: one server; the exporter owns the event tables, telemetry-stack the rollups and TTLs'
-      : `schema: telemetry-stack owns it on cluster ${plan.cluster}`,
+    plan.owner === 'exporter' ? 'schema: one server; the exporter owns the event tables, telemetry-stack the rollups and TTLs' : `schema: telemetry-stack owns it on cluster ${plan.cluster}`,
   ];
   const mark = { create: '+', 'add-column': '+', 'modify-ttl': '~', run: '>' } as const;
   for (const n of plan.nodes) {

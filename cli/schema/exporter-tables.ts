@@ -40,16 +40,7 @@ const col = (name: string, type: string, codec: string | null = zstd, comment?: 
 });
 const map = 'Map(LowCardinality(String), String)';
 
-const K8S_RESOURCE_KEYS = [
-  'k8s.cluster.name',
-  'k8s.container.name',
-  'k8s.deployment.name',
-  'k8s.namespace.name',
-  'k8s.node.name',
-  'k8s.pod.name',
-  'k8s.pod.uid',
-  'deployment.environment.name',
-];
+const K8S_RESOURCE_KEYS = ['k8s.cluster.name', 'k8s.container.name', 'k8s.deployment.name', 'k8s.namespace.name', 'k8s.node.name', 'k8s.pod.name', 'k8s.pod.uid', 'deployment.environment.name'];
 
 const LOGS: ExporterTable = {
   name: 'otel_logs',
@@ -139,13 +130,7 @@ const MIN_MAX_TEMPORALITY = [col('Flags', 'UInt32'), col('Min', 'Float64'), col(
 export const EXPORTER_TABLE_COLUMNS: readonly ExporterTable[] = [
   LOGS,
   metric('otel_metrics_gauge', [col('Value', 'Float64'), col('Flags', 'UInt32'), ...EXEMPLARS]),
-  metric('otel_metrics_sum', [
-    col('Value', 'Float64'),
-    col('Flags', 'UInt32'),
-    ...EXEMPLARS,
-    col('AggregationTemporality', 'Int32'),
-    col('IsMonotonic', 'Bool', 'Delta(1), ZSTD(1)'),
-  ]),
+  metric('otel_metrics_sum', [col('Value', 'Float64'), col('Flags', 'UInt32'), ...EXEMPLARS, col('AggregationTemporality', 'Int32'), col('IsMonotonic', 'Bool', 'Delta(1), ZSTD(1)')]),
   metric('otel_metrics_summary', [
     col('Count', 'UInt64', 'Delta(8), ZSTD(1)'),
     col('Sum', 'Float64'),
@@ -177,12 +162,7 @@ export const EXPORTER_TABLE_COLUMNS: readonly ExporterTable[] = [
 
 /** A column as it reads in CREATE TABLE and in ALTER TABLE ... ADD COLUMN. */
 export function columnDefinition(c: ExporterColumn): string {
-  return [
-    `\`${c.name}\` ${c.type}`,
-    c.materialized ? `MATERIALIZED ${c.materialized}` : '',
-    c.comment ? `COMMENT '${c.comment.replace(/'/g, "\\'")}'` : '',
-    c.codec ? `CODEC(${c.codec})` : '',
-  ]
+  return [`\`${c.name}\` ${c.type}`, c.materialized ? `MATERIALIZED ${c.materialized}` : '', c.comment ? `COMMENT '${c.comment.replace(/'/g, "\\'")}'` : '', c.codec ? `CODEC(${c.codec})` : '']
     .filter(Boolean)
     .join(' ');
 }

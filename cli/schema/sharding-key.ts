@@ -7,8 +7,5 @@
  */
 export function shardingKey(table: { userAttributes: string; time: string }): string {
   const a = table.userAttributes;
-  return (
-    `cityHash64(coalesce(nullIf(${a}['user.email'], ''), nullIf(${a}['user.id'], ''), ` +
-    `nullIf(ResourceAttributes['cli.fingerprint'], ''), toString(${table.time})))`
-  );
+  return `cityHash64(coalesce(nullIf(${a}['user.email'], ''), nullIf(${a}['user.id'], ''), ` + `nullIf(ResourceAttributes['cli.fingerprint'], ''), toString(${table.time})))`;
 }

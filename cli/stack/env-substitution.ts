@@ -7,9 +7,7 @@
 const REFERENCE = /\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 const MALFORMED = /\$\{(?![A-Za-z_][A-Za-z0-9_]*(?::-[^}]*)?\})/;
 
-export type SubstitutionResult =
-  | { ok: true; value: string }
-  | { ok: false; message: string };
+export type SubstitutionResult = { ok: true; value: string } | { ok: false; message: string };
 
 export function substituteEnv(text: string, env: NodeJS.ProcessEnv): SubstitutionResult {
   const withoutEscapes = text.replaceAll('$${', '');

@@ -49,9 +49,7 @@ function parse(text: string, file: string, env: NodeJS.ProcessEnv): LoadResult {
   for (const k of keys) problems.push({ file, line: lineOf(k.offset), path: '', message: k.message, severity: 'error' });
   if (problems.length > 0) return { problems };
 
-  substituteDocumentEnv(doc, env, (node, path, message) =>
-    problems.push({ file, line: lineOf(node.range?.[0]), path, message, severity: 'error' }),
-  );
+  substituteDocumentEnv(doc, env, (node, path, message) => problems.push({ file, line: lineOf(node.range?.[0]), path, message, severity: 'error' }));
 
   let raw: unknown;
   try {
@@ -123,11 +121,7 @@ export function loadStackFile(file: string, env: NodeJS.ProcessEnv = process.env
   return { stack, problems };
 }
 
-function substituteDocumentEnv(
-  doc: Document,
-  env: NodeJS.ProcessEnv,
-  report: (node: Node, path: string, message: string) => void,
-): void {
+function substituteDocumentEnv(doc: Document, env: NodeJS.ProcessEnv, report: (node: Node, path: string, message: string) => void): void {
   visit(doc, {
     Scalar(_key, node, ancestors) {
       if (typeof node.value !== 'string' || !node.value.includes('${')) return;
@@ -153,19 +147,20 @@ function pathOf(ancestors: readonly unknown[], node: unknown): string {
   return parts.join('.');
 }
 
-function issueToProblem(
-  issue: z.core.$ZodIssue,
-  doc: Document,
-  file: string,
-  lineOf: (offset: number | undefined) => number | undefined,
-): Problem {
+function issueToProblem(issue: z.core.$ZodIssue, doc: Document, file: string, lineOf: (offset: number | undefined) => number | undefined): Problem {
   const path = issue.path.map(String);
   if (issue.code === 'unrecognized_keys') {
     const key = issue.keys[0]!;
     const known = knownKeysAt(path);
     const suggestion = didYouMean(key, known);
     const fix = suggestion ? `did you mean '${suggestion}'?` : `known keys: ${known.join(', ')}`;
-    const extra = issue.keys.length > 1 ? ` (and ${issue.keys.slice(1).map((k) => `'${k}'`).join(', ')})` : '';
+    const extra =
+      issue.keys.length > 1
+        ? ` (and ${issue.keys
+            .slice(1)
+            .map((k) => `'${k}'`)
+            .join(', ')})`
+        : '';
     return {
       file,
       line: locateKey(doc, path, key, lineOf),

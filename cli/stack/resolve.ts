@@ -28,4 +28,3 @@ export function absolutePath(path: string, baseDir: string): string {
   if (path.startsWith('~/')) return join(homedir(), path.slice(2));
   return isAbsolute(path) ? path : resolve(baseDir, path);
 }
-

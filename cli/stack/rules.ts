@@ -64,9 +64,10 @@ export function checkStackRules(stack: StackFile): StackRuleProblem[] {
     problems.push({
       path: ['clickhouse', 'server'],
       severity: 'warning',
-      message: stack.backend === 'clickhouse'
-        ? 'has no effect with clickhouse.url: up starts no ClickHouse; remove one of them'
-        : `applies to backend clickhouse only (this stack's backend is ${stack.backend}); remove it`,
+      message:
+        stack.backend === 'clickhouse'
+          ? 'has no effect with clickhouse.url: up starts no ClickHouse; remove one of them'
+          : `applies to backend clickhouse only (this stack's backend is ${stack.backend}); remove it`,
     });
   }
   if (stack.clickhouse.url !== undefined && stack.backend !== 'clickhouse') {

@@ -11,9 +11,7 @@ import { parseDuration } from './duration.js';
 export { CURRENT_VERSION, PROFILES, STACK_FILE_NAME, type ProfileName } from './constants.js';
 import { PROFILES } from './constants.js';
 
-const duration = z
-  .string()
-  .regex(/^\d+(ms|s|m|h|d)$/, 'expected a duration such as 500ms, 30s, 5m, 12h or 90d');
+const duration = z.string().regex(/^\d+(ms|s|m|h|d)$/, 'expected a duration such as 500ms, 30s, 5m, 12h or 90d');
 
 const port = z.number().int().min(1).max(65535);
 
@@ -28,9 +26,7 @@ function durationSeconds(text: string): number {
   return /^\d+(ms|s|m|h|d)$/.test(text) ? parseDuration(text) : Number.NaN;
 }
 
-const envName = z
-  .string()
-  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name such as TELEMETRY_STACK_TOKEN');
+const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name such as TELEMETRY_STACK_TOKEN');
 
 /** An existing server's address: http(s), a host, an optional port, no path beyond `/`. */
 const storageUrl = z.string().refine((value) => {
@@ -50,7 +46,6 @@ const receiverProtocol = (defaultPort: number, what: string) =>
     })
     .prefault({});
 
-
 const contentPolicy = z.enum(['drop', 'mask', 'keep']);
 
 /**
@@ -64,9 +59,7 @@ function isBindAddress(value: string): boolean {
 
 export const stackFileSchema = z
   .strictObject({
-    version: z
-      .union([z.number(), z.string()])
-      .describe('Stack file format version, major.minor. An unknown major is rejected; a newer minor warns.'),
+    version: z.union([z.number(), z.string()]).describe('Stack file format version, major.minor. An unknown major is rejected; a newer minor warns.'),
     name: z
       .string()
       .regex(/^[a-z][a-z0-9-]{0,39}$/, 'expected lowercase letters, digits and dashes, starting with a letter')
@@ -83,9 +76,7 @@ export const stackFileSchema = z
     backend: z
       .enum(['embedded', 'clickhouse', 'loki'])
       .default('embedded')
-      .describe(
-        'Storage: embedded (ClickHouse engine in a local process, no Docker needed), clickhouse (ClickHouse server) or loki (Grafana Loki).',
-      ),
+      .describe('Storage: embedded (ClickHouse engine in a local process, no Docker needed), clickhouse (ClickHouse server) or loki (Grafana Loki).'),
     runtime: z
       .enum(['auto', 'docker', 'process'])
       .default('auto')
@@ -134,45 +125,27 @@ export const stackFileSchema = z
           .enum(['processor', 'stock'])
           .default('processor')
           .describe(
-            'What sanitizes: processor (the sanitize processor built into telemetry-stack\'s Collector: one pass, keyword-prefiltered, ' +
+            "What sanitizes: processor (the sanitize processor built into telemetry-stack's Collector: one pass, keyword-prefiltered, " +
               'about 4x the throughput of the chain) or stock (a chain of upstream processors, for an upstream Collector build).',
           ),
         masks: z
           .enum(['labelled', 'stars'])
           .default('labelled')
           .describe('How the processor writes a mask: labelled (<secret:rule-id>, <email>, <ip>) or stars (****). The stock chain always writes ****.'),
-        maskSecrets: z
-          .boolean()
-          .default(true)
-          .describe('Mask secrets (API keys, tokens, private keys, passwords in URLs) in attribute values and log bodies.'),
+        maskSecrets: z.boolean().default(true).describe('Mask secrets (API keys, tokens, private keys, passwords in URLs) in attribute values and log bodies.'),
         maskEmails: z.boolean().default(true).describe('Mask email addresses in attribute values and log bodies.'),
         maskIpAddresses: z.boolean().default(true).describe('Mask IPv4 and IPv6 addresses in attribute values and log bodies.'),
-        maskHomePaths: z
-          .boolean()
-          .default(true)
-          .describe('Mask the user name in home-directory paths (/home/<user>, /Users/<user>, C:\\Users\\<user>).'),
-        promptText: contentPolicy
-          .default('drop')
-          .describe('Prompt and response text: drop (never stored), mask (stored with secrets and PII masked) or keep.'),
-        toolDetails: contentPolicy
-          .default('drop')
-          .describe('Tool parameters and input (e.g. whole Bash commands): drop, mask or keep.'),
+        maskHomePaths: z.boolean().default(true).describe('Mask the user name in home-directory paths (/home/<user>, /Users/<user>, C:\\Users\\<user>).'),
+        promptText: contentPolicy.default('drop').describe('Prompt and response text: drop (never stored), mask (stored with secrets and PII masked) or keep.'),
+        toolDetails: contentPolicy.default('drop').describe('Tool parameters and input (e.g. whole Bash commands): drop, mask or keep.'),
         userId: z
           .strictObject({
-            mode: z
-              .enum(['hmac', 'keep', 'drop'])
-              .default('hmac')
-              .describe('User identity (user.id, user.email, user.account_uuid): hmac (keyed hash), keep, or drop.'),
-            keyEnv: envName
-              .default('TELEMETRY_STACK_HMAC_KEY')
-              .describe('Environment variable holding the HMAC key (at least 32 bytes) when mode is hmac.'),
+            mode: z.enum(['hmac', 'keep', 'drop']).default('hmac').describe('User identity (user.id, user.email, user.account_uuid): hmac (keyed hash), keep, or drop.'),
+            keyEnv: envName.default('TELEMETRY_STACK_HMAC_KEY').describe('Environment variable holding the HMAC key (at least 32 bytes) when mode is hmac.'),
           })
           .prefault({})
           .describe('Pseudonymization of user identity.'),
-        blockedPatterns: z
-          .array(z.string().min(1))
-          .default([])
-          .describe('Extra RE2 patterns masked wherever they appear (attribute values and log bodies).'),
+        blockedPatterns: z.array(z.string().min(1)).default([]).describe('Extra RE2 patterns masked wherever they appear (attribute values and log bodies).'),
         maxValueLength: z
           .number()
           .int()
@@ -181,13 +154,7 @@ export const stackFileSchema = z
           .max(1_048_576)
           .default(4096)
           .describe('Attribute values and log bodies longer than this are truncated (at least 64, the length of a hashed user id).'),
-        maxAttributes: z
-          .number()
-          .int()
-          .min(4)
-          .max(1024)
-          .default(64)
-          .describe('At most this many attributes are kept per record.'),
+        maxAttributes: z.number().int().min(4).max(1024).default(64).describe('At most this many attributes are kept per record.'),
       })
       .prefault({})
       .describe('What is masked, hashed or dropped before anything is stored.'),
@@ -200,25 +167,15 @@ export const stackFileSchema = z
       .describe('How long data is kept, from 1d to 3650d; older data is deleted by the storage (ClickHouse TTL, Loki compactor).'),
     delivery: z
       .strictObject({
-        persistentQueue: z
-          .boolean()
-          .default(true)
-          .describe('Keep the export queue on disk so a crash or storage outage loses no acknowledged event.'),
-        queueSize: z
-          .number()
-          .int()
-          .min(1)
-          .default(5000)
-          .describe('Export queue capacity in batches; when full, receivers answer with retryable errors.'),
+        persistentQueue: z.boolean().default(true).describe('Keep the export queue on disk so a crash or storage outage loses no acknowledged event.'),
+        queueSize: z.number().int().min(1).default(5000).describe('Export queue capacity in batches; when full, receivers answer with retryable errors.'),
         batchSize: z.number().int().min(1).default(2000).describe('Exporter-side batch size in items.'),
         flushInterval: duration.default('1s').describe('Longest time an item waits for its batch.'),
         retry: z
           .strictObject({
             initialInterval: duration.default('1s').describe('First retry delay.'),
             maxInterval: duration.default('30s').describe('Longest retry delay.'),
-            maxElapsedTime: duration
-              .default('0s')
-              .describe('Give up after this long; 0s retries forever (nothing acknowledged is dropped).'),
+            maxElapsedTime: duration.default('0s').describe('Give up after this long; 0s retries forever (nothing acknowledged is dropped).'),
           })
           .prefault({})
           .describe('Exporter retries on storage errors.'),
@@ -247,9 +204,7 @@ export const stackFileSchema = z
         port: port.default(8123).describe('ClickHouse HTTP port (loopback) for the server or the embedded engine.'),
         nativePort: port
           .optional()
-          .describe(
-            "Native TCP port (loopback) of ClickHouse's own server from libchdb (the embedded engine, or clickhouse.server: chdb-server). Default: clickhouse.port + 1.",
-          ),
+          .describe("Native TCP port (loopback) of ClickHouse's own server from libchdb (the embedded engine, or clickhouse.server: chdb-server). Default: clickhouse.port + 1."),
         server: z
           .enum(['clickhouse-server', 'chdb-server'])
           .default('clickhouse-server')
@@ -265,9 +220,7 @@ export const stackFileSchema = z
           .default('telemetry')
           .describe('Database the exporter writes into.'),
         username: z.string().min(1).default('default').describe('ClickHouse user.'),
-        passwordEnv: envName
-          .default('TELEMETRY_STACK_CLICKHOUSE_PASSWORD')
-          .describe('Environment variable holding the ClickHouse password; up generates one (stored 0600) when unset.'),
+        passwordEnv: envName.default('TELEMETRY_STACK_CLICKHOUSE_PASSWORD').describe('Environment variable holding the ClickHouse password; up generates one (stored 0600) when unset.'),
         url: storageUrl
           .optional()
           .describe(
@@ -278,15 +231,12 @@ export const stackFileSchema = z
           .strictObject({
             name: z
               .string()
-              .regex(/^[A-Za-z_][A-Za-z0-9_-]*$/, 'expected a cluster name as the servers\' remote_servers config spells it')
-              .describe('Cluster name from the servers\' remote_servers config: the Distributed tables spread over it.'),
+              .regex(/^[A-Za-z_][A-Za-z0-9_-]*$/, "expected a cluster name as the servers' remote_servers config spells it")
+              .describe("Cluster name from the servers' remote_servers config: the Distributed tables spread over it."),
             replicated: z
               .boolean()
               .default(true)
-              .describe(
-                'Local tables are ReplicatedMergeTree with the servers\' {shard} and {replica} macros (needs Keeper); false: ' +
-                  'MergeTree, for shards of one server each.',
-              ),
+              .describe("Local tables are ReplicatedMergeTree with the servers' {shard} and {replica} macros (needs Keeper); false: " + 'MergeTree, for shards of one server each.'),
             nodes: z
               .array(storageUrl)
               .min(1)
@@ -305,7 +255,7 @@ export const stackFileSchema = z
         compress: z
           .enum(['lz4', 'zstd', 'none'])
           .optional()
-          .describe('Compression of the Collector\'s inserts (ClickHouse\'s block compression). Default: lz4, the exporter\'s own default, for a server and the embedded engine alike.'),
+          .describe("Compression of the Collector's inserts (ClickHouse's block compression). Default: lz4, the exporter's own default, for a server and the embedded engine alike."),
       })
       .prefault({})
       .describe('ClickHouse server and embedded engine settings.'),
@@ -318,13 +268,7 @@ export const stackFileSchema = z
           .max(100)
           .default(2)
           .describe('Identical gateway Collectors behind one load balancer (at least 2, the fewest that survive losing one); each keeps its own persistent queue.'),
-        maxGateways: z
-          .number()
-          .int()
-          .min(2)
-          .max(100)
-          .optional()
-          .describe('Most gateways an autoscaler may run (default: twice gateways).'),
+        maxGateways: z.number().int().min(2).max(100).optional().describe('Most gateways an autoscaler may run (default: twice gateways).'),
         maxConnectionAge: duration
           .refine((text) => !(durationSeconds(text) < 30), 'at least 30s: shorter makes clients reconnect more than they send')
           .default('5m')
@@ -336,10 +280,7 @@ export const stackFileSchema = z
           .describe('Disk per gateway for its persistent queue (a volume claim per gateway on Kubernetes).'),
       })
       .optional()
-      .describe(
-        'Run as a tier of gateways (generate --target kubernetes) instead of one Collector: needs backend clickhouse at ' +
-          'clickhouse.url, and receivers.auth.',
-      ),
+      .describe('Run as a tier of gateways (generate --target kubernetes) instead of one Collector: needs backend clickhouse at ' + 'clickhouse.url, and receivers.auth.'),
     kubernetes: z
       .strictObject({
         namespace: z
@@ -347,11 +288,11 @@ export const stackFileSchema = z
           .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'expected a Kubernetes namespace name (lowercase letters, digits, dashes)')
           .default('telemetry')
           .describe('Namespace every rendered object lives in.'),
-        storageClassName: z.string().min(1).optional().describe('Storage class of the queue volumes (default: the cluster\'s default class).'),
+        storageClassName: z.string().min(1).optional().describe("Storage class of the queue volumes (default: the cluster's default class)."),
         serviceType: z
           .enum(['ClusterIP', 'LoadBalancer'])
           .default('ClusterIP')
-          .describe('Type of the gateways\' Service: ClusterIP for clients inside the cluster or behind your ingress, LoadBalancer for clients outside.'),
+          .describe("Type of the gateways' Service: ClusterIP for clients inside the cluster or behind your ingress, LoadBalancer for clients outside."),
         clickhouseInstallation: z
           .strictObject({
             replicas: z.number().int().min(1).max(9).default(2).describe('ClickHouse replicas of the one shard.'),
@@ -370,14 +311,14 @@ export const stackFileSchema = z
           .optional()
           .describe(
             'Also render a ClickHouseInstallation and a ClickHouseKeeperInstallation for the Altinity operator (installed ' +
-              'separately); needs clickhouse.cluster, and clickhouse.url pointing at the installation\'s Service.',
+              "separately); needs clickhouse.cluster, and clickhouse.url pointing at the installation's Service.",
           ),
         agent: z
           .boolean()
           .default(false)
           .describe(
-            'Also render an agent Collector (a DaemonSet, one per node, its config usable as a sidecar\'s) that takes OTLP from ' +
-              'sources inside the cluster and forwards it to the gateways\' Service with the bearer token.',
+            "Also render an agent Collector (a DaemonSet, one per node, its config usable as a sidecar's) that takes OTLP from " +
+              "sources inside the cluster and forwards it to the gateways' Service with the bearer token.",
           ),
       })
       .optional()
@@ -392,9 +333,7 @@ export const stackFileSchema = z
           ),
         port: port.default(3100).describe('HTTP port of the Loki container runtime docker runs when loki.url is not set (loopback).'),
         tenant: z.string().min(1).optional().describe('Tenant sent as X-Scope-OrgID on every push and query (a multi-tenant Loki).'),
-        bearerTokenEnv: envName
-          .optional()
-          .describe('Environment variable holding a token sent as Authorization: Bearer on every push and query.'),
+        bearerTokenEnv: envName.optional().describe('Environment variable holding a token sent as Authorization: Bearer on every push and query.'),
       })
       .prefault({})
       .describe('Loki, the backend you bring: telemetry-stack never builds or ships it.'),
@@ -406,11 +345,9 @@ export const stackFileSchema = z
           .optional()
           .describe(
             'ClickHouse user the Grafana data source logs in as, on backend clickhouse: a read-only user of yours (readonly = 1, ' +
-              'max_execution_time changeable_in_readonly). Default: clickhouse.username. Backend embedded uses the engine\'s read-only user.',
+              "max_execution_time changeable_in_readonly). Default: clickhouse.username. Backend embedded uses the engine's read-only user.",
           ),
-        clickhousePasswordEnv: envName
-          .optional()
-          .describe("Environment variable of Grafana's that holds grafana.clickhouseUser's password. Default: clickhouse.passwordEnv."),
+        clickhousePasswordEnv: envName.optional().describe("Environment variable of Grafana's that holds grafana.clickhouseUser's password. Default: clickhouse.passwordEnv."),
       })
       .prefault({})
       .describe('Settings of generate --target grafana. Grafana is yours: telemetry-stack never runs, builds or ships it.'),
@@ -421,9 +358,7 @@ export const stackFileSchema = z
           .string()
           .min(1)
           .optional()
-          .describe(
-            'ClickHouse server image (default: the pinned official image, or with clickhouse.server: chdb-server the local tag `images build` gives it).',
-          ),
+          .describe('ClickHouse server image (default: the pinned official image, or with clickhouse.server: chdb-server the local tag `images build` gives it).'),
         loki: z.string().min(1).optional().describe('Loki image runtime docker runs when loki.url is not set (default: the pinned upstream image, pulled by your Docker engine).'),
         node: z
           .string()

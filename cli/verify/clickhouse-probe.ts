@@ -12,8 +12,7 @@ export function clickhouseProbe(stack: Stack, password: string): StorageProbe {
   const client = openClickHouse(stack, password, { role: 'reader' });
   const db = stack.clickhouse.database;
   const where = storageEndpoint(stack).label;
-  const rows = async <T>(query: string, params: Record<string, unknown> = {}) =>
-    (await (await client.query({ query, query_params: params, format: 'JSONEachRow' })).json()) as T[];
+  const rows = async <T>(query: string, params: Record<string, unknown> = {}) => (await (await client.query({ query, query_params: params, format: 'JSONEachRow' })).json()) as T[];
 
   return {
     signals: ['logs', 'metrics'],

@@ -128,7 +128,11 @@ function checkNoSecretsIn(name: string, dir: string, secrets: Record<string, str
   const collector = join(dir, 'collector.yaml');
   const missing = mustReference.length > 0 && existsSync(collector) ? mustReference.filter((ref) => !readFileSync(collector, 'utf8').includes(ref)) : [];
   if (missing.length > 0) return { name, ok: false, detail: `${collector} does not reference ${missing.join(', ')}`, hint: 'run telemetry-stack up to re-render it' };
-  return { name, ok: true, detail: `${files.length} files searched for ${Object.keys(secrets).length} secrets, none found${mustReference.length ? '; the Collector config reads them from its environment' : ''}` };
+  return {
+    name,
+    ok: true,
+    detail: `${files.length} files searched for ${Object.keys(secrets).length} secrets, none found${mustReference.length ? '; the Collector config reads them from its environment' : ''}`,
+  };
 }
 
 function filesUnder(dir: string): string[] {

@@ -44,7 +44,12 @@ export function lokiProbe(stack: Stack, env: NodeJS.ProcessEnv): StorageProbe {
         const config = await get('/config');
         const enabled = /retention_enabled:\s*true/.test(config);
         const period = /retention_period:\s*(\S+)/.exec(config)?.[1];
-        if (!enabled || !period || period === '0s') return { ok: false, detail: `compactor retention ${enabled ? 'enabled' : 'disabled'}, retention_period ${period ?? 'unset'}`, hint: external ? 'retention is set in your Loki (compactor.retention_enabled, limits_config.retention_period)' : 'set retention in the stack file and restart' };
+        if (!enabled || !period || period === '0s')
+          return {
+            ok: false,
+            detail: `compactor retention ${enabled ? 'enabled' : 'disabled'}, retention_period ${period ?? 'unset'}`,
+            hint: external ? 'retention is set in your Loki (compactor.retention_enabled, limits_config.retention_period)' : 'set retention in the stack file and restart',
+          };
         return { ok: true, detail: `compactor retention enabled, retention_period ${period} (stack retention ${stack.retention} = ${goDuration(stack.retention)})` };
       } catch (e) {
         return { ok: false, detail: (e as Error).message };

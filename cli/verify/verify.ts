@@ -56,7 +56,12 @@ export async function verifyStack(stack: Stack, env: NodeJS.ProcessEnv, progress
   // below would otherwise wait out its own timeout on it.
   const health = await storageHealth(stack);
   if (!health.ok) {
-    add({ name: 'storage', ok: false, detail: `${storagePartName(stack)}: ${health.reason}`, hint: storageEndpoint(stack).external ? 'check that server' : 'see telemetry-stack status; restart with telemetry-stack down && telemetry-stack up' });
+    add({
+      name: 'storage',
+      ok: false,
+      detail: `${storagePartName(stack)}: ${health.reason}`,
+      hint: storageEndpoint(stack).external ? 'check that server' : 'see telemetry-stack status; restart with telemetry-stack down && telemetry-stack up',
+    });
     return { ok: false, checks };
   }
   const probe: StorageProbe = stack.backend === 'loki' ? lokiProbe(stack, runEnv) : clickhouseProbe(stack, secrets.readerPassword ?? secrets.env[stack.clickhouse.passwordEnv]!);
@@ -125,8 +130,17 @@ async function checkDropped(stack: Stack): Promise<CheckResult | undefined> {
     const dropped = m.sanitize?.droppedBySource ?? [];
     if (dropped.length === 0) return { name: 'dropped', ok: true, detail: 'no record dropped for want of an enabled profile since the Collector started' };
     const total = dropped.reduce((a, d) => a + d.records, 0);
-    const top = dropped.slice(0, 3).map((d) => `service ${d.service || '(none)'} scope ${d.scope || '(none)'}: ${d.records}`).join('; ');
-    return { name: 'dropped', ok: true, warn: true, detail: `${total} records dropped since the Collector started, of no enabled profile (${top}${dropped.length > 3 ? '; ...' : ''})`, hint: 'add the profile that source needs to profiles:, or send the documented record shape' };
+    const top = dropped
+      .slice(0, 3)
+      .map((d) => `service ${d.service || '(none)'} scope ${d.scope || '(none)'}: ${d.records}`)
+      .join('; ');
+    return {
+      name: 'dropped',
+      ok: true,
+      warn: true,
+      detail: `${total} records dropped since the Collector started, of no enabled profile (${top}${dropped.length > 3 ? '; ...' : ''})`,
+      hint: 'add the profile that source needs to profiles:, or send the documented record shape',
+    };
   } catch {
     // The collector check above already says the Collector does not answer.
     return undefined;
@@ -174,7 +188,12 @@ async function pollCanary(probe: StorageProbe, canary: Canary): Promise<{ check:
   }
   const missing = [log ? '' : 'log', metric || !wantMetric ? '' : 'metric'].filter(Boolean).join(' and ');
   return {
-    check: { name: 'canary stored', ok: false, detail: `${missing} ${canary.id} not in storage after ${POLL_TIMEOUT_MS / 1000} s`, hint: 'check telemetry-stack status (send failures) and logs collector' },
+    check: {
+      name: 'canary stored',
+      ok: false,
+      detail: `${missing} ${canary.id} not in storage after ${POLL_TIMEOUT_MS / 1000} s`,
+      hint: 'check telemetry-stack status (send failures) and logs collector',
+    },
     ...(log ? { log, latencyMs: arrivedAt - canary.sentAtMs } : {}),
   };
 }
@@ -192,7 +211,13 @@ function checkSanitized(stack: Stack, canary: Canary, stored: StoredCanary, env:
     const key = env[stack.privacy.userId.keyEnv] ?? '';
     if (userId !== expectedUserHash(key, canary.userId)) problems.push(`${userIdKey} is not the HMAC-SHA256 of the raw id`);
   }
-  if (problems.length > 0) return { name: 'sanitized', ok: false, detail: problems.join('; '), hint: 'check the privacy section of the stack file and the rendered sanitize processor (or, with privacy.engine: stock, the redaction processors)' };
+  if (problems.length > 0)
+    return {
+      name: 'sanitized',
+      ok: false,
+      detail: problems.join('; '),
+      hint: 'check the privacy section of the stack file and the rendered sanitize processor (or, with privacy.engine: stock, the redaction processors)',
+    };
   const user = userId === undefined ? 'user id not stored (profile drops it)' : stack.privacy.userId.mode === 'hmac' ? 'user id hashed (hmac-sha256)' : 'user id kept';
   const by = stack.privacy.engine === 'processor' ? 'by the sanitize processor' : 'by the stock processor chain';
   return { name: 'sanitized', ok: true, detail: `secret masked, email masked, ${user} (${by})` };

@@ -14,7 +14,11 @@ const OWN = 'github.com/telemetry-stack/';
 
 /** Builds the pinned go-licenses once per go.sum, into the cache outside the repository. */
 async function goLicensesBinary(log) {
-  const key = createHash('sha256').update(readFileSync(join(TOOL_DIR, 'go.mod'))).update(readFileSync(join(TOOL_DIR, 'go.sum'))).digest('hex').slice(0, 16);
+  const key = createHash('sha256')
+    .update(readFileSync(join(TOOL_DIR, 'go.mod')))
+    .update(readFileSync(join(TOOL_DIR, 'go.sum')))
+    .digest('hex')
+    .slice(0, 16);
   const binary = join(cacheRoot(), 'go-licenses', key, 'go-licenses');
   if (existsSync(binary)) return binary;
   log('building google/go-licenses (pinned in scripts/licences/go-licenses/go.mod)');
@@ -33,7 +37,11 @@ function moduleOf(licencePath) {
 
 /** The module of a package whose licence go-licenses could not classify, and its licence file. */
 async function moduleOfPackage(dir, pkg) {
-  const r = await execa('go', ['list', '-f', '{{.Module.Path}}\t{{.Module.Version}}\t{{.Module.Dir}}', pkg], { cwd: dir, env: { ...process.env, CGO_ENABLED: '0', GOFLAGS: '-mod=mod' }, reject: false });
+  const r = await execa('go', ['list', '-f', '{{.Module.Path}}\t{{.Module.Version}}\t{{.Module.Dir}}', pkg], {
+    cwd: dir,
+    env: { ...process.env, CGO_ENABLED: '0', GOFLAGS: '-mod=mod' },
+    reject: false,
+  });
   if (r.exitCode !== 0) return undefined;
   const [module, version, moduleDir] = String(r.stdout).trim().split('\t');
   const licenceFile = ['LICENSE', 'LICENSE.md', 'LICENSE.txt', 'COPYING'].map((f) => join(moduleDir, f)).find((f) => existsSync(f));
@@ -89,4 +97,3 @@ export async function collectGoModule(dir, log = () => {}) {
     rmSync(work, { recursive: true, force: true });
   }
 }
-

@@ -38,15 +38,27 @@ const licenceOf = (p) => overrides.find((o) => o.ecosystem === p.ecosystem && o.
 const notices = [
   {
     path: join(ROOT, 'THIRD_PARTY_NOTICES.md'),
-    content: renderNotices('Third-party notices: the telemetry-stack npm package', 'The npm packages installed with telemetry-stack (production dependencies).', npm.map((p) => ({ ...p, licence: licenceOf(p) }))),
+    content: renderNotices(
+      'Third-party notices: the telemetry-stack npm package',
+      'The npm packages installed with telemetry-stack (production dependencies).',
+      npm.map((p) => ({ ...p, licence: licenceOf(p) })),
+    ),
   },
   {
     path: join(ROOT, 'collector', 'THIRD_PARTY_NOTICES.md'),
-    content: renderNotices('Third-party notices: the telemetry-stack Collector distribution', 'The Go modules compiled into otelcol-telemetry-stack (collector/manifest.yaml) and shipped in its image.', go.map((p) => ({ ...p, licence: licenceOf(p) }))),
+    content: renderNotices(
+      'Third-party notices: the telemetry-stack Collector distribution',
+      'The Go modules compiled into otelcol-telemetry-stack (collector/manifest.yaml) and shipped in its image.',
+      go.map((p) => ({ ...p, licence: licenceOf(p) })),
+    ),
   },
   {
     path: join(ROOT, 'storage', 'chdb-server', 'THIRD_PARTY_NOTICES.md'),
-    content: renderNotices('Third-party notices: the storage launcher', 'The Go modules compiled into chdb-server (storage/chdb-server). The ClickHouse engine it loads, libchdb, comes with the chdb npm package (Apache-2.0) and is listed in THIRD_PARTY_NOTICES.md.', launcher.map((p) => ({ ...p, licence: licenceOf(p) }))),
+    content: renderNotices(
+      'Third-party notices: the storage launcher',
+      'The Go modules compiled into chdb-server (storage/chdb-server). The ClickHouse engine it loads, libchdb, comes with the chdb npm package (Apache-2.0) and is listed in THIRD_PARTY_NOTICES.md.',
+      launcher.map((p) => ({ ...p, licence: licenceOf(p) })),
+    ),
   },
 ];
 for (const n of notices) {
@@ -59,4 +71,6 @@ if (failures.length > 0) {
   for (const f of failures) process.stderr.write(`licence gate: ${f}\n`);
   process.exit(1);
 }
-process.stdout.write(`licence gate: ${npm.length} npm packages, ${go.length} Go modules in the Collector and ${launcher.length} in the storage launcher, every licence allowed${write ? '; notices written' : '; notices current'}\n`);
+process.stdout.write(
+  `licence gate: ${npm.length} npm packages, ${go.length} Go modules in the Collector and ${launcher.length} in the storage launcher, every licence allowed${write ? '; notices written' : '; notices current'}\n`,
+);

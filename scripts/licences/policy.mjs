@@ -4,21 +4,7 @@
 // expression as the package declares it (npm) or as the classifier reads its licence file (Go).
 
 /** Open-source licences that let the project ship what it builds, with or without changes. */
-export const ALLOWED = new Set([
-  'Apache-2.0',
-  'MIT',
-  'MIT-0',
-  'BSD-2-Clause',
-  'BSD-3-Clause',
-  'ISC',
-  'MPL-2.0',
-  '0BSD',
-  'CC0-1.0',
-  'Unlicense',
-  'BlueOak-1.0.0',
-  'Zlib',
-  'Python-2.0',
-]);
+export const ALLOWED = new Set(['Apache-2.0', 'MIT', 'MIT-0', 'BSD-2-Clause', 'BSD-3-Clause', 'ISC', 'MPL-2.0', '0BSD', 'CC0-1.0', 'Unlicense', 'BlueOak-1.0.0', 'Zlib', 'Python-2.0']);
 
 /**
  * Licences that are never shipped, named so the failure says why: strong copyleft (the GPL family,
@@ -34,7 +20,10 @@ export function licenceVerdict(expression) {
   const clean = text.replace(/\*$/, '').replace(/^\((.*)\)$/, '$1');
   const alternatives = clean.split(/\s+OR\s+/i);
   for (const alternative of alternatives) {
-    const all = alternative.replace(/^\((.*)\)$/, '$1').split(/\s+AND\s+/i).map((id) => id.replace(/^\(|\)$/g, '').trim());
+    const all = alternative
+      .replace(/^\((.*)\)$/, '$1')
+      .split(/\s+AND\s+/i)
+      .map((id) => id.replace(/^\(|\)$/g, '').trim());
     if (all.every((id) => ALLOWED.has(id))) return { ok: true };
   }
   const refused = clean.split(/\s+(?:OR|AND)\s+/i).find((id) => REFUSED.test(id.replace(/^\(/, '')));
@@ -87,6 +76,8 @@ export function userDownloadNotes(pins) {
 /** Dockerfiles of ours that start FROM an AGPL image: it would be built into what we ship. */
 export function dockerfileFailures(dockerfiles) {
   return dockerfiles.flatMap(({ path, text }) =>
-    [...text.matchAll(/^\s*FROM\s+(\S+)/gim)].filter((m) => USER_DOWNLOADED_IMAGE.test(m[1])).map((m) => `${path}: FROM ${m[1]} builds an AGPL image into what we ship; it must stay the user's download`),
+    [...text.matchAll(/^\s*FROM\s+(\S+)/gim)]
+      .filter((m) => USER_DOWNLOADED_IMAGE.test(m[1]))
+      .map((m) => `${path}: FROM ${m[1]} builds an AGPL image into what we ship; it must stay the user's download`),
   );
 }

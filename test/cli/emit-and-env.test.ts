@@ -16,10 +16,12 @@ function sink(): Promise<{ server: Server; url: string; bodies: Buffer[] }> {
       res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     });
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
-    const address = server.address();
-    resolve({ server, url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`, bodies });
-  }));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      resolve({ server, url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`, bodies });
+    }),
+  );
 }
 
 describe('telemetry-stack emit', () => {
@@ -50,12 +52,18 @@ describe('telemetry-stack emit', () => {
     const before = s.bodies.length;
     const r = await runCli(['emit', 'open', '/home/alice/secret-plans.txt', '--service', 'shelltool', '--endpoint', s.url, '--json'], { env: env() });
     expect(r.exitCode).toBe(0);
-    const sent = s.bodies.slice(before).map((b) => b.toString('latin1')).join('');
+    const sent = s.bodies
+      .slice(before)
+      .map((b) => b.toString('latin1'))
+      .join('');
     expect(sent).not.toContain('alice');
     expect(sent).not.toContain('secret-plans');
   });
 
-  for (const [name, value] of [['DO_NOT_TRACK', '1'], ['SHELLTOOL_TELEMETRY', '0']] as const) {
+  for (const [name, value] of [
+    ['DO_NOT_TRACK', '1'],
+    ['SHELLTOOL_TELEMETRY', '0'],
+  ] as const) {
     it(`${name}=${value} sends nothing`, async () => {
       const before = s.bodies.length;
       const r = await runCli(['emit', 'build', '--service', 'shelltool', '--endpoint', s.url, '--json'], { env: env({ [name]: value }) });
@@ -87,7 +95,12 @@ describe('telemetry-stack env claude-code', () => {
   it('points Claude Code at the receiver, with content switches following the privacy policy', async () => {
     const r = await runCli(['env', 'claude-code', '--format', 'dotenv'], { cwd: dir });
     expect(r.exitCode).toBe(0);
-    const vars = Object.fromEntries(r.stdout.trim().split('\n').map((l) => l.split(/=(.*)/s).slice(0, 2)));
+    const vars = Object.fromEntries(
+      r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => l.split(/=(.*)/s).slice(0, 2)),
+    );
     expect(vars).toMatchObject({
       CLAUDE_CODE_ENABLE_TELEMETRY: '1',
       OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',

@@ -111,9 +111,7 @@ async function panelsLoaded(page: Page): Promise<void> {
 
 /** The rows a panel's table shows, from the raw values each cell keeps beside what it displays. */
 function tableRows(page: Page, panel: string): Promise<Record<string, string>[]> {
-  return page.$$eval(`#panel-${panel} tbody tr`, (trs) =>
-    trs.map((tr) => Object.fromEntries([...tr.querySelectorAll('td')].map((td) => [td.dataset['col'] ?? '', td.dataset['value'] ?? '']))),
-  );
+  return page.$$eval(`#panel-${panel} tbody tr`, (trs) => trs.map((tr) => Object.fromEntries([...tr.querySelectorAll('td')].map((td) => [td.dataset['col'] ?? '', td.dataset['value'] ?? '']))));
 }
 
 const asText = (rows: Row[]) => rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v === null ? '' : String(v)])));

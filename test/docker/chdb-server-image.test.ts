@@ -20,9 +20,15 @@ import { writeTestStack, type TestStack } from '../support/stack-dir.js';
 function connects(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ host, port, timeout: 2000 });
-    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
     socket.once('error', () => resolve(false));
-    socket.once('timeout', () => { socket.destroy(); resolve(false); });
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
   });
 }
 
@@ -63,7 +69,10 @@ describe('docker runtime, backend clickhouse on the chdb-server storage image bu
     stack = await writeTestStack('', 'clickhouse');
     const text = readFileSync(stack.file, 'utf8')
       .replace('runtime: process', 'runtime: docker')
-      .replace(/^clickhouse: .*$/m, `clickhouse: {server: chdb-server, port: ${stack.ports.storage}, nativePort: ${stack.ports.native}}\nimages: {collector: ${docker.images.collector}, clickhouse: ${docker.images.chdbServer}}`);
+      .replace(
+        /^clickhouse: .*$/m,
+        `clickhouse: {server: chdb-server, port: ${stack.ports.storage}, nativePort: ${stack.ports.native}}\nimages: {collector: ${docker.images.collector}, clickhouse: ${docker.images.chdbServer}}`,
+      );
     writeFileSync(stack.file, text);
   }, 1_800_000);
 
@@ -92,7 +101,9 @@ describe('docker runtime, backend clickhouse on the chdb-server storage image bu
     const pid = (await execa('docker', ['inspect', '--format', '{{.State.Pid}}', 'telemetry-stack-it-clickhouse'])).stdout.trim();
     expect(readFileSync(`/proc/${pid}/status`, 'utf8')).toMatch(/^Uid:\s+10001\s+10001\s/m);
     // Host networking: an address of this machine beyond loopback must not reach either listener.
-    const outside = Object.values(networkInterfaces()).flat().find((a) => a && !a.internal && a.family === 'IPv4')?.address;
+    const outside = Object.values(networkInterfaces())
+      .flat()
+      .find((a) => a && !a.internal && a.family === 'IPv4')?.address;
     if (outside) {
       for (const port of [stack.ports.storage, stack.ports.native]) expect(await connects(outside, port), `${outside}:${port}`).toBe(false);
       expect(await connects('127.0.0.1', stack.ports.native)).toBe(true);

@@ -17,7 +17,7 @@ import { startTestStore, type TestStore } from '../store/helpers.js';
  * launcher (no server image can be pulled on these machines); the container reaches it over host
  * networking on 127.0.0.1. test/docker/chdb-server-image.test.ts runs that server in a container.
  */
-describe('docker runtime on the real engine (Collector image built here, ClickHouse of the user\'s)', () => {
+describe("docker runtime on the real engine (Collector image built here, ClickHouse of the user's)", () => {
   let docker: DockerForTests;
   let engine: DockerodeEngine;
   let store: TestStore;
@@ -64,7 +64,7 @@ describe('docker runtime on the real engine (Collector image built here, ClickHo
     await docker?.release();
   });
 
-  it('up starts only the Collector container; verify passes every check against the user\'s ClickHouse', async () => {
+  it("up starts only the Collector container; verify passes every check against the user's ClickHouse", async () => {
     const up = await cli(['up']);
     expect(up.stderr).not.toMatch(STACK_TRACE);
     expect(up.exitCode).toBe(0);
@@ -84,10 +84,13 @@ describe('docker runtime on the real engine (Collector image built here, ClickHo
     expect(stored).toBe(sent);
   });
 
-  it('status shows the user\'s ClickHouse answering and the Collector container running with its counters', async () => {
+  it("status shows the user's ClickHouse answering and the Collector container running with its counters", async () => {
     const status = JSON.parse((await cli(['status', '--json'])).stdout) as { runtime: string; components: { component: string; state: string; detail?: string }[] };
     expect(status.runtime).toBe('docker');
-    expect(status.components.map((c) => [c.component, c.state])).toEqual([['clickhouse', 'running'], ['collector', 'running']]);
+    expect(status.components.map((c) => [c.component, c.state])).toEqual([
+      ['clickhouse', 'running'],
+      ['collector', 'running'],
+    ]);
     expect(status.components[0]!.detail).toBe(`yours: ClickHouse at ${storeUrl()}`);
   });
 

@@ -101,10 +101,14 @@ describe('Grafana dashboards on the embedded engine: every panel equals the CLI'
   const cliArgs = (key: string) => [...PANELS[key]!.cli.split(' '), ...range, '--limit', String(PANELS[key]!.limit)];
   const panelOf = (key: string) => panels.find((p) => p.title === PANELS[key]!.question.sections[0]!.title)!;
 
-  it('the data source is the stack\'s storage as its read-only user, and every panel reads it', () => {
+  it("the data source is the stack's storage as its read-only user, and every panel reads it", () => {
     expect(source.jsonData).toMatchObject({ protocol: 'http', host: '127.0.0.1', port: h.stack.ports.storage, username: 'telemetry_reader', defaultDatabase: 'telemetry' });
     expect(source.secureJsonData.password).toBe('${TELEMETRY_STACK_CLICKHOUSE_READER_PASSWORD}');
-    expect(panels.map((p) => p.title).sort()).toEqual(Object.values(PANELS).map((p) => p.question.sections[0]!.title).sort());
+    expect(panels.map((p) => p.title).sort()).toEqual(
+      Object.values(PANELS)
+        .map((p) => p.question.sections[0]!.title)
+        .sort(),
+    );
     for (const p of panels) for (const t of p.targets) expect(t.datasource).toEqual({ type: source.type, uid: source.uid });
   });
 
@@ -136,12 +140,12 @@ describe('Grafana dashboards on the embedded engine: every panel equals the CLI'
     }
   });
 
-  it('the read-only user takes the plugin\'s statement bound (lower than its own), and refuses a higher one', async () => {
+  it("the read-only user takes the plugin's statement bound (lower than its own), and refuses a higher one", async () => {
     expect(pluginMaxExecution()).toBe(59);
     await expect(runPanel(panelOf('usage').targets[0]!, { fromMs, toMs, variables: everyone }, 61)).rejects.toThrow(/max_execution_time/);
   });
 
-  it('a variable value with a quote stays a value (Grafana\'s sqlstring format), not SQL', async () => {
+  it("a variable value with a quote stays a value (Grafana's sqlstring format), not SQL", async () => {
     const rows = await runPanel(panelOf('usage').targets[0]!, { fromMs, toMs, variables: { ...everyone, service: "x' OR '1'='1" } });
     expect(rows).toEqual([]);
   });

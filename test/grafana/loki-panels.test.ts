@@ -38,7 +38,7 @@ function labelsOf(logql: string): string[] {
  * query `usage top` sends. Loki and Grafana are AGPL-licensed and never run here: a stand-in
  * records the pushes and queries (test/support/loki-contract.ts).
  */
-describe('Grafana dashboards on backend loki: only labels the stack sets, the CLI\'s own queries', () => {
+describe("Grafana dashboards on backend loki: only labels the stack sets, the CLI's own queries", () => {
   let loki: FakeLoki;
   let stack: TestStack;
   let targets: Target[];
@@ -53,9 +53,17 @@ describe('Grafana dashboards on backend loki: only labels the stack sets, the CL
     const up = await cli(['up']);
     if (up.exitCode !== 0) throw new Error(`up failed:\n${up.stderr}`);
     const now = Date.now();
-    await post(stack.ports.http, '/v1/logs', logsBody([
-      { resource: { 'service.name': 'tinycli', 'service.version': '1.2.0', 'cli.fingerprint': 'fp-a' }, scope: CLI_SCOPE, records: [command(now - 2000, 'deploy', 0), command(now - 1000, 'login', 1)] },
-    ]));
+    await post(
+      stack.ports.http,
+      '/v1/logs',
+      logsBody([
+        {
+          resource: { 'service.name': 'tinycli', 'service.version': '1.2.0', 'cli.fingerprint': 'fp-a' },
+          scope: CLI_SCOPE,
+          records: [command(now - 2000, 'deploy', 0), command(now - 1000, 'login', 1)],
+        },
+      ]),
+    );
     const deadline = Date.now() + 30_000;
     while (loki.entries.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
     expect(loki.entries.length).toBe(2);
@@ -73,7 +81,7 @@ describe('Grafana dashboards on backend loki: only labels the stack sets, the CL
     await loki?.close();
   });
 
-  it('the data source is the stack\'s Loki, and the usage panel runs the template\'s three instant queries on it', () => {
+  it("the data source is the stack's Loki, and the usage panel runs the template's three instant queries on it", () => {
     expect(datasource).toMatchObject({ type: 'loki', url: loki.url });
     expect(targets.map((t) => t.refId)).toEqual(['events', 'failures', 'users']);
     for (const t of targets) {
@@ -82,7 +90,7 @@ describe('Grafana dashboards on backend loki: only labels the stack sets, the CL
     }
   });
 
-  it('every label a panel reads is one the Collector\'s records carry in Loki', () => {
+  it("every label a panel reads is one the Collector's records carry in Loki", () => {
     const stored = new Set(loki.entries.flatMap((e) => Object.keys(e.labels)));
     const read = new Set(targets.flatMap((t) => labelsOf(expandLoki(t.expr, { fromMs: 0, toMs: 3_600_000, variables: { service: '.+' } }))));
     expect([...read].sort()).toEqual(['cli_exit_code', 'cli_fingerprint', 'cli_verb', 'event_name', 'service_name']);
@@ -97,7 +105,10 @@ describe('Grafana dashboards on backend loki: only labels the stack sets, the CL
     const r = await cli(['usage', 'top', '--since', new Date(fromMs).toISOString(), '--until', new Date(toMs).toISOString(), '--json']);
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stderr).not.toMatch(STACK_TRACE);
-    const sent = loki.requests.slice(before).filter((q) => q.path === '/loki/api/v1/query').map((q) => q.params.get('query'));
+    const sent = loki.requests
+      .slice(before)
+      .filter((q) => q.path === '/loki/api/v1/query')
+      .map((q) => q.params.get('query'));
     expect(sent).toHaveLength(3);
     expect(targets.map((t) => expandLoki(t.expr, { fromMs, toMs, variables: { service: '.+' } }))).toEqual(sent);
   });

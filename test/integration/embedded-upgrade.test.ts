@@ -48,7 +48,7 @@ afterAll(async () => {
 });
 
 describe('upgrade from the node:http front to the chdb-server launcher', () => {
-  it('up starts the launcher on the earlier data directory, keeps its rows and removes the front\'s own files', { timeout: 240_000 }, async () => {
+  it("up starts the launcher on the earlier data directory, keeps its rows and removes the front's own files", { timeout: 240_000 }, async () => {
     const storeDir = join(stack.dataDir, 'clickhouse');
     mkdirSync(storeDir, { recursive: true, mode: 0o700 });
     // What the earlier `up` left in the data directory besides its storage: the owner marker.

@@ -83,7 +83,10 @@ describe('process runtime with the embedded engine (real Collector, real chdb)',
     const status = await cli(['status', '--json']);
     expect(status.exitCode).toBe(0);
     const parsed = JSON.parse(status.stdout) as { components: { component: string; state: string; detail?: string }[] };
-    expect(parsed.components.map((c) => [c.component, c.state])).toEqual([['clickhouse', 'running'], ['collector', 'running']]);
+    expect(parsed.components.map((c) => [c.component, c.state])).toEqual([
+      ['clickhouse', 'running'],
+      ['collector', 'running'],
+    ]);
     expect(parsed.components[1]!.detail).toMatch(/accepted \d+/);
     // Secrets never appear in status output.
     const password = readFileSync(join(stack.dataDir, 'secrets', 'clickhouse-password'), 'utf8').trim();

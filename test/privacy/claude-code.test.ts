@@ -152,7 +152,10 @@ describe(`Claude Code ${CLAUDE_CODE_VERSION} through the Collector's sanitize ch
     // The cost metric survives too, equal to the events' sum.
     const costOf = (o: StoredOutput) => o.points.filter((p) => p.metric === 'claude_code.cost.usage').reduce((a, p) => a + p.value, 0);
     expect(costOf(stored)).toBe(costOf(raw));
-    expect(costOf(raw)).toBeCloseTo([...sent.values()].reduce((a, f) => a + f.cost_usd, 0), 12);
+    expect(costOf(raw)).toBeCloseTo(
+      [...sent.values()].reduce((a, f) => a + f.cost_usd, 0),
+      12,
+    );
   });
 });
 

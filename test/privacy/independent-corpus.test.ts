@@ -26,17 +26,19 @@ const bodyText = (line: string) => `deploy log: ${line}`;
 
 /** Two records per value: the text contexts, and the prompt and body as bytesValue. */
 function records(kind: 'c' | 'i', values: readonly string[], run: string): ResourceLogsSpec[] {
-  return values.map((line, i): ResourceLogsSpec => ({
-    resource: RESOURCE,
-    scope: SCOPE,
-    records: [
-      {
-        body: bodyText(line),
-        attributes: { 'event.name': `${run}.${kind}.${i}.text`, 'session.id': `s-${run}`, prompt: prompt(line), tool_parameters: toolParams(line), error: errorText(line) },
-      },
-      { body: bytes(bodyText(line)), attributes: { 'event.name': `${run}.${kind}.${i}.bytes`, 'session.id': `s-${run}`, prompt: bytes(prompt(line)) } },
-    ],
-  }));
+  return values.map(
+    (line, i): ResourceLogsSpec => ({
+      resource: RESOURCE,
+      scope: SCOPE,
+      records: [
+        {
+          body: bodyText(line),
+          attributes: { 'event.name': `${run}.${kind}.${i}.text`, 'session.id': `s-${run}`, prompt: prompt(line), tool_parameters: toolParams(line), error: errorText(line) },
+        },
+        { body: bytes(bodyText(line)), attributes: { 'event.name': `${run}.${kind}.${i}.bytes`, 'session.id': `s-${run}`, prompt: bytes(prompt(line)) } },
+      ],
+    }),
+  );
 }
 
 function strings(v: Value | undefined): string[] {
@@ -84,7 +86,14 @@ describe('independent corpus through the real Collector (sanitize processor, con
   for (const protocol of PROTOCOLS) {
     it(`${protocol}: no credential or piece of one is stored, no innocent is changed`, async () => {
       const run = protocol.replace(/\W/g, '');
-      const batches = [...records('c', creds.map((c) => c.line), run), ...records('i', innocents, run)];
+      const batches = [
+        ...records(
+          'c',
+          creds.map((c) => c.line),
+          run,
+        ),
+        ...records('i', innocents, run),
+      ];
       const before = pipeline.read().logs.length;
       for (let k = 0; k < batches.length; k += 100) await pipeline.send(protocol, batches.slice(k, k + 100), []);
       const out = await pipeline.waitFor(before + 2 * batches.length, 0, 60_000);

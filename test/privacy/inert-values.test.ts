@@ -13,18 +13,37 @@ const matchesAShape = (value: string) => INERT_SHAPES.some((shape) => new RegExp
 describe('inert value shapes', () => {
   it('cover the values telemetry carries most', () => {
     const common = [
-      'api_request', 'non-interactive', 'claude-opus-4-1-20250805', 'accept', '1200',
-      'claude_code.api_request', 'firstParty', 'Bash',
-      '62868a0a-a8a3-4e9d-a01d-0b8896600083', 'a94a8fe5ccb19ba61c4c0873d391e987982fbbd3',
-      '2026-11-22T00:15:31.117Z', '2026-11-22T00:15:31+01:00', '2.1.330', 'v1.2.3-rc.4', '0.00721',
+      'api_request',
+      'non-interactive',
+      'claude-opus-4-1-20250805',
+      'accept',
+      '1200',
+      'claude_code.api_request',
+      'firstParty',
+      'Bash',
+      '62868a0a-a8a3-4e9d-a01d-0b8896600083',
+      'a94a8fe5ccb19ba61c4c0873d391e987982fbbd3',
+      '2026-11-22T00:15:31.117Z',
+      '2026-11-22T00:15:31+01:00',
+      '2.1.330',
+      'v1.2.3-rc.4',
+      '0.00721',
     ];
     expect(common.filter((v) => !matchesAShape(v))).toEqual([]);
   });
 
   it('take in nothing that carries a secret or personal data', () => {
     const sensitive = [
-      'AKIAIOSFODNN7EXAMPLE', 'ghp_0123456789abcdefghijABCDEFGHIJ012345', 'glrt-abcdefghij0123456789',
-      'alice@example.com', '10.0.0.1', '1.2.3.4', 'fe80::1', '::1', '/home/alice', 'password=hunter22',
+      'AKIAIOSFODNN7EXAMPLE',
+      'ghp_0123456789abcdefghijABCDEFGHIJ012345',
+      'glrt-abcdefghij0123456789',
+      'alice@example.com',
+      '10.0.0.1',
+      '1.2.3.4',
+      'fe80::1',
+      '::1',
+      '/home/alice',
+      'password=hunter22',
       '0123456789abcdef0123456789abcdef-0123abcd-0123abcd',
     ];
     expect(sensitive.filter(matchesAShape)).toEqual([]);
@@ -59,9 +78,7 @@ describe('inert value shapes', () => {
       const response = runGoRegexp({ patterns: PATTERNS.map((regex, i) => ({ id: String(i), regex })), shapes: [...INERT_SHAPES] });
       expect(response.compileErrors).toEqual([]);
       expect(response.shapeErrors).toEqual([]);
-      const failures = PATTERNS.flatMap((pattern, i) =>
-        INERT_SHAPES.filter((_, k) => response.inside[i]?.[k] !== false).map((shape) => `${shape} may contain a match of ${pattern}`),
-      );
+      const failures = PATTERNS.flatMap((pattern, i) => INERT_SHAPES.filter((_, k) => response.inside[i]?.[k] !== false).map((shape) => `${shape} may contain a match of ${pattern}`));
       expect(failures).toEqual([]);
     });
   });

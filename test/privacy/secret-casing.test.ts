@@ -40,7 +40,10 @@ describe('case-insensitive rules spelled out for Go', () => {
     const spelled = goPatterns(entry).map((p) => toJsRegExp(p));
     const texts = ['secret_key = abcd1234', 'SECRET_KEY=ABCD1234', 'Secret-Key = AbCd1234', 'SecretKEY=abcdEFGH', 'my_secret_key=x', 'secret_key=abc'];
     for (const text of texts) {
-      expect(spelled.some((re) => re.test(text)), text).toBe(original.test(text));
+      expect(
+        spelled.some((re) => re.test(text)),
+        text,
+      ).toBe(original.test(text));
     }
     // The one thing given up: a keyword in an unusual mixed case.
     expect(original.test('sEcReT_key=abcd1234')).toBe(true);

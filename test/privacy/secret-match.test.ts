@@ -49,11 +49,8 @@ describe('secret rule checks', () => {
     expect(coverageProblem(r, { text: 'x', secret: 'x' }, undefined)).toBe('no match');
   });
 
-  it('redacts every match of every rule, in rule order, with the processor\'s mask', () => {
-    const rules = compileSecretRules([
-      rule({ id: 'long', regex: 'tok_[a-z]{4}' }),
-      rule({ id: 'assignment', masks: 'match', regex: '(?i)token=[^ ]+' }),
-    ]);
+  it("redacts every match of every rule, in rule order, with the processor's mask", () => {
+    const rules = compileSecretRules([rule({ id: 'long', regex: 'tok_[a-z]{4}' }), rule({ id: 'assignment', masks: 'match', regex: '(?i)token=[^ ]+' })]);
     expect(redactText(rules, 'a tok_abcd b tok_wxyz TOKEN=tok_efgh c')).toBe('a **** b **** **** c');
     expect(redactText(rules, 'nothing here')).toBe('nothing here');
     expect(redactText(rules, 'tok_abcd', '[x]')).toBe('[x]');

@@ -59,7 +59,10 @@ describe('secret rules file', () => {
       [28, 'rules[3].regex: repeat count above 1000'],
     ];
     for (const [line, text] of expected) {
-      expect(problems.some((p) => p.startsWith(`${invalidFixture}:${line}: `) && p.includes(text)), `${line}: ${text}\n${problems.join('\n')}`).toBe(true);
+      expect(
+        problems.some((p) => p.startsWith(`${invalidFixture}:${line}: `) && p.includes(text)),
+        `${line}: ${text}\n${problems.join('\n')}`,
+      ).toBe(true);
     }
     expect((error as Error).message.split('\n').length).toBe(problems.length + 1);
   });

@@ -86,7 +86,7 @@ describe('secret rules', () => {
     expect(record('innocents (js)', failures)).toEqual([]);
   });
 
-  it('matches fresh values generated from every rule\'s shape, which carry a keyword (JavaScript)', () => {
+  it("matches fresh values generated from every rule's shape, which carry a keyword (JavaScript)", () => {
     const failures = generated.flatMap(({ rule, value }) => {
       const c = compiled.find((x) => x.rule === rule);
       const problem = c && coverageProblem(rule, value, firstMatch(c, value.text));

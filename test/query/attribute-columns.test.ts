@@ -50,14 +50,17 @@ describe('attribute columns: same answers as the map lookups, on events stored b
 
   const activeMutations = async () => Number((await h.sql<{ n: number }>(`SELECT count() AS n FROM system.mutations WHERE database = 'telemetry' AND table = 'otel_logs' AND NOT is_done`))[0]!.n);
   const mutations = async () => Number((await h.sql<{ n: number }>(`SELECT count() AS n FROM system.mutations WHERE database = 'telemetry' AND table = 'otel_logs'`))[0]!.n);
-  const presentColumns = async () => (await h.sql<{ name: string }>(`SELECT name FROM system.columns WHERE database = 'telemetry' AND table = 'otel_logs'`)).map((r) => r.name).filter((n) => columnNames.includes(n));
+  const presentColumns = async () =>
+    (await h.sql<{ name: string }>(`SELECT name FROM system.columns WHERE database = 'telemetry' AND table = 'otel_logs'`)).map((r) => r.name).filter((n) => columnNames.includes(n));
   const dropColumns = () => h.sql(`ALTER TABLE otel_logs ${columnNames.map((c) => `DROP COLUMN IF EXISTS ${c}`).join(', ')} SETTINGS mutations_sync = 2`);
   /** Parts that store the columns on disk; a part written before them has none of them. */
   const partsWithColumns = async () =>
-    (await h.sql<{ n: number }>(
-      `SELECT countIf(column IN (${columnNames.map((c) => `'${c}'`).join(', ')})) AS n
+    (
+      await h.sql<{ n: number }>(
+        `SELECT countIf(column IN (${columnNames.map((c) => `'${c}'`).join(', ')})) AS n
        FROM system.parts_columns WHERE database = 'telemetry' AND table = 'otel_logs' AND active GROUP BY name ORDER BY name`,
-    )).map((r) => Number(r.n));
+      )
+    ).map((r) => Number(r.n));
 
   async function send(at: number): Promise<void> {
     const before = Number((await h.sql<{ n: number }>('SELECT count() AS n FROM otel_logs'))[0]!.n);

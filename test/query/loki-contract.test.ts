@@ -17,7 +17,7 @@ import { claudeEvent, CLAUDE_SCOPE, command, CLI_SCOPE, logsBody, post } from '.
  * labels, sanitized content) and the LogQL requests `usage top`, `query --logql` and `verify` make,
  * against a stand-in that records them and answers in Loki's documented response shapes.
  */
-describe('Loki contract: what the Collector and the CLI send to a Loki of the user\'s', () => {
+describe("Loki contract: what the Collector and the CLI send to a Loki of the user's", () => {
   const TOKEN = 'loki-token-0123456789abcdef';
   const TENANT = 'cli-telemetry';
   let loki: FakeLoki;
@@ -55,7 +55,7 @@ describe('Loki contract: what the Collector and the CLI send to a Loki of the us
     await loki?.close();
   });
 
-  it('up starts only the Collector and says the Loki is the user\'s; status shows it answering', async () => {
+  it("up starts only the Collector and says the Loki is the user's; status shows it answering", async () => {
     const status = await json<{ components: { component: string; state: string; detail?: string }[] }>(['status']);
     expect(status.components.map((c) => [c.component, c.state])).toEqual([
       ['loki', 'running'],
@@ -67,14 +67,24 @@ describe('Loki contract: what the Collector and the CLI send to a Loki of the us
   it('the Collector pushes OTLP protobuf to <url>/otlp/v1/logs with the tenant and token, service.name on the resource, content sanitized', async () => {
     const now = Date.now();
     const secret = 'sk-ant-api03-' + 'A1b2C3d4E5f6G7h8'.repeat(5) + 'AA';
-    await post(stack.ports.http, '/v1/logs', logsBody([
-      { resource: { 'service.name': 'tinycli', 'service.version': '1.2.0', 'cli.fingerprint': 'fp-a' }, scope: CLI_SCOPE, records: [command(now - 1000, 'deploy', 0), command(now - 500, 'login', 1)] },
-      {
-        resource: { 'service.name': 'claude-code' },
-        scope: CLAUDE_SCOPE,
-        records: [claudeEvent(now - 200, 'api_error', { 'user.id': ALICE.id, 'user.email': ALICE.email, 'session.id': 's1', model: 'claude-sonnet-4-5', error: `401 for key ${secret}`, status_code: 401 })],
-      },
-    ]));
+    await post(
+      stack.ports.http,
+      '/v1/logs',
+      logsBody([
+        {
+          resource: { 'service.name': 'tinycli', 'service.version': '1.2.0', 'cli.fingerprint': 'fp-a' },
+          scope: CLI_SCOPE,
+          records: [command(now - 1000, 'deploy', 0), command(now - 500, 'login', 1)],
+        },
+        {
+          resource: { 'service.name': 'claude-code' },
+          scope: CLAUDE_SCOPE,
+          records: [
+            claudeEvent(now - 200, 'api_error', { 'user.id': ALICE.id, 'user.email': ALICE.email, 'session.id': 's1', model: 'claude-sonnet-4-5', error: `401 for key ${secret}`, status_code: 401 }),
+          ],
+        },
+      ]),
+    );
     await until('three records pushed', () => loki.entries.length >= 3);
 
     const pushes = loki.requests.filter((r) => r.method === 'POST');
@@ -99,14 +109,22 @@ describe('Loki contract: what the Collector and the CLI send to a Loki of the us
     expect(verbs.sort()).toEqual(['deploy', 'login']);
   });
 
-  it('usage top sends the template\'s three instant queries with the tenant and token, and joins the answers', async () => {
+  it("usage top sends the template's three instant queries with the tenant and token, and joins the answers", async () => {
     const seen: string[] = [];
     loki.answerInstant((query) => {
       seen.push(query);
       if (!query.includes('event_name="cli.command"')) return undefined;
       if (query.includes('cli_exit_code!="0"')) return [{ metric: { service_name: 'tinycli', cli_verb: 'deploy' }, value: 2 }];
-      if (query.startsWith('count by')) return [{ metric: { service_name: 'tinycli', cli_verb: 'deploy' }, value: 3 }, { metric: { service_name: 'tinycli', cli_verb: 'status' }, value: 3 }];
-      return [{ metric: { service_name: 'tinycli', cli_verb: 'deploy' }, value: 6 }, { metric: { service_name: 'tinycli', cli_verb: 'status' }, value: 4 }, { metric: { service_name: 'othercli', cli_verb: 'deploy' }, value: 1 }];
+      if (query.startsWith('count by'))
+        return [
+          { metric: { service_name: 'tinycli', cli_verb: 'deploy' }, value: 3 },
+          { metric: { service_name: 'tinycli', cli_verb: 'status' }, value: 3 },
+        ];
+      return [
+        { metric: { service_name: 'tinycli', cli_verb: 'deploy' }, value: 6 },
+        { metric: { service_name: 'tinycli', cli_verb: 'status' }, value: 4 },
+        { metric: { service_name: 'othercli', cli_verb: 'deploy' }, value: 1 },
+      ];
     });
     const before = loki.requests.length;
     const top = await json<{ backend: string; template: string; rows: Record<string, unknown>[] }>(['usage', 'top', '--since', '7d']);
@@ -144,14 +162,14 @@ describe('Loki contract: what the Collector and the CLI send to a Loki of the us
     expect(BigInt(r!.params.get('end')!) - BigInt(r!.params.get('start')!)).toBe(3_600_000_000_000n - 1n);
   });
 
-  it('a query Loki refuses: one line with Loki\'s own reason, exit 1', async () => {
+  it("a query Loki refuses: one line with Loki's own reason, exit 1", async () => {
     const bad = await cli(['query', '--logql', 'sum(']);
     expect(bad.exitCode).toBe(1);
     expect(bad.stderr).toMatch(new RegExp(`^telemetry-stack: Loki at ${loki.url.replace(/\./g, '\\.')} refused the query \\(HTTP 400\\): parse error`));
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
   });
 
-  it('verify sends a canary through the Collector and finds it in the Loki, sanitized, with the Loki\'s retention', async () => {
+  it("verify sends a canary through the Collector and finds it in the Loki, sanitized, with the Loki's retention", async () => {
     const verify = await cli(['verify', '--json']);
     const report = JSON.parse(verify.stdout) as { ok: boolean; checks: { name: string; ok: boolean; detail: string }[] };
     expect(report.checks.filter((c) => !c.ok)).toEqual([]);

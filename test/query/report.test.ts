@@ -37,8 +37,19 @@ async function openInChromium(chromium: string, file: string, screenshot: string
     const r = await execa(
       chromium,
       [
-        '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
-        `--user-data-dir=${profile}`, '--enable-logging=stderr', '--v=0', `--screenshot=${screenshot}`, '--window-size=1000,3200', `file://${file}`,
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        `--user-data-dir=${profile}`,
+        '--enable-logging=stderr',
+        '--v=0',
+        `--screenshot=${screenshot}`,
+        '--window-size=1000,3200',
+        `file://${file}`,
       ],
       { reject: false, timeout: 120_000, all: true },
     );
@@ -79,7 +90,14 @@ describe('report month and report insights', () => {
     h = await startHarness();
     const alice = { 'user.email': ALICE.email, 'user.id': ALICE.id };
     const bob = { 'user.id': BOB.id };
-    const request = (model: string, cost: number, input: number, output: number) => ({ model, cost_usd: cost, input_tokens: input, output_tokens: output, cache_read_tokens: 0, cache_creation_tokens: 0 });
+    const request = (model: string, cost: number, input: number, output: number) => ({
+      model,
+      cost_usd: cost,
+      input_tokens: input,
+      output_tokens: output,
+      cache_read_tokens: 0,
+      cache_creation_tokens: 0,
+    });
     const cc = (extra: Record<string, string>, records: LogRecord[]): ResourceLogs => ({ resource: { 'service.name': 'claude-code', ...extra }, scope: CLAUDE_SCOPE, records });
     const cli = (service: string, fingerprint: string, records: LogRecord[]): ResourceLogs => ({ resource: { 'service.name': service, 'cli.fingerprint': fingerprint }, scope: CLI_SCOPE, records });
     const times = (n: number, t: number, verb: string) => Array.from({ length: n }, (_, i) => command(t + i * 1000, verb, 0));

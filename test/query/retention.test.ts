@@ -96,7 +96,14 @@ describe('purge --user removes every row of one person and none of anyone else',
             claudeEvent(T2 + 1000, 'api_request', { 'user.account_uuid': 'acct-alice', 'session.id': 'a3', ...request(SONNET, 0.3) }),
           ],
         },
-        { resource: resource(), scope: CLAUDE_SCOPE, records: [claudeEvent(T2 + 2000, 'api_request', { ...bob, 'session.id': 'b1', ...request(SONNET, 0.1) }), claudeEvent(T1 + 3000, 'api_error', { ...bob, 'session.id': 'b1', status_code: 429, error: 'Rate limited' })] },
+        {
+          resource: resource(),
+          scope: CLAUDE_SCOPE,
+          records: [
+            claudeEvent(T2 + 2000, 'api_request', { ...bob, 'session.id': 'b1', ...request(SONNET, 0.1) }),
+            claudeEvent(T1 + 3000, 'api_error', { ...bob, 'session.id': 'b1', status_code: 429, error: 'Rate limited' }),
+          ],
+        },
         { resource: resource({ team: 'platform' }), scope: CLAUDE_SCOPE, records: [claudeEvent(T2 + 3000, 'api_request', { 'session.id': 'c1', ...request(SONNET, 0.05) })] },
         { resource: { 'service.name': 'tinycli', 'cli.fingerprint': 'fp-a' }, scope: CLI_SCOPE, records: [command(T2, 'deploy', 0), command(T1, 'deploy', 1)] },
       ]),
@@ -157,7 +164,16 @@ describe('purge --user removes every row of one person and none of anyone else',
   it('a dry run counts and deletes nothing', async () => {
     const dry = await h.json<PurgeJson>(['purge', '--user', BOB.id, '--dry-run']);
     expect(dry.dryRun).toBe(true);
-    expect(rows(dry.tables)).toEqual({ otel_logs: 2, otel_metrics_sum: 1, otel_metrics_gauge: 0, otel_metrics_histogram: 0, otel_metrics_exponential_histogram: 0, otel_metrics_summary: 0, claude_code_cost_daily: 1, cli_usage_daily: 0 });
+    expect(rows(dry.tables)).toEqual({
+      otel_logs: 2,
+      otel_metrics_sum: 1,
+      otel_metrics_gauge: 0,
+      otel_metrics_histogram: 0,
+      otel_metrics_exponential_histogram: 0,
+      otel_metrics_summary: 0,
+      claude_code_cost_daily: 1,
+      cli_usage_daily: 0,
+    });
     expect(await holding(h.hmac(BOB.id))).toEqual({ otel_logs: 2, otel_metrics_sum: 1, claude_code_cost_daily: 1 });
   });
 
@@ -169,7 +185,16 @@ describe('purge --user removes every row of one person and none of anyone else',
 
     const result = await h.json<PurgeJson>(['purge', '--user', ALICE.email]);
     expect(result.matched).toEqual([ALICE.email, stored]);
-    expect(rows(result.tables)).toEqual({ otel_logs: 4, otel_metrics_sum: 2, otel_metrics_gauge: 0, otel_metrics_histogram: 0, otel_metrics_exponential_histogram: 0, otel_metrics_summary: 0, claude_code_cost_daily: 2, cli_usage_daily: 0 });
+    expect(rows(result.tables)).toEqual({
+      otel_logs: 4,
+      otel_metrics_sum: 2,
+      otel_metrics_gauge: 0,
+      otel_metrics_histogram: 0,
+      otel_metrics_exponential_histogram: 0,
+      otel_metrics_summary: 0,
+      claude_code_cost_daily: 2,
+      cli_usage_daily: 0,
+    });
     expect(result.total).toBe(8);
     expect(result.remaining).toBe(0);
 
@@ -188,11 +213,17 @@ describe('purge --user removes every row of one person and none of anyone else',
     ]);
   });
 
-  it('by account: a shared rollup group loses her share and keeps everyone else\'s', async () => {
+  it("by account: a shared rollup group loses her share and keeps everyone else's", async () => {
     const result = await h.json<PurgeJson>(['purge', '--user', 'acct-alice']);
     expect(rows(result.tables)).toEqual({
-      otel_logs: 1, otel_metrics_sum: 0, otel_metrics_gauge: 0, otel_metrics_histogram: 0, otel_metrics_exponential_histogram: 0, otel_metrics_summary: 0,
-      claude_code_cost_daily: '1 (rebuilt 1)', cli_usage_daily: 0,
+      otel_logs: 1,
+      otel_metrics_sum: 0,
+      otel_metrics_gauge: 0,
+      otel_metrics_histogram: 0,
+      otel_metrics_exponential_histogram: 0,
+      otel_metrics_summary: 0,
+      claude_code_cost_daily: '1 (rebuilt 1)',
+      cli_usage_daily: 0,
     });
     const expected = [
       [dayOf(T2), 'research', SONNET, 2, 0.42],
@@ -215,7 +246,7 @@ describe('purge --user removes every row of one person and none of anyone else',
     expect(await holding(h.hmac(BOB.id))).toEqual({ otel_logs: 0, otel_metrics_sum: 0, claude_code_cost_daily: 0 });
   });
 
-  it('by an id sent as an array or a map: every row holding it under a flattened key goes; Dave\'s stay', async () => {
+  it("by an id sent as an array or a map: every row holding it under a flattened key goes; Dave's stay", async () => {
     const stored = h.hmac(CAROL);
     // As stored: only under flattened keys, so a match on user.id itself would find none of it.
     const [keys] = await h.sql<{ keys: string[] }>(`SELECT arraySort(groupArray(k)) AS keys FROM otel_logs ARRAY JOIN mapKeys(mapFilter((k, v) -> v = '${stored}', LogAttributes)) AS k`);
@@ -226,8 +257,14 @@ describe('purge --user removes every row of one person and none of anyone else',
     const result = await h.json<PurgeJson>(['purge', '--user', CAROL]);
     expect(result.matched).toEqual([CAROL, stored]);
     expect(rows(result.tables)).toEqual({
-      otel_logs: 2, otel_metrics_sum: 1, otel_metrics_gauge: 0, otel_metrics_histogram: 0, otel_metrics_exponential_histogram: 0, otel_metrics_summary: 0,
-      claude_code_cost_daily: '1 (rebuilt 1)', cli_usage_daily: 0,
+      otel_logs: 2,
+      otel_metrics_sum: 1,
+      otel_metrics_gauge: 0,
+      otel_metrics_histogram: 0,
+      otel_metrics_exponential_histogram: 0,
+      otel_metrics_summary: 0,
+      claude_code_cost_daily: '1 (rebuilt 1)',
+      cli_usage_daily: 0,
     });
     expect(result.remaining).toBe(0);
 
@@ -261,7 +298,18 @@ describe('cleanup --older-than removes only data older than the cutoff', () => {
       h.stack.ports.http,
       '/v1/logs',
       logsBody([
-        { resource: { 'service.name': 'tinycli', 'cli.fingerprint': 'fp-a' }, scope: CLI_SCOPE, records: [command(OLD1, 'deploy', 0), command(OLD1 + 1000, 'deploy', 1), command(OLD2, 'status', 0), command(NEW1, 'deploy', 0), command(NEW2, 'status', 0), command(NEW2 + 1000, 'status', 0)] },
+        {
+          resource: { 'service.name': 'tinycli', 'cli.fingerprint': 'fp-a' },
+          scope: CLI_SCOPE,
+          records: [
+            command(OLD1, 'deploy', 0),
+            command(OLD1 + 1000, 'deploy', 1),
+            command(OLD2, 'status', 0),
+            command(NEW1, 'deploy', 0),
+            command(NEW2, 'status', 0),
+            command(NEW2 + 1000, 'status', 0),
+          ],
+        },
         {
           resource: resource(),
           scope: CLAUDE_SCOPE,
@@ -277,7 +325,11 @@ describe('cleanup --older-than removes only data older than the cutoff', () => {
     await post(
       h.stack.ports.http,
       '/v1/metrics',
-      metricsBody(resource(), 'claude_code.cost.usage', [OLD1, OLD2, NEW1, NEW2].map((t, i) => ({ timeMs: t, value: i + 1, attrs: { model: SONNET } }))),
+      metricsBody(
+        resource(),
+        'claude_code.cost.usage',
+        [OLD1, OLD2, NEW1, NEW2].map((t, i) => ({ timeMs: t, value: i + 1, attrs: { model: SONNET } })),
+      ),
     );
     expect(await waitForCount(h, 'SELECT count() AS n FROM otel_logs', 10)).toBe(10);
     expect(await waitForCount(h, 'SELECT count() AS n FROM otel_metrics_sum', 4)).toBe(4);
@@ -287,7 +339,16 @@ describe('cleanup --older-than removes only data older than the cutoff', () => {
     await h?.down();
   });
 
-  const expected = { otel_logs: 5, otel_metrics_sum: 2, otel_metrics_gauge: 0, otel_metrics_histogram: 0, otel_metrics_exponential_histogram: 0, otel_metrics_summary: 0, cli_usage_daily: 2, claude_code_cost_daily: 2 };
+  const expected = {
+    otel_logs: 5,
+    otel_metrics_sum: 2,
+    otel_metrics_gauge: 0,
+    otel_metrics_histogram: 0,
+    otel_metrics_exponential_histogram: 0,
+    otel_metrics_summary: 0,
+    cli_usage_daily: 2,
+    claude_code_cost_daily: 2,
+  };
 
   it('a dry run (through scripts/cleanup.sh) counts and deletes nothing', async () => {
     const r = await execa(join(SCRIPTS, 'cleanup.sh'), ['--older-than', '30d', '--dry-run', '--json', '--file', h.stack.file], { reject: false, timeout: 120_000 });

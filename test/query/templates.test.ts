@@ -91,7 +91,15 @@ describe('query templates against events that came through the real Collector (e
   it('query cost: cost and tokens per day, user and model (email, else id, else team)', async () => {
     const cost = await h.json<Answer>(['query', 'cost', '--since', '7d']);
     const row = (day: number, user: string, model: string, requests: number, cost_usd: number, i: number, o: number, cr: number, cc: number) => ({
-      day: dayOf(day), user, model, requests, cost_usd, input_tokens: i, output_tokens: o, cache_read_tokens: cr, cache_creation_tokens: cc,
+      day: dayOf(day),
+      user,
+      model,
+      requests,
+      cost_usd,
+      input_tokens: i,
+      output_tokens: o,
+      cache_read_tokens: cr,
+      cache_creation_tokens: cc,
     });
     const expected = [
       row(T3, alice, MODELS.OPUS, 1, 1.5, 500, 800, 0, 100),
@@ -160,13 +168,33 @@ describe('query templates against events that came through the real Collector (e
     expect(sessions.rows.map((r) => r['session'])).toEqual(['b2', 'a3', 'b1', 'a2', 'c1', 'a1']);
     const a3 = sessions.rows.find((r) => r['session'] === 'a3')!;
     expect({ ...a3, started: undefined, ended: undefined }).toEqual({
-      session: 'a3', user: alice, started: undefined, ended: undefined, minutes: 1.5, prompts: 2, api_requests: 1, cost_usd: 0.75, tokens: 3500,
-      tool_calls: 4, tool_failures: 2, api_errors: 1, models: MODELS.SONNET,
+      session: 'a3',
+      user: alice,
+      started: undefined,
+      ended: undefined,
+      minutes: 1.5,
+      prompts: 2,
+      api_requests: 1,
+      cost_usd: 0.75,
+      tokens: 3500,
+      tool_calls: 4,
+      tool_failures: 2,
+      api_errors: 1,
+      models: MODELS.SONNET,
     });
     expect(a3['started']).toBe(new Date(Math.floor(T1 / 1000) * 1000).toISOString().replace('T', ' ').slice(0, 19));
     const b2 = sessions.rows.find((r) => r['session'] === 'b2')!;
     expect([b2['user'], b2['minutes'], b2['prompts'], b2['api_requests'], b2['cost_usd'], b2['tokens'], b2['tool_calls'], b2['tool_failures'], b2['api_errors'], b2['models']]).toEqual([
-      bob, 0.5, 1, 1, 0.02, 150, 1, 0, 1, MODELS.HAIKU,
+      bob,
+      0.5,
+      1,
+      1,
+      0.02,
+      150,
+      1,
+      0,
+      1,
+      MODELS.HAIKU,
     ]);
     expect((await h.json<Answer>(['query', 'sessions', '--since', '7d', '--user', ALICE.email])).rows.map((r) => r['session'])).toEqual(['a3', 'a2', 'a1']);
     expect((await h.json<Answer>(['query', 'sessions', '--since', '7d', '--user', 'platform'])).rows.map((r) => r['session'])).toEqual(['c1']);

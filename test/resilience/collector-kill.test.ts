@@ -21,7 +21,12 @@ describe('Collector killed with SIGKILL: the persistent queue keeps every acknow
     const restart = await stack.up();
     expect(restart.started).toEqual(['clickhouse', 'collector']);
 
-    const { value: drained, ms } = await waitUntil(() => storedTally(stack, run, tally.acked), (t) => t.lost === 0, 180_000, 1000);
+    const { value: drained, ms } = await waitUntil(
+      () => storedTally(stack, run, tally.acked),
+      (t) => t.lost === 0,
+      180_000,
+      1000,
+    );
     await sleep(5000);
     const final = await storedTally(stack, run, tally.acked);
     const sqlDuplicates = await duplicatesBySql(stack, run);
@@ -48,7 +53,12 @@ describe('Collector killed with SIGKILL: the persistent queue keeps every acknow
     expect(restart.started).toEqual(['collector']);
     const tally = await sending;
 
-    const { value: drained, ms } = await waitUntil(() => storedTally(stack, run, tally.acked), (t) => t.lost === 0, 180_000, 1000);
+    const { value: drained, ms } = await waitUntil(
+      () => storedTally(stack, run, tally.acked),
+      (t) => t.lost === 0,
+      180_000,
+      1000,
+    );
     await sleep(5000);
     const final = await storedTally(stack, run, tally.acked);
     console.log(

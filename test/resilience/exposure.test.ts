@@ -161,13 +161,10 @@ describe('exposure: TLS with a generated certificate (receivers.tls.generate)', 
     const body = logsPayload('tlsok', 0, 1);
     const https = (opts: { ca?: Buffer }) =>
       new Promise<string>((resolve) => {
-        const req = httpsRequest(
-          { host: '127.0.0.1', port: stack.ports.http, path: '/v1/logs', method: 'POST', headers: { 'content-type': 'application/json' }, timeout: 10_000, ...opts },
-          (res) => {
-            res.resume();
-            res.on('end', () => resolve(String(res.statusCode)));
-          },
-        );
+        const req = httpsRequest({ host: '127.0.0.1', port: stack.ports.http, path: '/v1/logs', method: 'POST', headers: { 'content-type': 'application/json' }, timeout: 10_000, ...opts }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(String(res.statusCode)));
+        });
         req.on('error', (e: NodeJS.ErrnoException) => resolve(`error:${e.code ?? e.message}`));
         req.end(body);
       });

@@ -130,7 +130,8 @@ function syntaxDamage(r: Rng, text: string): string {
     const at = int(r, 0, Math.max(0, out.length - 1));
     const op = int(r, 0, 4);
     if (op === 0) out = out.slice(0, at) + out.slice(at + int(r, 1, 10));
-    else if (op === 1) out = out.slice(0, at) + pick(r, [':', '-', '{', '}', '[', ']', '\t', '  ', '\n', '#', '&', '*', '!', '%', '@', '`', '|', '>', '"', "'", '? ', '---\n', '...\n']) + out.slice(at);
+    else if (op === 1)
+      out = out.slice(0, at) + pick(r, [':', '-', '{', '}', '[', ']', '\t', '  ', '\n', '#', '&', '*', '!', '%', '@', '`', '|', '>', '"', "'", '? ', '---\n', '...\n']) + out.slice(at);
     else if (op === 2) out = out.slice(0, at);
     else if (op === 3) out = out.slice(0, at) + randomText(r, int(r, 1, 20)) + out.slice(at);
     else out = out.replace(/\n {2}/, '\n   ');
@@ -151,7 +152,13 @@ function yamlFeatures(r: Rng, text: string): string {
   switch (int(r, 0, 8)) {
     case 0: {
       // Exponential alias expansion ("billion laughs").
-      const levels = Array.from({ length: 9 }, (_, i) => (i === 0 ? `l0: &l0 [x, x, x, x, x, x, x, x, x, x]` : `l${i}: &l${i} [${Array(10).fill(`*l${i - 1}`).join(', ')}]`));
+      const levels = Array.from({ length: 9 }, (_, i) =>
+        i === 0
+          ? `l0: &l0 [x, x, x, x, x, x, x, x, x, x]`
+          : `l${i}: &l${i} [${Array(10)
+              .fill(`*l${i - 1}`)
+              .join(', ')}]`,
+      );
       return `${levels.join('\n')}\n${text}`;
     }
     case 1:

@@ -155,8 +155,14 @@ export function deepProto(r: Rng, depth: number): Buffer {
     value = new ProtoWriter().bytes(6, list).finish();
   }
   const src = pick(r, SOURCES);
-  const record = new ProtoWriter().fixed64(1, BigInt(Date.now()) * 1_000_000n).bytes(5, value).finish();
-  const scopeLogs = new ProtoWriter().message(1, (s) => s.bytes(1, src.scope)).bytes(2, record).finish();
+  const record = new ProtoWriter()
+    .fixed64(1, BigInt(Date.now()) * 1_000_000n)
+    .bytes(5, value)
+    .finish();
+  const scopeLogs = new ProtoWriter()
+    .message(1, (s) => s.bytes(1, src.scope))
+    .bytes(2, record)
+    .finish();
   const resource = new ProtoWriter().message(1, (kv) => kv.bytes(1, 'service.name').message(2, (v) => v.bytes(1, src.service))).finish();
   return new ProtoWriter().message(1, (rl) => rl.bytes(1, resource).bytes(2, scopeLogs)).finish();
 }
@@ -245,7 +251,14 @@ export function* otlpCases(seed: number, count: number, maxDepth: number): Gener
         yield { category: 'json-mutated', method: 'POST', path: '/v1/logs', headers: JSON_CT, body: mutate(r, Buffer.from(validLogsJson(r))), allowed: [200, 400, 500] };
         break;
       case 3:
-        yield { category: 'json-garbage', method: 'POST', path: '/v1/logs', headers: JSON_CT, body: r() < 0.5 ? Buffer.from(randomText(r, int(r, 1, 400))) : randomBytes(r, int(r, 1, 400)), allowed: [200, 400, 500] };
+        yield {
+          category: 'json-garbage',
+          method: 'POST',
+          path: '/v1/logs',
+          headers: JSON_CT,
+          body: r() < 0.5 ? Buffer.from(randomText(r, int(r, 1, 400))) : randomBytes(r, int(r, 1, 400)),
+          allowed: [200, 400, 500],
+        };
         break;
       case 4:
         yield { category: 'json-wrong-types', method: 'POST', path: '/v1/logs', headers: JSON_CT, body: Buffer.from(wrongTypesJson(r)), allowed: [200, 400, 500] };

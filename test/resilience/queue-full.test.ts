@@ -81,10 +81,17 @@ describe('queue full with storage down (delivery.queueSize 4)', () => {
     // Storage back: what was acknowledged before the queue filled is delivered.
     const restart = await stack.up();
     expect(restart.started).toEqual(['clickhouse']);
-    const { value: final, ms } = await waitUntil(() => storedTally(stack, run, acked), (t) => t.lost === 0, 120_000, 1000);
+    const { value: final, ms } = await waitUntil(
+      () => storedTally(stack, run, acked),
+      (t) => t.lost === 0,
+      120_000,
+      1000,
+    );
     await sleep(2000);
     const settled = await storedTally(stack, run, acked);
-    console.log(`[queue full] after storage returned: acknowledged ${acked.size}, stored ${settled.distinct} distinct, duplicated ${settled.duplicated}, lost ${settled.lost}, in ${(ms / 1000).toFixed(1)} s`);
+    console.log(
+      `[queue full] after storage returned: acknowledged ${acked.size}, stored ${settled.distinct} distinct, duplicated ${settled.duplicated}, lost ${settled.lost}, in ${(ms / 1000).toFixed(1)} s`,
+    );
     expect(final.lost).toBe(0);
     expect(settled.duplicated).toBe(0);
     // Refused records were never acknowledged, and none of them was stored either.

@@ -62,7 +62,9 @@ describe('request limits: gzip bombs', () => {
     const before = cpuSeconds(collector);
     const statuses = await Promise.all([0, 1, 2, 3].map(() => post(stack, request)));
     const spent = cpuSeconds(collector) - before;
-    console.log(`[request limits] 4 requests of ${(request.length / 1024).toFixed(1)} KB gzip = ${(text.length / 1e6).toFixed(1)} MB of prompt each: HTTP ${statuses.join(',')}, Collector CPU ${spent.toFixed(2)} s in all`);
+    console.log(
+      `[request limits] 4 requests of ${(request.length / 1024).toFixed(1)} KB gzip = ${(text.length / 1e6).toFixed(1)} MB of prompt each: HTTP ${statuses.join(',')}, Collector CPU ${spent.toFixed(2)} s in all`,
+    );
     expect(statuses).toEqual([200, 200, 200, 200]);
     // Before the scan was bounded, one such request cost 9 s of CPU in the stock chain.
     expect(spent).toBeLessThan(4);

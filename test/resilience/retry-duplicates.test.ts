@@ -53,7 +53,12 @@ describe('exporter retries after an insert timeout (embedded engine stalled past
     }
     await Promise.all(stalls);
 
-    const { value: drained, ms } = await waitUntil(() => storedTally(stack, run, acked), (t) => t.lost === 0, 90_000, 1000);
+    const { value: drained, ms } = await waitUntil(
+      () => storedTally(stack, run, acked),
+      (t) => t.lost === 0,
+      90_000,
+      1000,
+    );
     await sleep(5000);
     const final = await storedTally(stack, run, acked);
     const sqlDuplicates = await duplicatesBySql(stack, run);

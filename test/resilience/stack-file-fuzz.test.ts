@@ -134,4 +134,3 @@ function expectedFiles(file: string, inputs: ReturnType<typeof loadSanitizeInput
     .map((f) => f.path)
     .sort();
 }
-

@@ -39,7 +39,13 @@ describe('receivers.bind', () => {
 
 describe('one-line problems for hostile YAML', () => {
   it('reports exponential aliases instead of throwing', () => {
-    const levels = Array.from({ length: 9 }, (_, i) => (i === 0 ? 'l0: &l0 [x, x, x, x, x, x, x, x, x, x]' : `l${i}: &l${i} [${Array(10).fill(`*l${i - 1}`).join(', ')}]`));
+    const levels = Array.from({ length: 9 }, (_, i) =>
+      i === 0
+        ? 'l0: &l0 [x, x, x, x, x, x, x, x, x, x]'
+        : `l${i}: &l${i} [${Array(10)
+            .fill(`*l${i - 1}`)
+            .join(', ')}]`,
+    );
     const result = load(`version: 1\n${levels.join('\n')}\n`);
     expect(result.stack).toBeUndefined();
     expect(result.problems.map(formatProblem)).toEqual([

@@ -36,7 +36,12 @@ describe('storage outage: 60 s without storage while 50,000 events arrive (proce
     expect(restart.started).toEqual(['clickhouse']);
     expect(restart.alreadyRunning).toEqual(['collector']);
 
-    const { value: drained, ms } = await waitUntil(() => storedTally(stack, run, tally.acked), (t) => t.lost === 0, 240_000, 1000);
+    const { value: drained, ms } = await waitUntil(
+      () => storedTally(stack, run, tally.acked),
+      (t) => t.lost === 0,
+      240_000,
+      1000,
+    );
     // A retried batch that lands late would show up here, not in the first count.
     await sleep(5000);
     const final = await storedTally(stack, run, tally.acked);

@@ -115,7 +115,12 @@ export async function signalComponent(dataDir: string, component: string, signal
   const record = readRunRecord(dataDir, component);
   if (!runs(record.pid, record.command)) throw new Error(`${component} (pid ${record.pid}) is not running`);
   process.kill(record.pid, signal);
-  const { value: alive } = await waitUntil(async () => runs(record.pid, record.command), (a) => !a, timeoutMs, 100);
+  const { value: alive } = await waitUntil(
+    async () => runs(record.pid, record.command),
+    (a) => !a,
+    timeoutMs,
+    100,
+  );
   if (alive) throw new Error(`${component} (pid ${record.pid}) still runs ${timeoutMs} ms after ${signal}`);
   return record.pid;
 }
@@ -181,12 +186,7 @@ export interface SendTally {
  * again after a pause, as an OTLP exporter would; a timeout or reset is never resent, since the
  * receiver may have taken it and a resend would be a duplicate of the sender's making.
  */
-export async function sendSequenced(
-  httpPort: number,
-  tag: string,
-  total: number,
-  options: { batch?: number; spreadMs?: number; retries?: number; host?: string } = {},
-): Promise<SendTally> {
+export async function sendSequenced(httpPort: number, tag: string, total: number, options: { batch?: number; spreadMs?: number; retries?: number; host?: string } = {}): Promise<SendTally> {
   const batch = options.batch ?? 500;
   const batches = Math.ceil(total / batch);
   const gap = options.spreadMs ? options.spreadMs / batches : 0;
@@ -231,7 +231,10 @@ export interface StoredTally {
 
 export async function storedTally(stack: RunningStack, tag: string, acked: ReadonlySet<number>): Promise<StoredTally> {
   const text = await stack.query(`SELECT Body FROM ${'telemetry'}.otel_logs WHERE startsWith(Body, '${tag} ev ') FORMAT TabSeparated`);
-  const seqs = text.split('\n').filter(Boolean).map((line) => decodeSeq(line.slice(tag.length + 4)));
+  const seqs = text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => decodeSeq(line.slice(tag.length + 4)));
   const distinct = new Set(seqs);
   let lost = 0;
   for (const s of acked) if (!distinct.has(s)) lost++;

@@ -12,7 +12,12 @@ describe('upgrade: up on an existing data dir after the stack file changed', () 
     const t = tag('upg');
     const tally = await sendSequenced(stack.ports.http, t, EVENTS, { batch: 500 });
     runs.push({ tag: t, acked: tally.acked });
-    const { value } = await waitUntil(() => storedTally(stack, t, tally.acked), (s) => s.lost === 0, 60_000, 500);
+    const { value } = await waitUntil(
+      () => storedTally(stack, t, tally.acked),
+      (s) => s.lost === 0,
+      60_000,
+      500,
+    );
     expect(value.lost).toBe(0);
   };
 

@@ -234,8 +234,7 @@ describe('two shards with the Distributed schema', () => {
     expect(onA).toBeGreaterThan(0);
     expect(onB).toBeGreaterThan(0);
     // One user, one shard: no user's records are on both.
-    const usersOf = async (c: ClickHouseClient) =>
-      new Set((await rows<{ u: string }>(c, "SELECT DISTINCT LogAttributes['user.id'] AS u FROM otel_logs_local WHERE u != ''")).map((r) => r.u));
+    const usersOf = async (c: ClickHouseClient) => new Set((await rows<{ u: string }>(c, "SELECT DISTINCT LogAttributes['user.id'] AS u FROM otel_logs_local WHERE u != ''")).map((r) => r.u));
     const [ua, ub] = [await usersOf(a), await usersOf(b)];
     expect([...ua].filter((u) => ub.has(u))).toEqual([]);
     expect(ua.size + ub.size).toBe(42);
@@ -247,7 +246,7 @@ describe('two shards with the Distributed schema', () => {
     expect(sumA > 0 && sumB > 0 && sumA + sumB === 20).toBe(true);
   });
 
-  it('answers every query template exactly as the exporter\'s own schema on one server does', async () => {
+  it("answers every query template exactly as the exporter's own schema on one server does", async () => {
     const cluster = client(shardA, 'reader');
     const one = client(single, 'reader');
     const DAY = 86_400_000;

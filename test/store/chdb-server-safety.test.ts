@@ -13,9 +13,30 @@ import { tempDir } from './helpers.js';
 // Table functions that read nothing outside the engine: generators and views over tables the
 // user could read anyway. Every other one in system.table_functions is tried below.
 const INSIDE_ONLY = new Set([
-  'numbers', 'numbers_mt', 'zeros', 'zeros_mt', 'generateRandom', 'generate_series', 'generateSeries', 'values', 'view',
-  'viewIfPermitted', 'viewExplain', 'merge', 'null', 'format', 'primes', 'fuzzJSON', 'fuzzQuery', 'loop', 'input',
-  'mergeTreeIndex', 'mergeTreeProjection', 'mergeTreeAnalyzeIndexes', 'mergeTreePartInfo', 'SQLStandardValues',
+  'numbers',
+  'numbers_mt',
+  'zeros',
+  'zeros_mt',
+  'generateRandom',
+  'generate_series',
+  'generateSeries',
+  'values',
+  'view',
+  'viewIfPermitted',
+  'viewExplain',
+  'merge',
+  'null',
+  'format',
+  'primes',
+  'fuzzJSON',
+  'fuzzQuery',
+  'loop',
+  'input',
+  'mergeTreeIndex',
+  'mergeTreeProjection',
+  'mergeTreeAnalyzeIndexes',
+  'mergeTreePartInfo',
+  'SQLStandardValues',
 ]);
 
 let dir: { path: string; remove: () => void };
@@ -123,10 +144,16 @@ describe('chdb-server: the read-only user cannot leave the engine', () => {
       }
     }
     // Written to the test log so the list of refused functions and their codes is on record.
-    console.log(`refused table functions (${outside.length}):\n${Object.entries(outcome).map(([n, c]) => `  ${n}: ${c}`).join('\n')}`);
+    console.log(
+      `refused table functions (${outside.length}):\n${Object.entries(outcome)
+        .map(([n, c]) => `  ${n}: ${c}`)
+        .join('\n')}`,
+    );
     // Nothing outside answers; *Cluster functions fail earlier for want of a configured cluster.
     expect(Object.entries(outcome).filter(([, c]) => c === 'ANSWERED')).toEqual([]);
-    const accessDenied = Object.entries(outcome).filter(([, c]) => c.startsWith('497')).map(([n]) => n);
+    const accessDenied = Object.entries(outcome)
+      .filter(([, c]) => c.startsWith('497'))
+      .map(([n]) => n);
     for (const core of ['file', 'filesystem', 'url', 'remote', 'remoteSecure', 's3', 'executable', 'mysql', 'postgresql', 'mongodb', 'redis', 'hdfs', 'azureBlobStorage', 'iceberg', 'deltaLake']) {
       if (names.includes(core)) expect(accessDenied, core).toContain(core);
     }

@@ -251,8 +251,7 @@ describe('stock Collector clickhouse exporter into the embedded store', () => {
     // The store is down: the Collector accepts these into its sending queue and retries.
     for (let i = 10; i < 20; i++) await post('/v1/logs', logsBody(runId, i * perRequest, perRequest));
     store = await startTestStore(dir.path, { port });
-    const distinct = async (): Promise<number> =>
-      scalar("SELECT uniqExact(LogAttributes['seq']) FROM telemetry.otel_logs WHERE LogAttributes['run.id'] = {run:String}", { run: runId });
+    const distinct = async (): Promise<number> => scalar("SELECT uniqExact(LogAttributes['seq']) FROM telemetry.otel_logs WHERE LogAttributes['run.id'] = {run:String}", { run: runId });
     expect(await waitFor('all 5000 distinct records after the restart', 120_000, async () => ((await distinct()) >= 5000 ? distinct() : undefined))).toBe(5000);
     const rows = await logCount(runId);
     // At-least-once: a batch in flight at the stop may be written twice, never lost.

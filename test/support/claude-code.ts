@@ -43,11 +43,11 @@ export async function ensureClaudeCode(log: (line: string) => void = () => {}): 
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });
   log(`installing ${PACKAGE}@${CLAUDE_CODE_VERSION} into ${dir}`);
-  const result = await execa(
-    'npm',
-    ['install', '--prefix', staging, '--no-save', '--no-audit', '--no-fund', '--ignore-scripts', '--no-package-lock', `${PACKAGE}@${CLAUDE_CODE_VERSION}`],
-    { reject: false, timeout: 600_000, all: true },
-  );
+  const result = await execa('npm', ['install', '--prefix', staging, '--no-save', '--no-audit', '--no-fund', '--ignore-scripts', '--no-package-lock', `${PACKAGE}@${CLAUDE_CODE_VERSION}`], {
+    reject: false,
+    timeout: 600_000,
+    all: true,
+  });
   if (result.exitCode !== 0) {
     rmSync(staging, { recursive: true, force: true });
     throw new Error(`npm install ${PACKAGE}@${CLAUDE_CODE_VERSION} failed (exit ${result.exitCode}):\n${result.all}`);
@@ -149,19 +149,16 @@ function forward(upstream: URL, req: IncomingMessage, raw: Buffer): Promise<{ st
       if (typeof v === 'string') headers[name] = v;
     }
     headers['content-length'] = String(raw.length);
-    const out = httpRequest(
-      { host: '127.0.0.1', port: Number(upstream.port), method: req.method, path: req.url, headers, timeout: 30_000 },
-      (res) => {
-        collect(res)
-          .then((body) => {
-            const h: Record<string, string> = {};
-            const ct = res.headers['content-type'];
-            if (typeof ct === 'string') h['content-type'] = ct;
-            resolve({ status: res.statusCode ?? 502, headers: h, body });
-          })
-          .catch(reject);
-      },
-    );
+    const out = httpRequest({ host: '127.0.0.1', port: Number(upstream.port), method: req.method, path: req.url, headers, timeout: 30_000 }, (res) => {
+      collect(res)
+        .then((body) => {
+          const h: Record<string, string> = {};
+          const ct = res.headers['content-type'];
+          if (typeof ct === 'string') h['content-type'] = ct;
+          resolve({ status: res.statusCode ?? 502, headers: h, body });
+        })
+        .catch(reject);
+    });
     out.on('timeout', () => out.destroy(new Error('upstream timed out')));
     out.on('error', reject);
     out.end(raw);

@@ -140,12 +140,7 @@ ${options.stackYaml}
   };
 }
 
-async function send(
-  ports: { grpc: number; http: number },
-  protocol: OtlpProtocol,
-  logs: readonly ResourceLogsSpec[],
-  metrics: readonly ResourceMetricsSpec[],
-): Promise<void> {
+async function send(ports: { grpc: number; http: number }, protocol: OtlpProtocol, logs: readonly ResourceLogsSpec[], metrics: readonly ResourceMetricsSpec[]): Promise<void> {
   const encoding = protocol === 'http/json' ? 'json' : 'protobuf';
   const bodies: ['logs' | 'metrics', Uint8Array][] = [];
   if (logs.length > 0) bodies.push(['logs', encodeLogs(logs, encoding)]);

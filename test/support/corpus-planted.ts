@@ -42,7 +42,10 @@ export function corpusSeed(): string {
 function homeUserNames(item: CorpusItem): string[] {
   const names: string[] = [];
   for (const home of item.planted) {
-    const name = home.split(/[\\/]+/).filter(Boolean).pop();
+    const name = home
+      .split(/[\\/]+/)
+      .filter(Boolean)
+      .pop();
     if (name && !item.text.split(home).join('').includes(name)) names.push(name);
   }
   return names;

@@ -149,9 +149,7 @@ interface MessagesRequest {
 }
 
 function hasToolResult(request: MessagesRequest): boolean {
-  return (request.messages ?? []).some(
-    (m) => Array.isArray(m.content) && m.content.some((b) => typeof b === 'object' && b !== null && (b as { type?: string }).type === 'tool_result'),
-  );
+  return (request.messages ?? []).some((m) => Array.isArray(m.content) && m.content.some((b) => typeof b === 'object' && b !== null && (b as { type?: string }).type === 'tool_result'));
 }
 
 function messages(body: unknown, res: ServerResponse, ctx: RouteContext): void {
@@ -173,7 +171,14 @@ function messages(body: unknown, res: ServerResponse, ctx: RouteContext): void {
 
   if (!stream) {
     json(res, 200, {
-      id, type: 'message', role: 'assistant', model, content: [block], stop_reason: stopReason, stop_sequence: null, usage,
+      id,
+      type: 'message',
+      role: 'assistant',
+      model,
+      content: [block],
+      stop_reason: stopReason,
+      stop_sequence: null,
+      usage,
     });
     return;
   }
@@ -183,7 +188,13 @@ function messages(body: unknown, res: ServerResponse, ctx: RouteContext): void {
   send('message_start', {
     type: 'message_start',
     message: {
-      id, type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null,
+      id,
+      type: 'message',
+      role: 'assistant',
+      model,
+      content: [],
+      stop_reason: null,
+      stop_sequence: null,
       usage: { ...usage, output_tokens: 1 },
     },
   });

@@ -34,7 +34,8 @@ describe('component knowledge (configs/collector-components.json)', () => {
   });
 
   it('reads renames from a release CHANGELOG', () => {
-    const lines = '- `receiver/file_log`: Rename `filelog` receiver to `file_log` with deprecated alias `filelog` (#45339)\n- `exporter/load_balancing`: Rename the `loadbalancing` exporter to `load_balancing`. The old `loadbalancing` type remains available as a deprecated alias. (#45339)\n';
+    const lines =
+      '- `receiver/file_log`: Rename `filelog` receiver to `file_log` with deprecated alias `filelog` (#45339)\n- `exporter/load_balancing`: Rename the `loadbalancing` exporter to `load_balancing`. The old `loadbalancing` type remains available as a deprecated alias. (#45339)\n';
     expect((changelogAliases as (t: string) => unknown)(lines)).toEqual([
       { kind: 'receivers', name: 'file_log', alias: 'filelog' },
       { kind: 'exporters', name: 'load_balancing', alias: 'loadbalancing' },

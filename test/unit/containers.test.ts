@@ -63,28 +63,35 @@ describe('the storage image built here (clickhouse.server: chdb-server)', () => 
     expect(override.image).toBe('registry.local/chdb:2');
   });
 
-  it('passes both passwords as environment references and names the variables on the launcher\'s command line', () => {
+  it("passes both passwords as environment references and names the variables on the launcher's command line", () => {
     expect(spec.env).toEqual({
       TELEMETRY_STACK_CLICKHOUSE_PASSWORD: '${TELEMETRY_STACK_CLICKHOUSE_PASSWORD}',
       TELEMETRY_STACK_CLICKHOUSE_READER_PASSWORD: '${TELEMETRY_STACK_CLICKHOUSE_READER_PASSWORD}',
     });
     expect(spec.command).toEqual([
-      '--password-env', 'TELEMETRY_STACK_CLICKHOUSE_PASSWORD',
-      '--reader-password-env', 'TELEMETRY_STACK_CLICKHOUSE_READER_PASSWORD',
-      '--database', 'tel', '--port', '18123', '--tcp-port', '18124',
+      '--password-env',
+      'TELEMETRY_STACK_CLICKHOUSE_PASSWORD',
+      '--reader-password-env',
+      'TELEMETRY_STACK_CLICKHOUSE_READER_PASSWORD',
+      '--database',
+      'tel',
+      '--port',
+      '18123',
+      '--tcp-port',
+      '18124',
     ]);
     const create = toCreate(stack, spec, { TELEMETRY_STACK_CLICKHOUSE_PASSWORD: 'w', TELEMETRY_STACK_CLICKHOUSE_READER_PASSWORD: 'r' });
     expect(create.env.sort()).toEqual(['TELEMETRY_STACK_CLICKHOUSE_PASSWORD=w', 'TELEMETRY_STACK_CLICKHOUSE_READER_PASSWORD=r']);
   });
 
-  it('mounts no config (the launcher renders its own), keeps data in the image\'s data directory, and checks health with the launcher itself', () => {
+  it("mounts no config (the launcher renders its own), keeps data in the image's data directory, and checks health with the launcher itself", () => {
     expect(spec.files).toEqual([]);
     expect(spec.volumes).toEqual([{ volume: 'telemetry-stack-t-clickhouse', target: '/var/lib/chdb-server' }]);
     expect(readFileSync(packagePath('storage', 'chdb-server', 'Dockerfile'), 'utf8')).toMatch(/--data-dir", "\/var\/lib\/chdb-server"/);
     expect(spec.healthcheck?.test).toEqual(['CMD', '/chdb-server', '--ping', '18123']);
   });
 
-  it('its users are the launcher\'s: the Collector writes as telemetry_writer, the CLI reads as telemetry_reader', () => {
+  it("its users are the launcher's: the Collector writes as telemetry_writer, the CLI reads as telemetry_reader", () => {
     expect(clickhouseUsername(stack, 'writer')).toBe('telemetry_writer');
     expect(clickhouseUsername(stack, 'reader')).toBe('telemetry_reader');
     const official = stackOf('backend: clickhouse\nclickhouse: {username: writer}');

@@ -52,7 +52,18 @@ describe('data directory: which paths, whose, one command at a time', () => {
     const dir = temp();
     const order: string[] = [];
     let release!: () => void;
-    const first = withDataDirLock(dir, 'up', () => new Promise<void>((r) => { order.push('first in'); release = () => { order.push('first out'); r(); }; }));
+    const first = withDataDirLock(
+      dir,
+      'up',
+      () =>
+        new Promise<void>((r) => {
+          order.push('first in');
+          release = () => {
+            order.push('first out');
+            r();
+          };
+        }),
+    );
     await new Promise((r) => setTimeout(r, 50));
     const second = withDataDirLock(dir, 'down', async () => void order.push('second in'));
     await new Promise((r) => setTimeout(r, 300));

@@ -2,7 +2,15 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { basename, relative } from 'node:path';
 import {
-  committedGoldenFiles, COMPOSE_DIR, GOLDEN_UPDATE_COMMAND, goldenDirs, JSON_SCHEMA_PATH, readGolden, renderGoldenDir, renderJsonSchemaFile, renderSecretPatternsFile,
+  committedGoldenFiles,
+  COMPOSE_DIR,
+  GOLDEN_UPDATE_COMMAND,
+  goldenDirs,
+  JSON_SCHEMA_PATH,
+  readGolden,
+  renderGoldenDir,
+  renderJsonSchemaFile,
+  renderSecretPatternsFile,
 } from '../../tools/golden.js';
 import { packageRoot } from '../../cli/paths.js';
 import { loadSanitizeInputs, PROCESSOR_RULES_PATH, SECRET_PATTERNS_PATH, SECRET_RULES_PATH } from '../../cli/render/inputs.js';
@@ -29,7 +37,7 @@ describe('golden renders', () => {
     });
   }
 
-  it('compose/ holds a compose file, its .env.template and the configs it mounts (Grafana\'s for the grafana profile)', () => {
+  it("compose/ holds a compose file, its .env.template and the configs it mounts (Grafana's for the grafana profile)", () => {
     expect(committedGoldenFiles(COMPOSE_DIR)).toEqual([
       '.env.template',
       'clickhouse/listen.xml',

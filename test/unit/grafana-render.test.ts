@@ -117,7 +117,7 @@ describe('Grafana provisioning: what Grafana expects to read', () => {
     });
   }
 
-  it('ClickHouse panels read only the stack\'s own tables: otel_logs and the rollups its DDL creates', () => {
+  it("ClickHouse panels read only the stack's own tables: otel_logs and the rollups its DDL creates", () => {
     const stack = stackOf('version: 1.0\nbackend: embedded\nprofiles: [cli-usage, claude-code]\n');
     const own = new Set(['otel_logs', ...[...renderClickHouseDdl(stack).matchAll(/CREATE TABLE IF NOT EXISTS \S+\.([A-Za-z_]+)/g)].map((m) => m[1]!)]);
     const files = renderGrafanaBundle(stack, STACK_FILE_NAME);
@@ -128,7 +128,9 @@ describe('Grafana provisioning: what Grafana expects to read', () => {
   });
 
   it('the compose profile mounts the provisioning beside compose.yaml where the provider reads it, on loopback', () => {
-    const compose = parse(readFileSync(join(COMPOSE_DIR, 'compose.yaml'), 'utf8')) as { services: Record<string, { profiles?: string[]; image: string; volumes: string[]; environment: Record<string, string> }> };
+    const compose = parse(readFileSync(join(COMPOSE_DIR, 'compose.yaml'), 'utf8')) as {
+      services: Record<string, { profiles?: string[]; image: string; volumes: string[]; environment: Record<string, string> }>;
+    };
     const grafana = compose.services['grafana']!;
     expect(grafana.profiles).toEqual(['grafana']);
     expect(grafana.image).toMatch(/^grafana\/grafana:\d+\.\d+\.\d+$/);
@@ -141,10 +143,15 @@ describe('Grafana provisioning: what Grafana expects to read', () => {
 });
 
 describe('grafana.clickhouseUser: a read-only user of yours for the data source', () => {
-  const problems = (yaml: string) => parseStackFile(yaml, STACK_FILE_NAME, {}).problems.map((p) => `${p.path}: ${p.message}`).join('\n');
+  const problems = (yaml: string) =>
+    parseStackFile(yaml, STACK_FILE_NAME, {})
+      .problems.map((p) => `${p.path}: ${p.message}`)
+      .join('\n');
 
   it('backend clickhouse: the data source logs in as that user, its password from the variable named', () => {
-    const stack = stackOf('version: 1.0\nbackend: clickhouse\nclickhouse: {url: http://127.0.0.1:9123, username: telemetry}\ngrafana: {clickhouseUser: grafana_ro, clickhousePasswordEnv: GRAFANA_RO_PASSWORD}\n');
+    const stack = stackOf(
+      'version: 1.0\nbackend: clickhouse\nclickhouse: {url: http://127.0.0.1:9123, username: telemetry}\ngrafana: {clickhouseUser: grafana_ro, clickhousePasswordEnv: GRAFANA_RO_PASSWORD}\n',
+    );
     const ds = (parse(renderGrafanaBundle(stack, STACK_FILE_NAME).find((f) => f.path.endsWith('datasources/telemetry-stack.yaml'))!.content) as { datasources: Datasource[] }).datasources[0]!;
     expect(ds.jsonData).toMatchObject({ username: 'grafana_ro', host: '127.0.0.1', port: 9123 });
     expect(ds.secureJsonData).toEqual({ password: '${GRAFANA_RO_PASSWORD}' });
@@ -160,17 +167,24 @@ describe('grafana.clickhouseUser: a read-only user of yours for the data source'
 
 describe('template parameters as Grafana macros and variables', () => {
   const fake = (text: string, language: Template['language'] = 'clickhouse'): Template => ({
-    name: 'fake', language, path: `configs/queries/${language}/fake`, text, description: '', params: new Map(),
+    name: 'fake',
+    language,
+    path: `configs/queries/${language}/fake`,
+    text,
+    description: '',
+    params: new Map(),
   });
 
-  it('since/until become the plugin\'s time macros of the same type; strings become quoted variables', () => {
+  it("since/until become the plugin's time macros of the same type; strings become quoted variables", () => {
     expect(grafanaSql(fake('-- header\nSELECT {since:DateTime64(3)}, {until:DateTime}, {service:String}, {user_hash:String}, {limit:UInt32}'), 7)).toBe(
       'SELECT $__fromTime_ms, $__toTime, ${service:sqlstring}, ${user:sqlstring}, 7',
     );
   });
 
   it('a parameter with no Grafana equivalent fails the render, naming the template and where to add it', () => {
-    expect(() => grafanaSql(fake('SELECT {tenant:String}'), 1)).toThrow(/configs\/queries\/clickhouse\/fake: parameter \{tenant:String\} has no Grafana equivalent; add one in cli\/render\/grafana\/panel-queries.ts/);
+    expect(() => grafanaSql(fake('SELECT {tenant:String}'), 1)).toThrow(
+      /configs\/queries\/clickhouse\/fake: parameter \{tenant:String\} has no Grafana equivalent; add one in cli\/render\/grafana\/panel-queries.ts/,
+    );
     expect(() => grafanaSql(fake('SELECT {since:Date}'), 1)).toThrow(/\{since:Date\} has no Grafana macro of that type/);
     expect(() => grafanaSql(fake("SELECT '$x'"), 1)).toThrow(/contains "\$"/);
   });

@@ -34,9 +34,7 @@ describe('stack file: gateway topology and ClickHouse clusters', () => {
 
   it('refuses gateways without a token, without shared storage, or on another backend', () => {
     const messages = (text: string) => parse(text).problems.map((p) => `${p.path}: ${p.message}`);
-    expect(messages(GATEWAY.replace('receivers: {auth: {bearerTokenEnv: TOKEN}}\n', ''))).toEqual([
-      'topology: gateways are reached over the network: add receivers.auth.bearerTokenEnv',
-    ]);
+    expect(messages(GATEWAY.replace('receivers: {auth: {bearerTokenEnv: TOKEN}}\n', ''))).toEqual(['topology: gateways are reached over the network: add receivers.auth.bearerTokenEnv']);
     expect(messages(GATEWAY.replace('clickhouse: {url: "http://ch.example:8123"}\n', '')).join('\n')).toMatch(/set clickhouse.url \(one address/);
     expect(messages('version: 1\nbackend: embedded\nreceivers: {auth: {bearerTokenEnv: T}}\ntopology: {}\n').join('\n')).toMatch(/set backend: clickhouse/);
   });
@@ -170,7 +168,7 @@ describe('kubernetes bundle: schema Job and agent', () => {
     expect(parsed.problems.filter((p) => p.severity === 'error')).toEqual([]);
   });
 
-  it('the agent forwards OTLP to the gateways\' Service with the bearer token, and only with kubernetes.agent', () => {
+  it("the agent forwards OTLP to the gateways' Service with the bearer token, and only with kubernetes.agent", () => {
     const agent = file('kubernetes/agent-collector.yaml');
     expect(agent['exporters']['otlp_http/gateway']).toMatchObject({ endpoint: 'http://team-gateway.telemetry.svc.cluster.local:4318', auth: { authenticator: 'bearertokenauth' } });
     expect(agent['extensions']['bearertokenauth']).toEqual({ token: '${env:TELEMETRY_STACK_TOKEN}' });

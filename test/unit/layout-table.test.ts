@@ -12,7 +12,9 @@ function tablePaths(): string[] {
 function folders(): string[] {
   const dirs = (path: string) => readdirSync(packagePath(path), { withFileTypes: true }).filter((d) => d.isDirectory() && !d.name.startsWith('.'));
   const skip = new Set(['node_modules', 'dist', 'test-results']);
-  const top = dirs('.').filter((d) => !skip.has(d.name)).map((d) => `${d.name}/`);
+  const top = dirs('.')
+    .filter((d) => !skip.has(d.name))
+    .map((d) => `${d.name}/`);
   const cli = dirs('cli').map((d) => `cli/${d.name}/`);
   return [...top.filter((d) => d !== 'cli/'), ...cli].sort();
 }

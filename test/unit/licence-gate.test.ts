@@ -20,7 +20,10 @@ interface Pkg {
 /** An npm project on disk with the given installed dependencies (name -> licence field). */
 function npmProject(deps: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'licence-gate-'));
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'fixture-app', version: '1.0.0', license: 'Apache-2.0', dependencies: Object.fromEntries(Object.keys(deps).map((d) => [d, '1.0.0'])) }));
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify({ name: 'fixture-app', version: '1.0.0', license: 'Apache-2.0', dependencies: Object.fromEntries(Object.keys(deps).map((d) => [d, '1.0.0'])) }),
+  );
   for (const [name, licence] of Object.entries(deps)) {
     mkdirSync(join(dir, 'node_modules', name), { recursive: true });
     writeFileSync(join(dir, 'node_modules', name, 'package.json'), JSON.stringify({ name, version: '1.0.0', license: licence }));
@@ -92,7 +95,7 @@ describe('licence gate', () => {
     expect(text).toContain('Used by: c@3.0.0');
   });
 
-  it('Grafana and Loki images are named as the user\'s own download, never built from', () => {
+  it("Grafana and Loki images are named as the user's own download, never built from", () => {
     const notes = userDownloadNotes({ images: { collector: 'otel/opentelemetry-collector-contrib:0.161.0', loki: 'grafana/loki:3.5.7', grafana: 'grafana/grafana:12.4.11' } }) as string[];
     expect(notes).toEqual([
       "grafana/loki:3.5.7 (images.loki, AGPL-licensed): the user's own download, pulled by the user's Docker engine; never run, built or shipped by this project, nor on its machines",

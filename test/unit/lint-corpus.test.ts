@@ -9,7 +9,9 @@ import { LINT_RULES } from '../../cli/lint/rules/index.js';
 import { corpusEntries, scoreCorpus } from '../../scripts/lint-corpus.mjs';
 
 const dir = join(import.meta.dirname, '..', 'corpus', 'collector-configs');
-const configs = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
+const configs = readdirSync(dir)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 
 describe('lint corpus (real public Collector configs and planted faults)', () => {
   it('holds at least 45 real configs, each with its source and reviewed expectations', () => {

@@ -35,7 +35,11 @@ describe('lint on merged sets and resolved environments', () => {
   it('base + overlay merged give no undefined-component finding; linted apart, the overlay does', () => {
     expect(lint(['base.yaml', 'overlay.yaml'])).toEqual([]);
     const alone = lint(['overlay.yaml']).filter((f) => f.rule === 'undefined-component');
-    expect(alone.map((f) => f.message)).toEqual(['receiver otlp is not defined under receivers:', 'processor memory_limiter is not defined under processors:', 'exporter debug is not defined under exporters:']);
+    expect(alone.map((f) => f.message)).toEqual([
+      'receiver otlp is not defined under receivers:',
+      'processor memory_limiter is not defined under processors:',
+      'exporter debug is not defined under exporters:',
+    ]);
   });
 
   it('merges like confmap: maps deep, later wins, lists replaced', () => {

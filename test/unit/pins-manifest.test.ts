@@ -60,7 +60,9 @@ describe('configs/pins.json and collector/manifest.yaml', () => {
   });
 
   it('a bump of one without the other fails with one line naming both files', () => {
-    const bumped = read(PINS).replace(/"collectorVersion": "[^"]+"/, '"collectorVersion": "0.999.0"').replace(/collector-contrib:[^"]+"/, 'collector-contrib:0.999.0"');
+    const bumped = read(PINS)
+      .replace(/"collectorVersion": "[^"]+"/, '"collectorVersion": "0.999.0"')
+      .replace(/collector-contrib:[^"]+"/, 'collector-contrib:0.999.0"');
     const problems = pinDisagreements(bumped, read(MANIFEST));
     expect(problems.length).toBeGreaterThan(0);
     for (const line of problems) {

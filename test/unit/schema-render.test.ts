@@ -32,7 +32,9 @@ describe('the schema telemetry-stack owns', () => {
     for (const t of EXPORTER_TABLES) {
       const d = replicated.find((o) => o.kind === 'table' && o.name === `telemetry.${t}`);
       expect(d?.kind === 'table' && d.role).toBe('distributed');
-      expect(d?.kind === 'table' && d.create).toMatch(new RegExp(`AS telemetry\\.${t}_local\\nENGINE = Distributed\\(prod, telemetry, ${t}_local, cityHash64\\(coalesce\\(nullIf\\(\\w+\\['user.email'\\]`));
+      expect(d?.kind === 'table' && d.create).toMatch(
+        new RegExp(`AS telemetry\\.${t}_local\\nENGINE = Distributed\\(prod, telemetry, ${t}_local, cityHash64\\(coalesce\\(nullIf\\(\\w+\\['user.email'\\]`),
+      );
     }
     const views = replicated.filter((o) => o.kind === 'view');
     expect(views.length).toBeGreaterThanOrEqual(3);
@@ -59,7 +61,7 @@ describe('the schema telemetry-stack owns', () => {
     expect(local?.kind === 'table' && local.create).toMatch(/ENGINE = MergeTree\n[\s\S]*non_replicated_deduplication_window = 10000/);
   });
 
-  it('on one server: only what the rollup DDL renders, and TTLs for the exporter\'s tables', () => {
+  it("on one server: only what the rollup DDL renders, and TTLs for the exporter's tables", () => {
     const s = desiredSchema(stack("{url: 'http://ch:8123'}"));
     expect(s.some((o) => o.kind === 'table' && o.name.endsWith('_local'))).toBe(false);
     expect(s.filter((o) => o.kind === 'view').length).toBeGreaterThanOrEqual(3);
@@ -85,7 +87,10 @@ describe('schema diff', () => {
   it('a table the exporter made where a Distributed table belongs is a conflict naming the fix; a missing column is added after its neighbour; a changed TTL is set', () => {
     const state = empty();
     state.databases.add('telemetry');
-    state.tables.set('telemetry.otel_logs', { engine: 'MergeTree', createQuery: 'CREATE TABLE telemetry.otel_logs (...) ENGINE = MergeTree TTL toDateTime(Timestamp) + toIntervalDay(30) SETTINGS x = 1' });
+    state.tables.set('telemetry.otel_logs', {
+      engine: 'MergeTree',
+      createQuery: 'CREATE TABLE telemetry.otel_logs (...) ENGINE = MergeTree TTL toDateTime(Timestamp) + toIntervalDay(30) SETTINGS x = 1',
+    });
     const logs = EXPORTER_TABLE_COLUMNS[0]!;
     state.tables.set('telemetry.otel_logs_local', { engine: 'MergeTree', createQuery: 'CREATE TABLE x ENGINE = MergeTree TTL toDateTime(Timestamp) + toIntervalDay(30) SETTINGS a = 1' });
     state.columns.set('telemetry.otel_logs_local', new Map(logs.columns.filter((c) => c.name !== 'EventName').map((c) => [c.name, { type: c.name === 'Body' ? 'Int64' : c.type }])));

@@ -14,7 +14,11 @@ describe('stack file loading', () => {
     const { stack, problems } = parse('version: 1\n');
     expect(problems).toEqual([]);
     expect(stack).toMatchObject({
-      name: 'telemetry', backend: 'embedded', runtime: 'auto', profiles: ['claude-code', 'cli-usage'], retention: '90d',
+      name: 'telemetry',
+      backend: 'embedded',
+      runtime: 'auto',
+      profiles: ['claude-code', 'cli-usage'],
+      retention: '90d',
       receivers: { bind: '127.0.0.1', grpc: { enabled: true, port: 4317 }, http: { enabled: true, port: 4318 } },
       privacy: { maskSecrets: true, promptText: 'drop', userId: { mode: 'hmac', keyEnv: 'TELEMETRY_STACK_HMAC_KEY' } },
       delivery: { persistentQueue: true },
@@ -61,16 +65,12 @@ describe('stack file loading', () => {
 
   it('refuses a receiver beyond loopback without a token, naming the key to fix', () => {
     const { problems } = parse('version: 1\nreceivers:\n  bind: 0.0.0.0\n');
-    expect(problems.map(formatProblem)).toEqual([
-      'telemetry-stack.yaml:3: receivers.bind: 0.0.0.0 is reachable beyond this machine; add receivers.auth.bearerTokenEnv (team mode) or bind 127.0.0.1',
-    ]);
+    expect(problems.map(formatProblem)).toEqual(['telemetry-stack.yaml:3: receivers.bind: 0.0.0.0 is reachable beyond this machine; add receivers.auth.bearerTokenEnv (team mode) or bind 127.0.0.1']);
     expect(parse('version: 1\nreceivers:\n  bind: 0.0.0.0\n  auth: {bearerTokenEnv: TOKEN}\n').stack).toBeDefined();
   });
 
   it('catches port clashes, embedded-on-docker and RE2-incompatible patterns', () => {
-    const { problems } = parse(
-      'version: 1\nbackend: embedded\nruntime: docker\ncollector:\n  healthPort: 4318\nprivacy:\n  blockedPatterns: ["(?<=x)y", "ok"]\n',
-    );
+    const { problems } = parse('version: 1\nbackend: embedded\nruntime: docker\ncollector:\n  healthPort: 4318\nprivacy:\n  blockedPatterns: ["(?<=x)y", "ok"]\n');
     expect(problems.map((p) => p.path)).toEqual(['runtime', 'collector.healthPort', 'privacy.blockedPatterns.0']);
   });
 
@@ -95,9 +95,7 @@ describe('stack file loading', () => {
 
   it('resolves the data directory outside the repo by default, relative paths against the stack file', () => {
     const { stack } = parse('version: 1\nname: demo\n');
-    expect(resolveStack(stack!, '/repo/telemetry-stack.yaml', { XDG_DATA_HOME: '/home/u/.local/share' }).dataDir).toBe(
-      '/home/u/.local/share/telemetry-stack/demo',
-    );
+    expect(resolveStack(stack!, '/repo/telemetry-stack.yaml', { XDG_DATA_HOME: '/home/u/.local/share' }).dataDir).toBe('/home/u/.local/share/telemetry-stack/demo');
     const rel = parse('version: 1\ndataDir: ./data\n').stack!;
     expect(resolveStack(rel, '/repo/telemetry-stack.yaml', {}).dataDir).toBe('/repo/data');
   });

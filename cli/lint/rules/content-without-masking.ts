@@ -51,7 +51,11 @@ export const contentWithoutMasking: LintRule = {
         return false;
       });
       if (!protects) {
-        out.push({ ...doc.at(['service', 'pipelines', p.id]), path: `service.pipelines.${p.id}`, message: `logs pipeline ${p.id} takes OTLP from GenAI or Claude Code sources and stores prompt and tool content (${CONTENT_KEYS.slice(0, 3).join(', ')}) with no masking processor; add a redaction processor or delete those keys` });
+        out.push({
+          ...doc.at(['service', 'pipelines', p.id]),
+          path: `service.pipelines.${p.id}`,
+          message: `logs pipeline ${p.id} takes OTLP from GenAI or Claude Code sources and stores prompt and tool content (${CONTENT_KEYS.slice(0, 3).join(', ')}) with no masking processor; add a redaction processor or delete those keys`,
+        });
       }
     }
     return out;

@@ -44,7 +44,11 @@ export const exporterWithoutQueueRetry: LintRule = {
       state('retry_on_failure', entry.retryOnFailureDefault);
       if (off.length === 0) continue;
       const key = off[0]!.split(/[ .]/)[0]!;
-      out.push({ ...doc.at(['exporters', id, key, 'enabled']), path: `exporters.${id}.${key}`, message: `${id} runs with ${off.join(' and ')}; ${off.some((o) => o.includes('by default')) ? 'set enabled: true on each' : 'remove enabled: false (exporterhelper turns both on by default) or set enabled: true'}` });
+      out.push({
+        ...doc.at(['exporters', id, key, 'enabled']),
+        path: `exporters.${id}.${key}`,
+        message: `${id} runs with ${off.join(' and ')}; ${off.some((o) => o.includes('by default')) ? 'set enabled: true on each' : 'remove enabled: false (exporterhelper turns both on by default) or set enabled: true'}`,
+      });
     }
     return out;
   },

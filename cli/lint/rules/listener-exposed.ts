@@ -100,7 +100,11 @@ function telemetryListeners(doc: CollectorDoc): Listener[] {
   const metrics = isRecord(service) && isRecord(service['telemetry']) ? service['telemetry']['metrics'] : undefined;
   if (!isRecord(metrics)) return [];
   const out: Listener[] = [];
-  const base = { hasAuth: false, severity: 'warning' as const, advice: "set host: localhost and scrape through a sidecar or port-forward, or accept that anyone on the network reads the Collector's own metrics" };
+  const base = {
+    hasAuth: false,
+    severity: 'warning' as const,
+    advice: "set host: localhost and scrape through a sidecar or port-forward, or accept that anyone on the network reads the Collector's own metrics",
+  };
   if (typeof metrics['address'] === 'string') out.push({ what: 'service telemetry metrics', path: ['service', 'telemetry', 'metrics', 'address'], written: metrics['address'], ...base });
   const readers = Array.isArray(metrics['readers']) ? (metrics['readers'] as unknown[]) : [];
   readers.forEach((r, i) => {
@@ -111,7 +115,12 @@ function telemetryListeners(doc: CollectorDoc): Listener[] {
     const host = prom['host'];
     // The reader's host defaults to localhost; an absent host is not exposure.
     if (typeof host !== 'string') return;
-    out.push({ what: 'service telemetry Prometheus reader', path: ['service', 'telemetry', 'metrics', 'readers', i, 'pull', 'exporter', 'prometheus', 'host'], written: `${host}:${String(prom['port'] ?? '')}`, ...base });
+    out.push({
+      what: 'service telemetry Prometheus reader',
+      path: ['service', 'telemetry', 'metrics', 'readers', i, 'pull', 'exporter', 'prometheus', 'host'],
+      written: `${host}:${String(prom['port'] ?? '')}`,
+      ...base,
+    });
   });
   return out;
 }

@@ -27,7 +27,11 @@ export const redactionAllowedAndBlocked: LintRule = {
       const allowed = cfg['allowed_values'];
       const blocked = cfg['blocked_values'];
       if (Array.isArray(allowed) && allowed.length > 0 && Array.isArray(blocked) && blocked.length > 0 && !onlyProvenInert(allowed, blocked)) {
-        out.push({ ...doc.at(['processors', id, 'allowed_values']), path: `processors.${id}.allowed_values`, message: `${id} sets both allowed_values and blocked_values; allowed_values bypasses masking, split them into two processors or drop allowed_values` });
+        out.push({
+          ...doc.at(['processors', id, 'allowed_values']),
+          path: `processors.${id}.allowed_values`,
+          message: `${id} sets both allowed_values and blocked_values; allowed_values bypasses masking, split them into two processors or drop allowed_values`,
+        });
       }
     }
     return out;

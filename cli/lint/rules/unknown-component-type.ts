@@ -12,7 +12,11 @@ export const unknownComponentType: LintRule = {
         const s = knowledge.typeStatus(kind, typeOf(id));
         if (s.status !== 'unknown') continue;
         const hint = s.suggestion ? `did you mean ${s.suggestion}?` : `check the type against the ${kind} of core and contrib`;
-        out.push({ ...doc.atKey([kind], id), path: `${kind}.${id}`, message: `${kind.slice(0, -1)} type ${s.type} is not a Collector component at core ${knowledge.versions.core} / contrib ${knowledge.versions.contrib}; ${hint}` });
+        out.push({
+          ...doc.atKey([kind], id),
+          path: `${kind}.${id}`,
+          message: `${kind.slice(0, -1)} type ${s.type} is not a Collector component at core ${knowledge.versions.core} / contrib ${knowledge.versions.contrib}; ${hint}`,
+        });
       }
     }
     return out;

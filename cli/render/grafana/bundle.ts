@@ -42,7 +42,10 @@ export function renderGrafanaBundle(stack: Stack, source: string): RenderedFile[
     { path: 'grafana/provisioning/dashboards/telemetry-stack.yaml', content: toYaml(provider, header) },
     {
       path: 'grafana/provisioning/datasources/telemetry-stack.yaml',
-      content: toYaml({ apiVersion: 1, datasources: [datasource.provisioning] }, `${header}# Grafana fills \${NAME} from its own environment when it reads this file: set ${datasource.env.join(', ') || 'nothing'} there.\n`),
+      content: toYaml(
+        { apiVersion: 1, datasources: [datasource.provisioning] },
+        `${header}# Grafana fills \${NAME} from its own environment when it reads this file: set ${datasource.env.join(', ') || 'nothing'} there.\n`,
+      ),
     },
   ];
 }

@@ -1,11 +1,5 @@
 import type { Stack } from '../../stack/resolve.js';
-import {
-  enabledProfiles,
-  PROMPT_TEXT_ATTRIBUTES,
-  TOOL_DETAIL_ATTRIBUTES,
-  USER_ID_ATTRIBUTES,
-  type Profile,
-} from './profiles.js';
+import { enabledProfiles, PROMPT_TEXT_ATTRIBUTES, TOOL_DETAIL_ATTRIBUTES, USER_ID_ATTRIBUTES, type Profile } from './profiles.js';
 import { INERT_SHAPES } from './inert-values.js';
 import { EMAIL_PATTERN, HOME_PATH_PATTERNS, HOME_PATH_REDACTION_PATTERNS, IPV4_PATTERN, IPV6_PATTERNS } from './pii-patterns.js';
 
@@ -112,11 +106,7 @@ export function renderSanitizeChain(stack: Stack, inputs: SanitizeInputs): Sanit
   ];
   if (blocked.length > 0) {
     // Values the policy says to keep verbatim are exempt from masking.
-    const ignored = [
-      ...(p.userId.mode === 'keep' ? USER_ID_ATTRIBUTES : []),
-      ...(p.promptText === 'keep' ? PROMPT_TEXT_ATTRIBUTES : []),
-      ...(p.toolDetails === 'keep' ? TOOL_DETAIL_ATTRIBUTES : []),
-    ];
+    const ignored = [...(p.userId.mode === 'keep' ? USER_ID_ATTRIBUTES : []), ...(p.promptText === 'keep' ? PROMPT_TEXT_ATTRIBUTES : []), ...(p.toolDetails === 'keep' ? TOOL_DETAIL_ATTRIBUTES : [])];
     processors['redaction/values'] = {
       allow_all_keys: true,
       ...(ignored.length > 0 ? { ignored_keys: ignored } : {}),
@@ -168,15 +158,8 @@ function logAllowStatements(profile: Profile, stack: Stack): string[] {
   const keys = keptRecordKeys(profile, stack, profile.logAttributes);
   const patterns = profile.logAttributePatterns ?? [];
   // keep_matching_keys only when a profile needs key families; exact names are clearer as keep_keys.
-  const keep =
-    patterns.length === 0
-      ? `keep_keys(log.attributes, ${list(keys)})`
-      : `keep_matching_keys(log.attributes, ${quote(`^(${[...keys.map(escapeRegex), ...patterns].join('|')})$`)})`;
-  return [
-    keep,
-    `keep_keys(resource.attributes, ${list(profile.resourceAttributes)})`,
-    `keep_keys(scope.attributes, [])`,
-  ];
+  const keep = patterns.length === 0 ? `keep_keys(log.attributes, ${list(keys)})` : `keep_matching_keys(log.attributes, ${quote(`^(${[...keys.map(escapeRegex), ...patterns].join('|')})$`)})`;
+  return [keep, `keep_keys(resource.attributes, ${list(profile.resourceAttributes)})`, `keep_keys(scope.attributes, [])`];
 }
 
 function datapointAllowStatements(profile: Profile, stack: Stack): string[] {
@@ -244,10 +227,7 @@ function logLimitStatements(stack: Stack): string[] {
 
 function datapointLimitStatements(stack: Stack): string[] {
   const p = stack.privacy;
-  return [
-    `truncate_all(datapoint.attributes, ${p.maxValueLength})`,
-    `limit(datapoint.attributes, ${p.maxAttributes}, [])`,
-  ];
+  return [`truncate_all(datapoint.attributes, ${p.maxValueLength})`, `limit(datapoint.attributes, ${p.maxAttributes}, [])`];
 }
 
 function escapeRegex(s: string): string {

@@ -19,10 +19,7 @@ const HEXTET = '[0-9A-Fa-f]{1,4}';
  * both survive. A trailing `::` must not be followed by a word character, so `Bad::method` (hex
  * letters, then `::` and an identifier) is left alone; `Add::face` (all hex) is still masked.
  */
-export const IPV6_PATTERNS: readonly string[] = [
-  `\\b${HEXTET}(?:(?::${HEXTET}){7}\\b|(?::${HEXTET}){0,6}::(?:${HEXTET}(?::${HEXTET}){0,6}\\b|\\B))`,
-  '::1\\b',
-];
+export const IPV6_PATTERNS: readonly string[] = [`\\b${HEXTET}(?:(?::${HEXTET}){7}\\b|(?::${HEXTET}){0,6}::(?:${HEXTET}(?::${HEXTET}){0,6}\\b|\\B))`, '::1\\b'];
 
 /**
  * Where a home directory starts: the prefix kept in front of the masked user name. Each starts

@@ -39,11 +39,7 @@ function source(profile: Profile, stack: Stack, match: Record<string, unknown>):
 export function renderSanitizeProcessor(stack: Stack): SanitizeChain {
   const p = stack.privacy;
   // Values the policy says to keep verbatim are exempt from masking.
-  const verbatim = [
-    ...(p.userId.mode === 'keep' ? USER_ID_ATTRIBUTES : []),
-    ...(p.promptText === 'keep' ? PROMPT_TEXT_ATTRIBUTES : []),
-    ...(p.toolDetails === 'keep' ? TOOL_DETAIL_ATTRIBUTES : []),
-  ];
+  const verbatim = [...(p.userId.mode === 'keep' ? USER_ID_ATTRIBUTES : []), ...(p.promptText === 'keep' ? PROMPT_TEXT_ATTRIBUTES : []), ...(p.toolDetails === 'keep' ? TOOL_DETAIL_ATTRIBUTES : [])];
   const config = {
     sources: enabledProfiles(stack.profiles).flatMap((profile) => sources(profile, stack)),
     flatten_depth: FLATTEN_DEPTH,

@@ -10,7 +10,18 @@ import { withCollectorCounters } from '../collector-metrics.js';
 import { NotReadyError, waitFor } from '../readiness.js';
 import type { ComponentStatus, DownResult, Runtime, RuntimeContext, UpResult } from '../runtime.js';
 import { loadOrCreateSecrets } from '../secrets.js';
-import { applyRollups, collectorPorts, collectorReady, configDir, externalStorageStatus, prepareDataDir, requireExternalStorage, requirePortsFree, storagePorts, storageReady } from '../stack-parts.js';
+import {
+  applyRollups,
+  collectorPorts,
+  collectorReady,
+  configDir,
+  externalStorageStatus,
+  prepareDataDir,
+  requireExternalStorage,
+  requirePortsFree,
+  storagePorts,
+  storageReady,
+} from '../stack-parts.js';
 import { CHDB_SERVER_READER_PASSWORD_ENV, storageEndpoint } from '../../stack/storage-endpoint.js';
 import type { ContainerCreate, ContainerEngine } from './engine.js';
 
@@ -25,7 +36,10 @@ const STOP_GRACE_SECONDS = 20;
 export class DockerRuntime implements Runtime {
   readonly kind = 'docker' as const;
 
-  constructor(private readonly ctx: RuntimeContext, private readonly engine: ContainerEngine) {}
+  constructor(
+    private readonly ctx: RuntimeContext,
+    private readonly engine: ContainerEngine,
+  ) {}
 
   private specs(): ContainerSpec[] {
     return containerSpecs(this.ctx.stack, toolVersion);
@@ -145,7 +159,12 @@ export class DockerRuntime implements Runtime {
   async logs(component: string, options: { follow: boolean; lines: number; write: (text: string) => void; signal?: AbortSignal }): Promise<void> {
     await this.requireEngine();
     const spec = this.specs().find((s) => s.service === component);
-    if (!spec) throw new UserError(`logs ${component}: unknown component; expected one of ${this.specs().map((s) => s.service).join(', ')}`);
+    if (!spec)
+      throw new UserError(
+        `logs ${component}: unknown component; expected one of ${this.specs()
+          .map((s) => s.service)
+          .join(', ')}`,
+      );
     const info = await this.engine.inspectContainer(spec.name);
     if (!info) throw new UserError(`${spec.name}: no such container; start the stack with telemetry-stack up`);
     await this.engine.logs(info.id, { follow: options.follow, tail: options.lines, write: options.write, ...(options.signal ? { signal: options.signal } : {}) });
@@ -176,7 +195,9 @@ export class DockerRuntime implements Runtime {
     return async () => {
       const i = await this.engine.inspectContainer(id);
       if (!i) return 'container disappeared';
-      return i.state === 'running' || i.state === 'created' ? undefined : `container ${i.state} (exit ${i.exitCode ?? '?'}); see telemetry-stack logs ${i.labels['dev.telemetry-stack.service'] ?? ''}`.trimEnd();
+      return i.state === 'running' || i.state === 'created'
+        ? undefined
+        : `container ${i.state} (exit ${i.exitCode ?? '?'}); see telemetry-stack logs ${i.labels['dev.telemetry-stack.service'] ?? ''}`.trimEnd();
     };
   }
 }
@@ -194,7 +215,8 @@ export function toCreate(stack: Stack, spec: ContainerSpec, env: NodeJS.ProcessE
     labels: spec.labels,
     binds: [...spec.volumes.map((v) => `${v.volume}:${v.target}`), ...spec.files.map((f) => `${join(configDir(stack.dataDir), 'compose', ...f.source.split('/'))}:${f.target}:ro`)],
     memoryBytes: spec.memoryLimitMiB * 1024 * 1024,
-    ...(hc ? { healthcheck: { test: hc.test, intervalNs: hc.intervalSeconds * second, timeoutNs: hc.timeoutSeconds * second, retries: hc.retries, startPeriodNs: hc.startPeriodSeconds * second } } : {}),
+    ...(hc
+      ? { healthcheck: { test: hc.test, intervalNs: hc.intervalSeconds * second, timeoutNs: hc.timeoutSeconds * second, retries: hc.retries, startPeriodNs: hc.startPeriodSeconds * second } }
+      : {}),
   };
 }
-

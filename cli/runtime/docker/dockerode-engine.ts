@@ -76,7 +76,15 @@ export class DockerodeEngine implements ContainerEngine {
       Env: spec.env,
       Labels: spec.labels,
       ...(spec.healthcheck
-        ? { Healthcheck: { Test: spec.healthcheck.test, Interval: spec.healthcheck.intervalNs, Timeout: spec.healthcheck.timeoutNs, Retries: spec.healthcheck.retries, StartPeriod: spec.healthcheck.startPeriodNs } }
+        ? {
+            Healthcheck: {
+              Test: spec.healthcheck.test,
+              Interval: spec.healthcheck.intervalNs,
+              Timeout: spec.healthcheck.timeoutNs,
+              Retries: spec.healthcheck.retries,
+              StartPeriod: spec.healthcheck.startPeriodNs,
+            },
+          }
         : {}),
       HostConfig: {
         // Host networking: every server inside listens on 127.0.0.1, nothing is published.

@@ -144,7 +144,10 @@ export function processFingerprint(spec: Omit<ProcessSpec, 'fingerprint'>, files
 export function tailFile(file: string, lines: number): string {
   if (!existsSync(file)) return '';
   const text = readFileSync(file, 'utf8');
-  return text.split('\n').slice(-lines - 1).join('\n');
+  return text
+    .split('\n')
+    .slice(-lines - 1)
+    .join('\n');
 }
 
 /**

@@ -13,7 +13,18 @@ import { NotReadyError, waitFor, type WaitStrategy } from '../readiness.js';
 import type { ComponentStatus, DownResult, Runtime, RuntimeContext, UpResult } from '../runtime.js';
 import { clickhousePasswordFile, clickhouseReaderPasswordFile, loadOrCreateSecrets } from '../secrets.js';
 import { ensureReceiverTls, receiverTlsFiles } from '../tls.js';
-import { applyRollups, collectorPorts, collectorReady, configDir, externalStorageStatus, prepareDataDir, requireExternalStorage, requirePortsFree, storagePorts, storageReady } from '../stack-parts.js';
+import {
+  applyRollups,
+  collectorPorts,
+  collectorReady,
+  configDir,
+  externalStorageStatus,
+  prepareDataDir,
+  requireExternalStorage,
+  requirePortsFree,
+  storagePorts,
+  storageReady,
+} from '../stack-parts.js';
 import { embeddedNativePort, storageEndpoint } from '../../stack/storage-endpoint.js';
 import type { Stack } from '../../stack/resolve.js';
 import { storageHealth } from '../../storage/health.js';
@@ -73,7 +84,10 @@ export class ProcessRuntime implements Runtime {
     for (const c of components) {
       const existing = readRecord(stack.dataDir, c.spec.component);
       const held = existing && isAlive(existing) ? existing.ports : [];
-      await requirePortsFree(c.spec.component, c.spec.ports.filter((p) => !held.includes(p)));
+      await requirePortsFree(
+        c.spec.component,
+        c.spec.ports.filter((p) => !held.includes(p)),
+      );
     }
     try {
       for (const c of components) {
@@ -103,7 +117,11 @@ export class ProcessRuntime implements Runtime {
         progress(`${c.spec.component}: ready in ${(waited / 1000).toFixed(1)} s`);
       }
       if (stack.backend !== 'loki') await applyRollups(stack, secrets.env[stack.clickhouse.passwordEnv]!, progress);
-      const pid = startSupervisor(stack.dataDir, components.map((c) => c.spec), minFreeBytes(stack));
+      const pid = startSupervisor(
+        stack.dataDir,
+        components.map((c) => c.spec),
+        minFreeBytes(stack),
+      );
       progress(`supervisor: started (pid ${pid}); a part that stops is started again`);
     } catch (e) {
       // Leave nothing behind that this `up` started: a failed start must not hold ports or pids.
@@ -113,7 +131,12 @@ export class ProcessRuntime implements Runtime {
       }
       // Parts that were running before this up still are, and stay supervised.
       const running = components.filter((c) => result.alreadyRunning.includes(c.spec.component));
-      if (running.length > 0) startSupervisor(stack.dataDir, running.map((c) => c.spec), minFreeBytes(stack));
+      if (running.length > 0)
+        startSupervisor(
+          stack.dataDir,
+          running.map((c) => c.spec),
+          minFreeBytes(stack),
+        );
       if (e instanceof NotReadyError) throw new UserError(e.message.split('\n')[0]!, e.message.split('\n').slice(1));
       throw e;
     }
@@ -209,10 +232,14 @@ export class ProcessRuntime implements Runtime {
     const { stack, env } = this.ctx;
     if (storageEndpoint(stack).external) return undefined;
     if (stack.backend === 'clickhouse') {
-      throw new UserError('backend clickhouse on runtime process needs your ClickHouse server: set clickhouse.url (e.g. http://127.0.0.1:8123), or start a Docker engine (runtime docker or auto), or use backend: embedded');
+      throw new UserError(
+        'backend clickhouse on runtime process needs your ClickHouse server: set clickhouse.url (e.g. http://127.0.0.1:8123), or start a Docker engine (runtime docker or auto), or use backend: embedded',
+      );
     }
     if (stack.backend === 'loki') {
-      throw new UserError('backend loki on runtime process needs your Loki: set loki.url (e.g. http://127.0.0.1:3100), or start a Docker engine to run the pinned upstream Loki image (runtime docker)');
+      throw new UserError(
+        'backend loki on runtime process needs your Loki: set loki.url (e.g. http://127.0.0.1:3100), or start a Docker engine to run the pinned upstream Loki image (runtime docker)',
+      );
     }
     const binary = await ensureLauncher(progress, env);
     const launcher = launcherArgs({

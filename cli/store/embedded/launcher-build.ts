@@ -24,7 +24,12 @@ function launcherSources(): string[] {
 
 export function cachedLauncherPath(env: NodeJS.ProcessEnv = process.env): string {
   const hash = createHash('sha256');
-  for (const f of launcherSources()) hash.update(f).update('\0').update(readFileSync(join(LAUNCHER_SOURCE_DIR, f))).update('\0');
+  for (const f of launcherSources())
+    hash
+      .update(f)
+      .update('\0')
+      .update(readFileSync(join(LAUNCHER_SOURCE_DIR, f)))
+      .update('\0');
   return join(cacheRoot(env), 'chdb-server', hash.digest('hex').slice(0, 16), LAUNCHER_BINARY_NAME);
 }
 
@@ -42,7 +47,7 @@ export async function ensureLauncher(log: (line: string) => void = () => {}, env
   } catch (e) {
     rmSync(tmp, { force: true });
     const err = e as { code?: string; stderr?: string };
-    if (err.code === 'ENOENT') throw new UserError('go is not on PATH; the embedded engine\'s launcher is built with Go (install Go 1.26 or set TELEMETRY_STACK_CHDB_SERVER_BIN)');
+    if (err.code === 'ENOENT') throw new UserError("go is not on PATH; the embedded engine's launcher is built with Go (install Go 1.26 or set TELEMETRY_STACK_CHDB_SERVER_BIN)");
     throw new UserError(`building ${LAUNCHER_BINARY_NAME} failed: ${(err.stderr ?? String(e)).split('\n')[0]}`, (err.stderr ?? '').split('\n').slice(1));
   }
   chmodSync(tmp, 0o755);

@@ -52,19 +52,21 @@ export interface RunningLauncher {
 
 export function launcherArgs(o: Omit<LauncherOptions, 'binary' | 'readyTimeoutMs'>): string[] {
   return [
-    '--libchdb', o.libchdb,
-    '--data-dir', o.dataDir,
-    '--password-file', o.writerPasswordFile,
-    '--reader-password-file', o.readerPasswordFile,
-    '--port', String(o.port ?? 0),
-    '--tcp-port', String(o.tcpPort ?? 0),
+    '--libchdb',
+    o.libchdb,
+    '--data-dir',
+    o.dataDir,
+    '--password-file',
+    o.writerPasswordFile,
+    '--reader-password-file',
+    o.readerPasswordFile,
+    '--port',
+    String(o.port ?? 0),
+    '--tcp-port',
+    String(o.tcpPort ?? 0),
     ...(o.database ? ['--database', o.database] : []),
     ...(o.cluster
-      ? [
-          '--cluster', o.cluster.name,
-          ...o.cluster.shards.flatMap((s) => ['--cluster-shard', s]),
-          ...Object.entries(o.cluster.macros ?? {}).flatMap(([k, v]) => ['--macro', `${k}=${v}`]),
-        ]
+      ? ['--cluster', o.cluster.name, ...o.cluster.shards.flatMap((s) => ['--cluster-shard', s]), ...Object.entries(o.cluster.macros ?? {}).flatMap(([k, v]) => ['--macro', `${k}=${v}`])]
       : []),
   ];
 }
