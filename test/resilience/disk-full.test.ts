@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { portInUse } from '../../cli/net/port-holder.js';
 import { runCli, STACK_TRACE } from '../support/cli.js';
 import { sendCliEvents } from '../support/otlp-send.js';
 import { writeTestStack, type TestStack } from '../support/stack-dir.js';
@@ -97,7 +98,8 @@ describe('disk filling under a running stack', () => {
     expect(paused.detail).toMatch(/^paused by the supervisor: disk full at .+: \d+ MiB free, below 128 MiB; free space or move dataDir$/);
     await expect(sendCliEvents(stack.ports.http, 'refused', 1)).rejects.toThrow();
     rmSync(filler);
-    await until('collector running again', async () => (await collector()).state === 'running');
+    // Running is the process; the Collector opens its receivers last, once the pipeline behind them started.
+    await until('collector running again with its receiver listening', async () => (await collector()).state === 'running' && (await portInUse(stack.ports.http)));
     const runId = `disk-after-${Date.now()}`;
     expect(await sendCliEvents(stack.ports.http, runId, 100)).toBe(100);
     const verify = await cli(['verify']);
