@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { type FilterOption, USER_ATTRIBUTE_CHOICES } from '../query/cli-options.js';
+import { DEFAULT_USER_ATTRIBUTE, type FilterOption, USER_ATTRIBUTES } from '../query/cli-options.js';
 
 /**
  * The flags every question command shares. Declared here, with commander, and parsed by
@@ -26,7 +26,7 @@ export function addFilterOptions(cmd: Command, defaultLimit: number, which: read
     verb: ['--verb <name>', 'only this CLI verb (cli.verb)'],
     limit: ['--limit <n>', `at most this many rows (default: ${defaultLimit})`],
     raw: ['--raw', 'read raw events only, never the daily rollups (slower; for checking the rollups)'],
-    'user-attribute': ['--user-attribute <name>', `resource attribute naming a user when events carry no user.email or user.id: ${USER_ATTRIBUTE_CHOICES.join(', ')} (default: team)`],
+    'user-attribute': ['--user-attribute <name>', `resource attribute naming a user when events carry no user.email or user.id: ${USER_ATTRIBUTES.join(', ')} (default: ${DEFAULT_USER_ATTRIBUTE})`],
   };
   for (const name of which) cmd.option(...all[name]);
   return cmd;

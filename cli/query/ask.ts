@@ -1,3 +1,4 @@
+import { DEFAULT_USER_ATTRIBUTE } from './cli-options.js';
 import { checkFilters, type QueryFilters } from './params.js';
 import type { QueryResult } from './result.js';
 import type { QuerySource } from './source.js';
@@ -76,7 +77,7 @@ function filtersJson(filters: QueryFilters): Record<string, unknown> {
     ...(filters.verb ? { verb: filters.verb } : {}),
     limit: filters.limit,
     raw: filters.raw,
-    ...(filters.userAttribute !== 'team' ? { userAttribute: filters.userAttribute } : {}),
+    ...(filters.userAttribute !== DEFAULT_USER_ATTRIBUTE ? { userAttribute: filters.userAttribute } : {}),
   };
 }
 

@@ -28,7 +28,10 @@ export type OutputMode = 'table' | 'json' | 'csv';
 export type FilterOption = 'service' | 'user' | 'model' | 'verb' | 'limit' | 'raw' | 'user-attribute';
 
 export const MAX_LIMIT = 1_000_000;
-export const USER_ATTRIBUTE_CHOICES = ['team', 'department', 'cost_center'];
+/** Resource attributes the claude-code profile keeps; any other would be empty after sanitizing. */
+export const USER_ATTRIBUTES: readonly string[] = ['team', 'department', 'cost_center'];
+/** The one a question uses when --user-attribute is not given. */
+export const DEFAULT_USER_ATTRIBUTE = 'team';
 
 export function parseLimit(text: string | undefined, defaultLimit: number): number {
   if (text === undefined) return defaultLimit;
@@ -39,9 +42,9 @@ export function parseLimit(text: string | undefined, defaultLimit: number): numb
 }
 
 export function parseFilters(o: QueryOptionValues, defaultLimit: number, now = new Date()): QueryFilters {
-  const userAttribute = o.userAttribute ?? 'team';
-  if (!USER_ATTRIBUTE_CHOICES.includes(userAttribute)) {
-    throw new UserError(`--user-attribute ${userAttribute}: the stack keeps only ${USER_ATTRIBUTE_CHOICES.join(', ')} as resource attributes; use one of those`);
+  const userAttribute = o.userAttribute ?? DEFAULT_USER_ATTRIBUTE;
+  if (!USER_ATTRIBUTES.includes(userAttribute)) {
+    throw new UserError(`--user-attribute ${userAttribute}: the stack keeps only ${USER_ATTRIBUTES.join(', ')} as resource attributes; use one of those`);
   }
   for (const [option, value] of [
     ['--service', o.service],

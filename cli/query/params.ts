@@ -22,9 +22,6 @@ export interface QueryFilters {
   minGroup: number;
 }
 
-/** Resource attributes the claude-code profile keeps; any other would be empty after sanitizing. */
-export const USER_ATTRIBUTES = ['team', 'department', 'cost_center'] as const;
-
 const FILTER_OPTIONS: Record<string, { option: string; set: (f: QueryFilters) => boolean }> = {
   service: { option: '--service', set: (f) => f.service !== '' },
   user: { option: '--user', set: (f) => f.user !== '' },

@@ -135,7 +135,7 @@ const resourceAttribute = (column: string, key: string, type: AttributeColumn['t
 /**
  * Every attribute a query template under configs/queries/clickhouse reads (the templates read
  * these columns, never the maps). The resource attributes are the identity fallbacks the CLI
- * accepts (USER_ATTRIBUTES in cli/query/params.ts) and the install fingerprint.
+ * accepts (USER_ATTRIBUTES in cli/query/cli-options.ts) and the install fingerprint.
  */
 export const ATTRIBUTE_COLUMNS: readonly AttributeColumn[] = [
   logAttribute('AttrEventName', 'event.name', LOW),

@@ -21,6 +21,7 @@ import { CLAUDE_SCOPE, claudeEvent, logsBody, metricsBody, post, type ResourceLo
 import { startCollector, testCollectorBinary, type RunningCollector } from '../support/collector.js';
 import { runCli, STACK_TRACE } from '../support/cli.js';
 import { freePorts } from '../support/ports.js';
+import { schemaStatements } from '../support/schema-statements.js';
 
 /**
  * Two real ClickHouse servers (libchdb through the chdb-server launcher) on loopback as two shards
@@ -354,7 +355,7 @@ describe('schema commands and the replicated variant', () => {
   it('every statement of the replicated ON CLUSTER variant parses in the real engine (Keeper cannot run here)', async () => {
     const replicated = { ...clusterStack, clickhouse: { ...clusterStack.clickhouse, cluster: { name: CLUSTER, replicated: true } } };
     const c = client(shardA, 'writer');
-    const all = desiredSchema(replicated).flatMap((o) => (o.kind === 'statement' ? [o.statement] : o.create === undefined ? [] : [o.create]));
+    const all = schemaStatements(desiredSchema(replicated));
     expect(all.length).toBeGreaterThan(20);
     for (const statement of all) {
       const [row] = await rows<{ f: string }>(c, 'SELECT formatQuery({s:String}) AS f', { s: statement });

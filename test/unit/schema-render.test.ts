@@ -7,6 +7,7 @@ import { EXPORTER_TABLE_COLUMNS } from '../../cli/schema/exporter-tables.js';
 import { clusterDeleteProblem } from '../../cli/schema/layout.js';
 import { parseStackFile } from '../../cli/stack/load.js';
 import { resolveStack, type Stack } from '../../cli/stack/resolve.js';
+import { schemaStatements } from '../support/schema-statements.js';
 
 function stack(clickhouse: string, retention = '90d'): Stack {
   const text = `version: 1\nname: t\nbackend: clickhouse\ndataDir: /tmp/t\nretention: ${retention}\nclickhouse: ${clickhouse}\n`;
@@ -15,13 +16,11 @@ function stack(clickhouse: string, retention = '90d'): Stack {
   return resolveStack(parsed.stack, '/tmp/t.yaml', {});
 }
 
-const statements = (objects: SchemaObject[]) => objects.flatMap((o) => (o.kind === 'statement' ? [o.statement] : o.create === undefined ? [] : [o.create]));
-
 describe('the schema telemetry-stack owns', () => {
   const replicated = desiredSchema(stack("{url: 'http://ch:8123', cluster: {name: prod}}"));
 
   it('on a cluster with Keeper: every statement runs ON CLUSTER, local tables are replicated with the shard and replica macros', () => {
-    for (const s of statements(replicated)) expect(s, s.slice(0, 60)).toMatch(/^(CREATE|ALTER) \S+( \S+)*? ON CLUSTER prod(\s|\(|$)/);
+    for (const s of schemaStatements(replicated)) expect(s, s.slice(0, 60)).toMatch(/^(CREATE|ALTER) \S+( \S+)*? ON CLUSTER prod(\s|\(|$)/);
     const local = replicated.find((o) => o.kind === 'table' && o.name === 'telemetry.otel_logs_local');
     expect(local?.kind === 'table' && local.create).toContain("ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}')");
     const rollup = replicated.find((o) => o.kind === 'table' && o.name === 'telemetry.cli_usage_daily_local');
@@ -56,7 +55,7 @@ describe('the schema telemetry-stack owns', () => {
 
   it('with cluster.nodes and replicated false: no ON CLUSTER, MergeTree with its own deduplication window', () => {
     const s = desiredSchema(stack("{url: 'http://a:8123', cluster: {name: two, replicated: false, nodes: ['http://a:8123', 'http://b:8123']}}"));
-    for (const st of statements(s)) expect(st).not.toContain('ON CLUSTER');
+    for (const st of schemaStatements(s)) expect(st).not.toContain('ON CLUSTER');
     const local = s.find((o) => o.kind === 'table' && o.name === 'telemetry.otel_logs_local');
     expect(local?.kind === 'table' && local.create).toMatch(/ENGINE = MergeTree\n[\s\S]*non_replicated_deduplication_window = 10000/);
   });

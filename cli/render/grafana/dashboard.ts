@@ -14,7 +14,7 @@ import { DataqueryBuilder as LokiQueryBuilder } from '@grafana/grafana-foundatio
 import { PanelBuilder as TablePanelBuilder } from '@grafana/grafana-foundation-sdk/table';
 import { PANELS, type Panel } from '../../dashboard/panels.js';
 import { PRESENT } from '../../query/ask.js';
-import { USER_ATTRIBUTES } from '../../query/params.js';
+import { DEFAULT_USER_ATTRIBUTE, USER_ATTRIBUTES } from '../../query/cli-options.js';
 import type { Presentation } from '../../query/table.js';
 import { hasTemplate, loadTemplate } from '../../query/templates.js';
 import type { Stack } from '../../stack/resolve.js';
@@ -148,7 +148,7 @@ function variables(stack: Stack, datasource: GrafanaDatasource): cog.Builder<Var
       .label('User attribute')
       .description('Resource attribute that names a user when events carry no user.email or user.id.')
       .values(USER_ATTRIBUTES.join(','))
-      .current({ text: USER_ATTRIBUTES[0], value: USER_ATTRIBUTES[0] }),
+      .current({ text: DEFAULT_USER_ATTRIBUTE, value: DEFAULT_USER_ATTRIBUTE }),
   ];
 }
 

@@ -11,13 +11,6 @@ import { CHDB_SERVER_READER_PASSWORD_ENV, clickhouseUsername, runsChdbServer, st
 export const CLICKHOUSE_PLUGIN_ID = 'grafana-clickhouse-datasource';
 
 /**
- * The chdb-server launcher's read-only user (the embedded engine, or clickhouse.server:
- * chdb-server) keeps its password in a 0600 file under the data directory (written by `up`);
- * Grafana reads it from this variable, which the user exports from that file.
- */
-export const EMBEDDED_READER_PASSWORD_ENV = CHDB_SERVER_READER_PASSWORD_ENV;
-
-/**
  * The plugin's ClickHouse client sends max_execution_time = its query timeout + 5 s with every
  * query. The embedded engine bounds its read-only user at 60 s (storage/chdb-server,
  * --reader-max-execution-seconds) and lets it lower, never raise, that bound: 55 s keeps the
@@ -45,7 +38,9 @@ export function grafanaDatasource(stack: Stack): GrafanaDatasource {
 
 /** The user Grafana logs in as: the launcher's read-only user, grafana.clickhouseUser, or the stack's one user. */
 export function grafanaClickHouseUser(stack: Stack): { username: string; passwordEnv: string } {
-  if (runsChdbServer(stack)) return { username: clickhouseUsername(stack, 'reader'), passwordEnv: EMBEDDED_READER_PASSWORD_ENV };
+  // The launcher's reader keeps its password in a 0600 file under the data directory (written by
+  // `up`); Grafana reads it from this variable, which the user exports from that file.
+  if (runsChdbServer(stack)) return { username: clickhouseUsername(stack, 'reader'), passwordEnv: CHDB_SERVER_READER_PASSWORD_ENV };
   return {
     username: stack.grafana.clickhouseUser ?? clickhouseUsername(stack, 'reader'),
     passwordEnv: stack.grafana.clickhousePasswordEnv ?? stack.clickhouse.passwordEnv,
