@@ -139,12 +139,19 @@ describe('query templates against events that came through the real Collector (e
   it('query errors: API errors over time, failing tools, failing verbs', async () => {
     const errors = await h.json<Sections>(['query', 'errors', '--since', '7d']);
     const day = (t: number) => `${dayOf(t)} 00:00:00`;
-    expect(errors.sections['api']!.rows).toEqual([
-      { period: day(T3), status_code: '500', error: 'Internal server error', errors: 1 },
-      { period: day(T2), status_code: '529', error: 'Overloaded', errors: 1 },
-      { period: day(T1), status_code: '429', error: 'Rate limited', errors: 1 },
-      { period: day(T1), status_code: '529', error: 'Overloaded', errors: 1 },
-    ]);
+    // Each error counts in the period of its own time: the 529 at T1 + 20 s and the 429 at T1 + 120 s
+    // share a day or an hour unless a boundary passes between them; rows come as the template orders them.
+    const ordered = (rows: Record<string, unknown>[]) =>
+      rows.sort((a, b) => String(a['period']).localeCompare(String(b['period'])) || String(a['status_code']).localeCompare(String(b['status_code'])));
+    const [overloadedAt, rateLimitedAt] = [T1 + 20_000, T1 + 120_000];
+    expect(errors.sections['api']!.rows).toEqual(
+      ordered([
+        { period: day(T3), status_code: '500', error: 'Internal server error', errors: 1 },
+        { period: day(T2), status_code: '529', error: 'Overloaded', errors: 1 },
+        { period: day(rateLimitedAt), status_code: '429', error: 'Rate limited', errors: 1 },
+        { period: day(overloadedAt), status_code: '529', error: 'Overloaded', errors: 1 },
+      ]),
+    );
     expect(errors.sections['tools']!.rows).toEqual([
       { tool: 'Bash', calls: 5, failures: 2, failure_rate: 0.4, top_error_type: 'exit_code' },
       { tool: 'Edit', calls: 1, failures: 1, failure_rate: 1, top_error_type: 'file_not_found' },
@@ -154,12 +161,14 @@ describe('query templates against events that came through the real Collector (e
       { service: 'tinycli', verb: 'login', failures: 1, events: 2, failure_rate: 0.5 },
     ]);
     // A day or less is shown by the hour.
-    const hour = new Date(Math.floor(T1 / 3_600_000) * 3_600_000).toISOString().replace('T', ' ').slice(0, 19);
+    const hour = (t: number) => new Date(Math.floor(t / 3_600_000) * 3_600_000).toISOString().replace('T', ' ').slice(0, 19);
     const lastDay = await h.json<Answer>(['query', 'errors', '--since', '24h', '--only', 'api']);
-    expect(lastDay.rows).toEqual([
-      { period: hour, status_code: '429', error: 'Rate limited', errors: 1 },
-      { period: hour, status_code: '529', error: 'Overloaded', errors: 1 },
-    ]);
+    expect(lastDay.rows).toEqual(
+      ordered([
+        { period: hour(rateLimitedAt), status_code: '429', error: 'Rate limited', errors: 1 },
+        { period: hour(overloadedAt), status_code: '529', error: 'Overloaded', errors: 1 },
+      ]),
+    );
     expect((await h.json<Answer>(['query', 'errors', '--since', '7d', '--only', 'api', '--model', MODELS.SONNET])).rows.map((r) => r['errors'])).toEqual([1, 1]);
   });
 
