@@ -16,8 +16,9 @@ module.exports = {
       name: 'renderers-are-pure',
       comment:
         'Renderers take their inputs as arguments: no disk, network, processes, runtime or storage of their own. ' +
-        'The one reach outside: the query templates shipped in the package (configs/queries), which the Grafana ' +
-        'dashboards are built from, through query/templates.ts.',
+        'The reaches outside: the query templates shipped in the package (configs/queries), which the Grafana ' +
+        'dashboards are built from, through query/templates.ts; and the data directory\'s paths (home/layout.ts, ' +
+        'string functions only), which the process runtime\'s Collector config names.',
       severity: 'error',
       from: { path: '^cli/render/' },
       to: {
@@ -25,6 +26,8 @@ module.exports = {
           '^(node:)?(fs|fs/promises|net|http|https|http2|child_process|dgram|tls|dns)$',
           '^cli/(runtime|store|storage|commands|net|verify|retention)/',
           '^cli/query/(source|clickhouse|identity)\\.ts$',
+          // home/layout.ts is pure path arithmetic (node:path only); the rest of home/ touches the disk.
+          '^cli/home/(?!layout\\.ts$)',
         ],
       },
     },
@@ -41,6 +44,27 @@ module.exports = {
       severity: 'error',
       from: { path: '^cli/', pathNot: ['^cli/commands/', '^cli/main\\.ts$'] },
       to: { path: '^cli/commands/' },
+    },
+    {
+      name: 'verify-and-query-ask-home',
+      comment:
+        'The data directory (secrets, TLS files, run records, rendered config, logs) has one owner, home/: verify/ ' +
+        'and query/ read it through home, never through the runtime that writes it, so its layout is spelled once ' +
+        'and a runtime can change inside without them. From runtime/ they take only what it publishes about a ' +
+        'running stack: the ports its parts listen on (stack-parts.ts) and the Collector\'s own metrics ' +
+        '(collector-metrics.ts), which verify checks against.',
+      severity: 'error',
+      from: { path: '^cli/(verify|query)/' },
+      to: { path: '^cli/runtime/', pathNot: '^cli/runtime/(stack-parts|collector-metrics)\\.ts$' },
+    },
+    {
+      name: 'home-asks-no-one',
+      comment:
+        'home/ is what the runtimes, verify, query, schema and commands ask for the data directory: it imports none ' +
+        'of them, so it can never be the middle of a cycle and reads the same whoever asks.',
+      severity: 'error',
+      from: { path: '^cli/home/' },
+      to: { path: '^cli/(runtime|store|storage|verify|query|schema|retention|render|commands|dashboard|report)/' },
     },
     {
       name: 'lint-reads-no-runtime',

@@ -19,7 +19,7 @@ export function registerRuntimeCommands(program: Command): void {
     .option('--json', 'print the result as JSON')
     .action(async (opts: { file?: string; json?: boolean }) => {
       const { runtime, stack } = await runtimeFor(opts.file, true);
-      const { requireOwnDataDir, withDataDirLock } = await import('../runtime/data-dir.js');
+      const { requireOwnDataDir, withDataDirLock } = await import('../home/data-dir.js');
       const result = await withDataDirLock(stack.dataDir, 'up', async () => {
         // Parts with a pid or a container are this machine's; storage the user brings has neither.
         await requireOwnDataDir(stack, async () => (await runtime.status()).some((s) => s.id !== undefined && s.state === 'running'));
@@ -44,7 +44,7 @@ export function registerRuntimeCommands(program: Command): void {
     .option('--json', 'print the result as JSON')
     .action(async (opts: { file?: string; volumes?: boolean; json?: boolean }) => {
       const { runtime, stack } = await runtimeFor(opts.file, false);
-      const { withDataDirLock } = await import('../runtime/data-dir.js');
+      const { withDataDirLock } = await import('../home/data-dir.js');
       const { existsSync } = await import('node:fs');
       const down = () => runtime.down({ volumes: opts.volumes ?? false });
       // No data directory: nothing ever ran here, and down must not create one.
@@ -62,7 +62,7 @@ export function registerRuntimeCommands(program: Command): void {
     .action(async (opts: { file?: string; json?: boolean }) => {
       const { runtime, stack } = await runtimeFor(opts.file, false);
       const status = await runtime.status();
-      const { diskSpace, diskProblem, formatBytes, minFreeBytes } = await import('../runtime/disk.js');
+      const { diskSpace, diskProblem, formatBytes, minFreeBytes } = await import('../home/disk-space.js');
       const disk = diskSpace(stack.dataDir);
       const full = diskProblem(stack.dataDir, minFreeBytes(stack));
       if (opts.json) printJson({ stack: stack.name, runtime: runtime.kind, components: status, disk: { ...disk, ...(full ? { problem: full } : {}) } });

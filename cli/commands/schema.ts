@@ -8,7 +8,7 @@ export function registerSchema(program: Command): void {
   const load = async (file: string | undefined) => {
     const { stack } = await loadStack(file);
     if (stack.backend === 'loki') throw new UserError('schema: this stack stores in Loki, which has no schema to apply; the command is for backend clickhouse or embedded');
-    const { readClickHousePassword } = await import('../query/clickhouse.js');
+    const { readClickHousePassword } = await import('../home/secrets.js');
     return { stack, password: readClickHousePassword(stack, process.env) };
   };
 

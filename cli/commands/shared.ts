@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { formatProblem } from '../errors.js';
-import { requireUsableDataDir } from '../runtime/data-dir.js';
+import { requireUsableDataDir } from '../home/data-dir.js';
 import { STACK_FILE_NAME } from '../stack/constants.js';
 import type { Stack } from '../stack/resolve.js';
 

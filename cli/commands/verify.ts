@@ -17,7 +17,7 @@ export function registerVerify(program: Command): void {
       const print = opts.json ? undefined : (line: string) => process.stdout.write(`${line}\n`);
       const report = await verifyStack(stack, process.env, print);
       if (deep && modesBefore) {
-        const { loadOrCreateSecrets } = await import('../runtime/secrets.js');
+        const { loadOrCreateSecrets } = await import('../home/secrets.js');
         const loaded = loadOrCreateSecrets(stack, process.env, { create: false });
         // The read-only user's password is no environment variable; it is named by its file.
         const secrets = { ...loaded.env, ...(loaded.readerPassword ? { 'clickhouse-reader-password': loaded.readerPassword } : {}) };

@@ -1,35 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { UserError } from '../errors.js';
-import { clickhousePasswordFile, clickhouseReaderPasswordFile } from '../runtime/secrets.js';
 import type { Stack } from '../stack/resolve.js';
-import { runsChdbServer, storageEndpoint } from '../stack/storage-endpoint.js';
+import { storageEndpoint } from '../stack/storage-endpoint.js';
 import { columnKind, normalizeCell, type QueryResult, type Row } from './result.js';
 import type { Template } from './templates.js';
 
 export type ParamValues = Record<string, string | number>;
-
-/** The password `up` used: the environment variable when set, else the stored 0600 file. */
-export function readClickHousePassword(stack: Stack, env: NodeJS.ProcessEnv): string {
-  const name = stack.clickhouse.passwordEnv;
-  if (env[name]) return env[name]!;
-  const file = clickhousePasswordFile(stack);
-  const stored = existsSync(file) ? readFileSync(file, 'utf8').trim() : '';
-  if (!stored) throw new UserError(`$${name} is not set and ${file} does not exist; run \`telemetry-stack up\` first, or set ${name}`);
-  return stored;
-}
-
-/**
- * The password of the user that reads: the chdb-server launcher's read-only user (its 0600 file,
- * written by `up`), or the one user of any other ClickHouse.
- */
-export function readClickHouseReaderPassword(stack: Stack, env: NodeJS.ProcessEnv): string {
-  if (!runsChdbServer(stack)) return readClickHousePassword(stack, env);
-  const file = clickhouseReaderPasswordFile(stack);
-  const stored = existsSync(file) ? readFileSync(file, 'utf8').trim() : '';
-  if (!stored) throw new UserError(`${file} does not exist; run \`telemetry-stack up\` (it creates the read-only user's password)`);
-  return stored;
-}
 
 /** Runs a template with exactly the parameters it names, as ClickHouse query parameters. */
 export async function runTemplateOnClickHouse(client: ClickHouseClient, stack: Stack, template: Template, values: ParamValues): Promise<QueryResult> {

@@ -1,18 +1,6 @@
 import { createHmac } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { UserError } from '../errors.js';
-import { hmacKeyFile } from '../runtime/secrets.js';
+import { readHmacKey } from '../home/secrets.js';
 import type { Stack } from '../stack/resolve.js';
-
-/** The key the Collector hashes user ids with: the environment variable, else the stored file. */
-export function readHmacKey(stack: Stack, env: NodeJS.ProcessEnv): string {
-  const name = stack.privacy.userId.keyEnv;
-  if (env[name]) return env[name]!;
-  const file = hmacKeyFile(stack);
-  const stored = existsSync(file) ? readFileSync(file, 'utf8').trim() : '';
-  if (!stored) throw new UserError(`$${name} is not set and ${file} does not exist; set ${name} to the key the stack hashes user ids with`);
-  return stored;
-}
 
 /**
  * The value the pipeline stores for a user id or email: redaction's hmac-sha256 is HMAC-SHA256 of

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { homeOf } from '../home/layout.js';
 import type { Stack } from '../stack/resolve.js';
 
 export const CLAUDE_CODE_ENV_FORMATS = ['shell', 'dotenv', 'managed-settings'] as const;
@@ -37,7 +37,7 @@ export function claudeCodeEnv(stack: Stack, options: ClaudeCodeEnvOptions): Reco
   if (r.tls?.generate) {
     // The receivers' certificate comes from the stack's own CA: the OTLP variable for exporters
     // that honour it, and Node's own for Claude Code's HTTP client.
-    const ca = join(stack.dataDir, 'tls', 'ca.pem');
+    const ca = homeOf(stack.dataDir).tls.caFile;
     env['OTEL_EXPORTER_OTLP_CERTIFICATE'] = ca;
     env['NODE_EXTRA_CA_CERTS'] = ca;
   }

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { homeOf } from '../home/layout.js';
 import { goDuration } from '../stack/duration.js';
 import { clickhouseExporterEndpoint, clickhouseUsername, lokiHeaderTemplates, storageEndpoint } from '../stack/storage-endpoint.js';
 import type { Stack } from '../stack/resolve.js';
@@ -21,7 +21,7 @@ export const POD_TLS_DIR = '/etc/telemetry-stack/tls';
 const POD_BIND = '0.0.0.0';
 
 export function queueDirFor(stack: Stack, target: CollectorTarget): string {
-  return target === 'process' ? join(stack.dataDir, 'queue') : CONTAINER_QUEUE_DIR;
+  return target === 'process' ? homeOf(stack.dataDir).queueDir : CONTAINER_QUEUE_DIR;
 }
 
 /**
@@ -103,10 +103,13 @@ function renderProtocols(stack: Stack, target: CollectorTarget): Record<string, 
   return protocols;
 }
 
-/** Generated files live in <dataDir>/tls (written by `up`, runtime/tls.ts); the rules keep generate off Docker. */
+/** Generated files live in <dataDir>/tls (written by `up`, runtime/tls.ts; the paths are home/layout.ts); the rules keep generate off Docker. */
 function tlsFiles(stack: Stack): { cert_file: string | undefined; key_file: string | undefined } {
   const tls = stack.receivers.tls!;
-  if (tls.generate) return { cert_file: join(stack.dataDir, 'tls', 'cert.pem'), key_file: join(stack.dataDir, 'tls', 'key.pem') };
+  if (tls.generate) {
+    const files = homeOf(stack.dataDir).tls;
+    return { cert_file: files.certFile, key_file: files.keyFile };
+  }
   return { cert_file: tls.certFile, key_file: tls.keyFile };
 }
 

@@ -1,6 +1,7 @@
 import type { Stack } from '../stack/resolve.js';
 import { openClickHouse } from '../storage/clickhouse.js';
-import { clickHouseUserError, readClickHousePassword } from '../query/clickhouse.js';
+import { readClickHousePassword } from '../home/secrets.js';
+import { clickHouseUserError } from '../query/clickhouse.js';
 import { toDateTimeParam } from '../query/range.js';
 import { countRows, deleteWhere, existingTables, RETAINED_TABLES } from './tables.js';
 

@@ -2,7 +2,8 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { USER_ID_ATTRIBUTES } from '../render/sanitize/profiles.js';
 import type { Stack } from '../stack/resolve.js';
 import { openClickHouse } from '../storage/clickhouse.js';
-import { clickHouseUserError, readClickHousePassword } from '../query/clickhouse.js';
+import { readClickHousePassword } from '../home/secrets.js';
+import { clickHouseUserError } from '../query/clickhouse.js';
 import { storedUserId } from '../query/identity.js';
 import { countRows, deleteWhere, existingTables, RETAINED_TABLES } from './tables.js';
 

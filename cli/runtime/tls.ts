@@ -2,29 +2,16 @@ import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, ran
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { homeOf, type ReceiverTlsFiles } from '../home/layout.js';
 import type { Stack } from '../stack/resolve.js';
 
 /**
  * A private CA and a server certificate for the receivers (`receivers.tls.generate: true`), made
  * with node:crypto alone: ECDSA P-256 keys, X.509 v3 certificates DER-encoded here. Clients trust
  * `ca.pem`; the CA key stays beside it (0600) so a new server certificate (another bind address,
- * or one near expiry) keeps the trust clients already have.
+ * or one near expiry) keeps the trust clients already have. Where the files live is home's
+ * (home/layout.ts); making them is here.
  */
-
-export const tlsDir = (dataDir: string) => join(dataDir, 'tls');
-
-export interface ReceiverTlsFiles {
-  caFile: string;
-  caKeyFile: string;
-  certFile: string;
-  keyFile: string;
-}
-
-export function receiverTlsFiles(dataDir: string): ReceiverTlsFiles {
-  const dir = tlsDir(dataDir);
-  return { caFile: join(dir, 'ca.pem'), caKeyFile: join(dir, 'ca-key.pem'), certFile: join(dir, 'cert.pem'), keyFile: join(dir, 'key.pem') };
-}
 
 const DAY_MS = 86_400_000;
 const CA_DAYS = 3650;
@@ -48,8 +35,9 @@ export function serverNames(stack: Stack): { dns: string[]; ips: string[] } {
  * not about to expire; returns lines saying what was generated.
  */
 export function ensureReceiverTls(stack: Stack, now = new Date()): string[] {
-  const files = receiverTlsFiles(stack.dataDir);
-  mkdirSync(tlsDir(stack.dataDir), { recursive: true, mode: 0o700 });
+  const home = homeOf(stack.dataDir);
+  const files = home.tls;
+  mkdirSync(home.tlsDir, { recursive: true, mode: 0o700 });
   const notes: string[] = [];
 
   let ca = readCa(files, now);

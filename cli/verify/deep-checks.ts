@@ -1,10 +1,9 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { isLoopback } from '../net/loopback.js';
-import { isAlive, logDir, readRecord } from '../runtime/process/managed-process.js';
-import { clickhousePasswordFile, clickhouseReaderPasswordFile, hmacKeyFile, secretsDir } from '../runtime/secrets.js';
-import { collectorPorts, configDir, storagePorts } from '../runtime/stack-parts.js';
-import { receiverTlsFiles, tlsDir } from '../runtime/tls.js';
+import { homeOf } from '../home/layout.js';
+import { isAlive, readRecord } from '../home/run-records.js';
+import { collectorPorts, storagePorts } from '../runtime/stack-parts.js';
 import type { Stack } from '../stack/resolve.js';
 import { postToReceiver, receiverHost } from './deep-http.js';
 import { isLoopbackListener, listeningSockets, listeningSocketsOf, type ListeningSocket } from '../net/listening-sockets.js';
@@ -26,8 +25,8 @@ export interface DeepInputs {
 /** Private files: generated secrets and the TLS keys. Call before loadOrCreateSecrets touches them. */
 export function secretFileModes(stack: Stack): Map<string, number> {
   const modes = new Map<string, number>();
-  const tls = receiverTlsFiles(stack.dataDir);
-  for (const path of [secretsDir(stack), clickhousePasswordFile(stack), clickhouseReaderPasswordFile(stack), hmacKeyFile(stack), tlsDir(stack.dataDir), tls.keyFile, tls.caKeyFile]) {
+  const home = homeOf(stack.dataDir);
+  for (const path of [home.secretsDir, home.clickhousePasswordFile, home.clickhouseReaderPasswordFile, home.hmacKeyFile, home.tlsDir, home.tls.keyFile, home.tls.caKeyFile]) {
     if (existsSync(path)) modes.set(path, statSync(path).mode & 0o777);
   }
   return modes;
@@ -41,8 +40,9 @@ export async function deepChecks(stack: Stack, inputs: DeepInputs, progress: (c:
   };
   add(checkListeners(stack));
   add(checkSecretModes(inputs.modesBefore));
-  add(checkNoSecretsIn('secrets not in rendered config', configDir(stack.dataDir), inputs.secrets, referencesOf(stack)));
-  add(checkNoSecretsIn('secrets not in logs', logDir(stack.dataDir), inputs.secrets, []));
+  const home = homeOf(stack.dataDir);
+  add(checkNoSecretsIn('secrets not in rendered config', home.configDir, inputs.secrets, referencesOf(stack)));
+  add(checkNoSecretsIn('secrets not in logs', home.logsDir, inputs.secrets, []));
   add(await checkMalformedRefused(stack, inputs.secrets));
   add(await checkAuth(stack));
   if (stack.receivers.tls) add(await checkTlsOnly(stack, inputs.secrets));

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { receiverTlsFiles } from '../runtime/tls.js';
+import { homeOf } from '../home/layout.js';
 import type { Stack } from '../stack/resolve.js';
 
 /**
@@ -31,7 +31,7 @@ export function receiverBaseUrl(stack: Stack): string {
 /** The generated CA, when the stack generates its certificate; otherwise the system's trust applies. */
 export function receiverCa(stack: Stack): Buffer | undefined {
   if (!stack.receivers.tls?.generate) return undefined;
-  const file = receiverTlsFiles(stack.dataDir).caFile;
+  const file = homeOf(stack.dataDir).tls.caFile;
   return existsSync(file) ? readFileSync(file) : undefined;
 }
 

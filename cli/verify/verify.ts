@@ -1,15 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { lintCollectorConfig } from '../lint/lint.js';
 import { readCollectorMetrics } from '../runtime/collector-metrics.js';
-import { loadOrCreateSecrets } from '../runtime/secrets.js';
-import { configDir } from '../runtime/stack-parts.js';
+import { loadOrCreateSecrets } from '../home/secrets.js';
+import { homeOf } from '../home/layout.js';
 import type { Stack } from '../stack/resolve.js';
 import { canaryLogs, canaryMetrics, expectedUserHash, makeCanary, type Canary } from './canary.js';
 import { clickhouseProbe } from './clickhouse-probe.js';
 import { postToReceiver, receiverBaseUrl } from './deep-http.js';
 import { lokiProbe } from './loki-probe.js';
-import { diskProblem, diskSpace, formatBytes, minFreeBytes } from '../runtime/disk.js';
+import { diskProblem, diskSpace, formatBytes, minFreeBytes } from '../home/disk-space.js';
 import { storageHealth, storagePartName } from '../storage/health.js';
 import { storageEndpoint } from '../stack/storage-endpoint.js';
 import type { StorageProbe, StoredCanary } from './storage-probe.js';
@@ -88,7 +87,7 @@ export async function verifyStack(stack: Stack, env: NodeJS.ProcessEnv, progress
 }
 
 function checkConfig(stack: Stack, env: NodeJS.ProcessEnv): CheckResult {
-  const file = join(configDir(stack.dataDir), 'collector.yaml');
+  const file = homeOf(stack.dataDir).collectorConfigFile;
   if (!existsSync(file)) return { name: 'config', ok: false, detail: `${file} missing`, hint: 'run telemetry-stack up' };
   const findings = lintCollectorConfig(file, readFileSync(file, 'utf8'), { env });
   if (findings.length > 0) {

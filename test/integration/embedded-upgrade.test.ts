@@ -2,8 +2,9 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isAlive, readRecord, stopProcess } from '../../cli/runtime/process/managed-process.js';
-import { writeOwner } from '../../cli/runtime/data-dir.js';
+import { isAlive, readRecord } from '../../cli/home/run-records.js';
+import { stopProcess } from '../../cli/runtime/process/managed-process.js';
+import { writeOwner } from '../../cli/home/data-dir.js';
 import { runCli, STACK_TRACE } from '../support/cli.js';
 import { testCollectorBinary } from '../support/collector.js';
 import { writeTestStack, type TestStack } from '../support/stack-dir.js';

@@ -252,7 +252,7 @@ describe('query templates against events that came through the real Collector (e
       import('../../cli/stack/load.js'),
       import('../../cli/stack/resolve.js'),
       import('../../cli/storage/clickhouse.js'),
-      import('../../cli/query/clickhouse.js'),
+      import('../../cli/home/secrets.js'),
     ]);
     const stack = resolveStack(loadStackFile(h.stack.file, process.env).stack, h.stack.file, process.env);
     const client = openClickHouse(stack, readClickHouseReaderPassword(stack, process.env), { role: 'reader' });

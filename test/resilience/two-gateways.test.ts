@@ -11,7 +11,8 @@ import { renderCollectorConfig } from '../../cli/render/collector-config.js';
 import { loadSanitizeInputs } from '../../cli/render/inputs.js';
 import { toYaml } from '../../cli/render/yaml.js';
 import { readCollectorMetrics } from '../../cli/runtime/collector-metrics.js';
-import { applyRollups, configDir } from '../../cli/runtime/stack-parts.js';
+import { homeOf } from '../../cli/home/layout.js';
+import { applyRollups } from '../../cli/schema/apply-at-up.js';
 import { parseStackFile } from '../../cli/stack/load.js';
 import { resolveStack, type Stack } from '../../cli/stack/resolve.js';
 import { startCollector, testCollectorBinary, type RunningCollector } from '../support/collector.js';
@@ -274,8 +275,8 @@ topology: {gateways: 2}
       if (i === 0) {
         // As `up` does once the exporter has created otel_logs: the rollups and the insert
         // deduplication window, rendered from this stack file (clickhouse/rollups.sql).
-        mkdirSync(join(configDir(base.dataDir), 'clickhouse'), { recursive: true });
-        writeFileSync(join(configDir(base.dataDir), 'clickhouse', 'rollups.sql'), renderClickHouseDdl(base));
+        mkdirSync(join(homeOf(base.dataDir).configDir, 'clickhouse'), { recursive: true });
+        writeFileSync(join(homeOf(base.dataDir).configDir, 'clickhouse', 'rollups.sql'), renderClickHouseDdl(base));
         await applyRollups(base, PASSWORD, () => {});
       }
     }

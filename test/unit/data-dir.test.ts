@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { dataDirContentProblem, dataDirPathProblem, requireOwnDataDir, withDataDirLock, writeOwner } from '../../cli/runtime/data-dir.js';
+import { dataDirContentProblem, dataDirPathProblem, requireOwnDataDir, withDataDirLock, writeOwner } from '../../cli/home/data-dir.js';
 import { parseStackFile } from '../../cli/stack/load.js';
 
 const temp = () => mkdtempSync(join(tmpdir(), 'data-dir-'));

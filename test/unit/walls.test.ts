@@ -24,8 +24,11 @@ describe('the walls between folders', () => {
     expect(lines.map((l) => l.trim().replace(/ → .*/, '')).sort()).toEqual([
       'error client-stands-alone: packages/client/src/uses-the-cli.ts',
       'error commander-only-in-commands: cli/query/declares-flags.ts',
+      'error home-asks-no-one: cli/home/starts-a-stack.ts',
       'error lint-reads-no-runtime: cli/lint/starts-a-stack.ts',
       'error renderers-are-pure: cli/render/reads-a-file.ts',
+      'error renderers-are-pure: cli/render/reads-a-secret.ts',
+      'error verify-and-query-ask-home: cli/verify/reads-a-secret.ts',
     ]);
   });
 });

@@ -9,19 +9,11 @@ import { toolVersion } from '../../version.js';
 import { withCollectorCounters } from '../collector-metrics.js';
 import { NotReadyError, waitFor } from '../readiness.js';
 import type { ComponentStatus, DownResult, Runtime, RuntimeContext, UpResult } from '../runtime.js';
-import { loadOrCreateSecrets } from '../secrets.js';
-import {
-  applyRollups,
-  collectorPorts,
-  collectorReady,
-  configDir,
-  externalStorageStatus,
-  prepareDataDir,
-  requireExternalStorage,
-  requirePortsFree,
-  storagePorts,
-  storageReady,
-} from '../stack-parts.js';
+import { loadOrCreateSecrets } from '../../home/secrets.js';
+import { applyRollups } from '../../schema/apply-at-up.js';
+import { prepareDataDir } from '../../home/data-dir.js';
+import { homeOf } from '../../home/layout.js';
+import { collectorPorts, collectorReady, externalStorageStatus, requireExternalStorage, requirePortsFree, storagePorts, storageReady } from '../stack-parts.js';
 import { CHDB_SERVER_READER_PASSWORD_ENV, storageEndpoint } from '../../stack/storage-endpoint.js';
 import type { ContainerCreate, ContainerEngine } from './engine.js';
 
@@ -58,7 +50,7 @@ export class DockerRuntime implements Runtime {
     secrets.generated.forEach(progress);
     const files = renderBundle(stack, loadSanitizeInputs(), { source: 'the stack file', toolVersion });
     // Mounted read-only into containers that run as an unprivileged user: world-readable (no secrets inside).
-    writeBundle(configDir(stack.dataDir), files, 0o644);
+    writeBundle(homeOf(stack.dataDir).configDir, files, 0o644);
 
     const result: UpResult = { runtime: 'docker', started: [], alreadyRunning: [], seconds: 0, notes: [] };
     const createdContainers: string[] = [];
@@ -213,7 +205,7 @@ export function toCreate(stack: Stack, spec: ContainerSpec, env: NodeJS.ProcessE
     cmd: spec.command,
     env: resolved,
     labels: spec.labels,
-    binds: [...spec.volumes.map((v) => `${v.volume}:${v.target}`), ...spec.files.map((f) => `${join(configDir(stack.dataDir), 'compose', ...f.source.split('/'))}:${f.target}:ro`)],
+    binds: [...spec.volumes.map((v) => `${v.volume}:${v.target}`), ...spec.files.map((f) => `${join(homeOf(stack.dataDir).composeDir, ...f.source.split('/'))}:${f.target}:ro`)],
     memoryBytes: spec.memoryLimitMiB * 1024 * 1024,
     ...(hc
       ? { healthcheck: { test: hc.test, intervalNs: hc.intervalSeconds * second, timeoutNs: hc.timeoutSeconds * second, retries: hc.retries, startPeriodNs: hc.startPeriodSeconds * second } }

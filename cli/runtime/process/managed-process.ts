@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { UserError } from '../../errors.js';
+import { homeOf } from '../../home/layout.js';
+import { isAlive, removeRecord, writeRecord, type ProcessRecord } from '../../home/run-records.js';
 
 /**
  * A background process the process runtime owns: started detached (it outlives `up`), its pid,
@@ -21,63 +22,15 @@ export interface ProcessSpec {
   fingerprint?: string;
 }
 
-export interface ProcessRecord {
-  component: string;
-  pid: number;
-  command: string;
-  args: string[];
-  ports: number[];
-  startedAt: string;
-  logFile: string;
-  fingerprint?: string;
-}
-
-export const runDir = (dataDir: string) => join(dataDir, 'run');
-export const logDir = (dataDir: string) => join(dataDir, 'logs');
-export const recordFile = (dataDir: string, component: string) => join(runDir(dataDir), `${component}.json`);
-export const logFile = (dataDir: string, component: string) => join(logDir(dataDir), `${component}.log`);
-
-export function readRecord(dataDir: string, component: string): ProcessRecord | undefined {
-  const file = recordFile(dataDir, component);
-  if (!existsSync(file)) return undefined;
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as ProcessRecord;
-  } catch {
-    // A torn or corrupt record (crash while writing) is as good as none.
-    return undefined;
-  }
-}
-
-/**
- * Alive means the pid exists AND still runs our command: after a crash and a reboot the pid
- * may belong to someone else, and we must never signal a stranger's process.
- */
-export function isAlive(record: ProcessRecord): boolean {
-  try {
-    process.kill(record.pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    const cmdline = readFileSync(`/proc/${record.pid}/cmdline`, 'utf8');
-    return cmdline.includes(record.command);
-  } catch {
-    return true; // no /proc (not Linux): the signal check is all we have
-  }
-}
-
-export function removeRecord(dataDir: string, component: string): void {
-  rmSync(recordFile(dataDir, component), { force: true });
-}
-
 /**
  * `onExit` hears how the process ended, for a caller that outlives it (the supervisor); `up`
  * exits long before its children and passes none.
  */
 export function startProcess(dataDir: string, spec: ProcessSpec, onExit?: (code: number | null, signal: NodeJS.Signals | null) => void): ProcessRecord {
-  mkdirSync(runDir(dataDir), { recursive: true });
-  mkdirSync(logDir(dataDir), { recursive: true });
-  const log = logFile(dataDir, spec.component);
+  const home = homeOf(dataDir);
+  mkdirSync(home.runDir, { recursive: true });
+  mkdirSync(home.logsDir, { recursive: true });
+  const log = home.logFile(spec.component);
   const fd = openSync(log, 'a', 0o600);
   try {
     const child = spawn(spec.command, spec.args, {
@@ -102,7 +55,7 @@ export function startProcess(dataDir: string, spec: ProcessSpec, onExit?: (code:
       logFile: log,
       ...(spec.fingerprint ? { fingerprint: spec.fingerprint } : {}),
     };
-    writeFileSync(recordFile(dataDir, spec.component), JSON.stringify(record, null, 2) + '\n', { mode: 0o600 });
+    writeRecord(dataDir, record);
     return record;
   } finally {
     closeSync(fd);

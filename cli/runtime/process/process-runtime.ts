@@ -1,5 +1,4 @@
 import { existsSync, readFileSync, statSync, watch } from 'node:fs';
-import { join } from 'node:path';
 import { ensureCollector } from '../../collector/build.js';
 import { UserError } from '../../errors.js';
 import { ensureLauncher, libchdbPath } from '../../store/embedded/launcher-build.js';
@@ -11,26 +10,19 @@ import { toolVersion } from '../../version.js';
 import { withCollectorCounters } from '../collector-metrics.js';
 import { NotReadyError, waitFor, type WaitStrategy } from '../readiness.js';
 import type { ComponentStatus, DownResult, Runtime, RuntimeContext, UpResult } from '../runtime.js';
-import { clickhousePasswordFile, clickhouseReaderPasswordFile, loadOrCreateSecrets } from '../secrets.js';
-import { ensureReceiverTls, receiverTlsFiles } from '../tls.js';
-import {
-  applyRollups,
-  collectorPorts,
-  collectorReady,
-  configDir,
-  externalStorageStatus,
-  prepareDataDir,
-  requireExternalStorage,
-  requirePortsFree,
-  storagePorts,
-  storageReady,
-} from '../stack-parts.js';
+import { loadOrCreateSecrets } from '../../home/secrets.js';
+import { ensureReceiverTls } from '../tls.js';
+import { applyRollups } from '../../schema/apply-at-up.js';
+import { prepareDataDir } from '../../home/data-dir.js';
+import { homeOf } from '../../home/layout.js';
+import { collectorPorts, collectorReady, externalStorageStatus, requireExternalStorage, requirePortsFree, storagePorts, storageReady } from '../stack-parts.js';
 import { embeddedNativePort, storageEndpoint } from '../../stack/storage-endpoint.js';
 import type { Stack } from '../../stack/resolve.js';
 import { storageHealth } from '../../storage/health.js';
 import { startSupervisor, stopSupervisor, supervision } from './supervisor.js';
-import { minFreeBytes } from '../disk.js';
-import { isAlive, logFile, processFingerprint, readRecord, removeRecord, startProcess, stopProcess, tailFile, type ProcessSpec } from './managed-process.js';
+import { minFreeBytes } from '../../home/disk-space.js';
+import { isAlive, readRecord, removeRecord } from '../../home/run-records.js';
+import { processFingerprint, startProcess, stopProcess, tailFile, type ProcessSpec } from './managed-process.js';
 
 /** The Collector flushes its in-memory work to the persistent queue on SIGTERM; give it time. */
 const COLLECTOR_GRACE_MS = 20_000;
@@ -65,7 +57,7 @@ export class ProcessRuntime implements Runtime {
     secrets.generated.forEach(progress);
     if (stack.receivers.tls?.generate) ensureReceiverTls(stack).forEach(progress);
     const files = renderBundle(stack, loadSanitizeInputs(), { source: 'the stack file', toolVersion }).filter((f) => !f.path.startsWith('compose/'));
-    writeBundle(configDir(stack.dataDir), files);
+    writeBundle(homeOf(stack.dataDir).configDir, files);
 
     // The supervisor would start again a part this up is about to restart: it stops first, and
     // comes back with the new specs once every part is ready.
@@ -194,7 +186,7 @@ export class ProcessRuntime implements Runtime {
   async logs(component: string, options: { follow: boolean; lines: number; write: (text: string) => void; signal?: AbortSignal }): Promise<void> {
     const known = this.componentNames();
     if (!known.includes(component)) throw new UserError(`logs ${component}: unknown component; expected one of ${known.join(', ')}`);
-    const file = logFile(this.ctx.stack.dataDir, component);
+    const file = homeOf(this.ctx.stack.dataDir).logFile(component);
     if (!existsSync(file)) throw new UserError(`${file}: no log yet; has \`telemetry-stack up\` run?`);
     options.write(tailFile(file, options.lines));
     if (!options.follow) return;
@@ -242,12 +234,12 @@ export class ProcessRuntime implements Runtime {
       );
     }
     const binary = await ensureLauncher(progress, env);
+    const home = homeOf(stack.dataDir);
     const launcher = launcherArgs({
       libchdb: libchdbPath(env),
-      // engine/ under it is where the earlier node:http front kept the data: an existing stack keeps it.
-      dataDir: join(stack.dataDir, 'clickhouse'),
-      writerPasswordFile: clickhousePasswordFile(stack),
-      readerPasswordFile: clickhouseReaderPasswordFile(stack),
+      dataDir: home.engineDir,
+      writerPasswordFile: home.clickhousePasswordFile,
+      readerPasswordFile: home.clickhouseReaderPasswordFile,
       database: stack.clickhouse.database,
       port: stack.clickhouse.port,
       tcpPort: embeddedNativePort(stack.clickhouse),
@@ -259,10 +251,11 @@ export class ProcessRuntime implements Runtime {
 
   private collectorComponent(binary: string, secretEnv: Record<string, string>): Component {
     const { stack } = this.ctx;
-    const config = join(configDir(stack.dataDir), 'collector.yaml');
+    const home = homeOf(stack.dataDir);
+    const config = home.collectorConfigFile;
     const spec = { component: 'collector', command: binary, args: [`--config=file:${config}`], env: secretEnv, ports: collectorPorts(stack) };
     // The Collector reads its certificate at start, so a re-issued one needs a restart too.
-    const tls = stack.receivers.tls?.generate ? [receiverTlsFiles(stack.dataDir).certFile] : [];
+    const tls = stack.receivers.tls?.generate ? [home.tls.certFile] : [];
     return { spec: { ...spec, fingerprint: processFingerprint(spec, [config, ...tls]) }, ready: collectorReady(stack) };
   }
 }

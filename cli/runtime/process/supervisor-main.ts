@@ -1,7 +1,9 @@
 import { writeFileSync } from 'node:fs';
-import { diskSpace, formatBytes } from '../disk.js';
-import { isAlive, readRecord, startProcess, stopProcess, stoppedOnRequest, tailFile, type ProcessSpec } from './managed-process.js';
-import { supervisorStateFile, type SupervisorInput, type SupervisorState } from './supervisor.js';
+import { diskSpace, formatBytes } from '../../home/disk-space.js';
+import { homeOf } from '../../home/layout.js';
+import { isAlive, readRecord } from '../../home/run-records.js';
+import { startProcess, stopProcess, stoppedOnRequest, tailFile, type ProcessSpec } from './managed-process.js';
+import type { SupervisorInput, SupervisorState } from './supervisor.js';
 
 /**
  * The supervisor process (see supervisor.ts): reads the parts' specs from standard input, then
@@ -36,7 +38,7 @@ function supervise(specs: readonly ProcessSpec[], minFreeBytes: number): void {
   const backoff = new Map<string, { delayMs: number; notBefore?: number; startedAt: number }>();
   const exits = new Map<string, string>();
   for (const spec of specs) state.parts[spec.component] = { restarts: 0 };
-  const save = () => writeFileSync(supervisorStateFile(dataDir), JSON.stringify(state, null, 2) + '\n', { mode: 0o600 });
+  const save = () => writeFileSync(homeOf(dataDir).supervisorStateFile, JSON.stringify(state, null, 2) + '\n', { mode: 0o600 });
   save();
   const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
 

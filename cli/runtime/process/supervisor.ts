@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { logDir, runDir, type ProcessSpec } from './managed-process.js';
+import { homeOf } from '../../home/layout.js';
+import type { ProcessSpec } from './managed-process.js';
 
 /**
  * The supervisor of a process-runtime stack: one small detached process per data directory that
@@ -30,11 +30,9 @@ export interface SupervisorState {
   parts: Record<string, PartSupervision>;
 }
 
-export const supervisorStateFile = (dataDir: string) => join(runDir(dataDir), 'supervisor.json');
-
 export function readSupervisorState(dataDir: string): SupervisorState | undefined {
   try {
-    return JSON.parse(readFileSync(supervisorStateFile(dataDir), 'utf8')) as SupervisorState;
+    return JSON.parse(readFileSync(homeOf(dataDir).supervisorStateFile, 'utf8')) as SupervisorState;
   } catch {
     return undefined;
   }
@@ -59,8 +57,9 @@ export interface SupervisorInput {
 
 /** Starts the supervisor for these parts; an earlier one must have been stopped. */
 export function startSupervisor(dataDir: string, specs: readonly ProcessSpec[], minFreeBytes: number): number {
-  mkdirSync(logDir(dataDir), { recursive: true });
-  const fd = openSync(join(logDir(dataDir), 'supervisor.log'), 'a', 0o600);
+  const home = homeOf(dataDir);
+  mkdirSync(home.logsDir, { recursive: true });
+  const fd = openSync(home.supervisorLogFile, 'a', 0o600);
   try {
     const entry = fileURLToPath(new URL('./supervisor-main.js', import.meta.url));
     const child = spawn(process.execPath, [entry, dataDir], { detached: true, stdio: ['pipe', fd, fd] });
@@ -70,7 +69,7 @@ export function startSupervisor(dataDir: string, specs: readonly ProcessSpec[], 
     // Written here, before up returns, not by the supervisor once it has read its input: a down
     // (or a test) right after up must find it to stop it, or it would start again what down stops.
     const state: SupervisorState = { pid: child.pid ?? 0, startedAt: new Date().toISOString(), parts: Object.fromEntries(specs.map((s) => [s.component, { restarts: 0 }])) };
-    writeFileSync(supervisorStateFile(dataDir), JSON.stringify(state, null, 2) + '\n', { mode: 0o600 });
+    writeFileSync(home.supervisorStateFile, JSON.stringify(state, null, 2) + '\n', { mode: 0o600 });
     return child.pid ?? 0;
   } finally {
     closeSync(fd);
@@ -79,16 +78,17 @@ export function startSupervisor(dataDir: string, specs: readonly ProcessSpec[], 
 
 /** Stops the supervisor (never the parts): `down` and `up` do this before they touch any part. */
 export async function stopSupervisor(dataDir: string, graceMs = 5000): Promise<void> {
+  const stateFile = homeOf(dataDir).supervisorStateFile;
   const state = readSupervisorState(dataDir);
   if (!supervisorAlive(state)) {
-    if (existsSync(supervisorStateFile(dataDir))) rmSync(supervisorStateFile(dataDir), { force: true });
+    if (existsSync(stateFile)) rmSync(stateFile, { force: true });
     return;
   }
   process.kill(state.pid, 'SIGTERM');
   const deadline = Date.now() + graceMs;
   while (Date.now() < deadline && supervisorAlive(readSupervisorState(dataDir) ?? state)) await new Promise((r) => setTimeout(r, 50));
   if (supervisorAlive(state)) process.kill(state.pid, 'SIGKILL');
-  rmSync(supervisorStateFile(dataDir), { force: true });
+  rmSync(stateFile, { force: true });
 }
 
 /** `status`'s view: the supervisor's pid when it runs, and what it did for each part. */

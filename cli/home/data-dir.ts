@@ -1,10 +1,14 @@
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join, resolve, sep } from 'node:path';
+import { basename, join, resolve, sep } from 'node:path';
 import { UserError } from '../errors.js';
+import type { Stack } from '../stack/resolve.js';
+import { diskProblem, minFreeBytes } from './disk-space.js';
+import { homeOf } from './layout.js';
 
 /**
- * The data directory: which paths may be one, whose it is, and one `up` or `down` at a time in it.
+ * The data directory: which paths may be one, whose it is, preparing it, and one `up` or `down`
+ * at a time in it.
  *
  * A stack keeps its collected data, queue, secrets and run records there, and `up` writes into it
  * and `down --volumes`-like clean-ups remove from it; a mistyped path must never make that a
@@ -16,10 +20,11 @@ const SYSTEM_TREES = ['/etc', '/usr', '/bin', '/sbin', '/lib', '/lib32', '/lib64
 /** Directories that may hold data directories but are never one themselves. */
 const SYSTEM_DIRS = ['/', '/var', '/var/lib', '/var/tmp', '/home', '/root', '/tmp', '/opt', '/srv', '/mnt', '/media'];
 
-/** Written by `up` into every data directory it prepares: who the directory belongs to. */
-const MARKER = '.telemetry-stack';
-/** What earlier versions wrote before the marker existed; a directory holding it is ours too. */
-const LEGACY_GITIGNORE = '# Collected telemetry never goes into git.';
+/**
+ * The first line of the .gitignore `up` writes. Earlier versions wrote it before the owner file
+ * existed, so a directory holding it is ours too.
+ */
+const GITIGNORE_HEADER = '# Collected telemetry never goes into git.';
 
 export interface DataDirOwner {
   name: string;
@@ -42,11 +47,11 @@ export function dataDirPathProblem(dataDir: string): string | undefined {
 export function dataDirContentProblem(dataDir: string): string | undefined {
   if (!existsSync(dataDir)) return undefined;
   if (!statSync(dataDir).isDirectory()) return `${dataDir} is a file, not a directory; point dataDir at a new or empty directory`;
+  const home = homeOf(dataDir);
   const entries = readdirSync(dataDir);
   // `run/` alone is what a first `up` that failed early leaves: the lock's directory.
-  if (entries.length === 0 || entries.includes(MARKER) || (entries.length === 1 && entries[0] === 'run')) return undefined;
-  const ignore = join(dataDir, '.gitignore');
-  if (existsSync(ignore) && readFileSync(ignore, 'utf8').startsWith(LEGACY_GITIGNORE)) return undefined;
+  if (entries.length === 0 || entries.includes(basename(home.ownerFile)) || (entries.length === 1 && entries[0] === basename(home.runDir))) return undefined;
+  if (existsSync(home.gitignoreFile) && readFileSync(home.gitignoreFile, 'utf8').startsWith(GITIGNORE_HEADER)) return undefined;
   return `${dataDir} holds ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'} telemetry-stack did not write (e.g. ${entries[0]}); point dataDir at a new or empty directory`;
 }
 
@@ -58,7 +63,7 @@ export function requireUsableDataDir(dataDir: string, stackFile: string): void {
 
 export function readOwner(dataDir: string): DataDirOwner | undefined {
   try {
-    const owner = JSON.parse(readFileSync(join(dataDir, MARKER), 'utf8')) as Partial<DataDirOwner>;
+    const owner = JSON.parse(readFileSync(homeOf(dataDir).ownerFile, 'utf8')) as Partial<DataDirOwner>;
     return typeof owner.name === 'string' && typeof owner.stackFile === 'string' ? { name: owner.name, stackFile: owner.stackFile } : undefined;
   } catch {
     return undefined;
@@ -66,7 +71,21 @@ export function readOwner(dataDir: string): DataDirOwner | undefined {
 }
 
 export function writeOwner(dataDir: string, owner: DataDirOwner): void {
-  writeFileSync(join(dataDir, MARKER), JSON.stringify(owner) + '\n', { mode: 0o600 });
+  writeFileSync(homeOf(dataDir).ownerFile, JSON.stringify(owner) + '\n', { mode: 0o600 });
+}
+
+/**
+ * What `up` does to the data directory before anything else: it holds collected data, so it is
+ * private to its owner (0700), never committed, and marked with the stack file it belongs to.
+ * A disk below the stack's reserve is refused here, before anything starts.
+ */
+export function prepareDataDir(stack: Stack): void {
+  const full = diskProblem(stack.dataDir, minFreeBytes(stack));
+  if (full) throw new UserError(full);
+  mkdirSync(stack.dataDir, { recursive: true, mode: 0o700 });
+  const ignore = homeOf(stack.dataDir).gitignoreFile;
+  if (!existsSync(ignore)) writeFileSync(ignore, `${GITIGNORE_HEADER}\n*\n`);
+  writeOwner(stack.dataDir, { name: stack.name, stackFile: stack.stackFile });
 }
 
 /**
@@ -75,9 +94,9 @@ export function writeOwner(dataDir: string, owner: DataDirOwner): void {
  * whose pid is gone was left by a killed process and is taken over.
  */
 export async function withDataDirLock<T>(dataDir: string, what: string, fn: () => Promise<T>, options: { waitMs?: number } = {}): Promise<T> {
-  const runDir = join(dataDir, 'run');
-  mkdirSync(runDir, { recursive: true, mode: 0o700 });
-  const lock = join(runDir, 'lock');
+  const home = homeOf(dataDir);
+  mkdirSync(home.runDir, { recursive: true, mode: 0o700 });
+  const lock = home.lockFile;
   const deadline = Date.now() + (options.waitMs ?? 120_000);
   for (;;) {
     try {
