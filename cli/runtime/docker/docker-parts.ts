@@ -8,11 +8,12 @@ import type { StackSecrets } from '../secrets.js';
 import { collectorPorts, collectorReady, storagePorts, storageReady } from '../stack-parts.js';
 import type { FoundPart, Part, PartRunner } from '../up-lifecycle.js';
 import { toCreate } from './container-create.js';
-import type { ContainerEngine } from './engine.js';
+import type { ContainerCreate, ContainerEngine } from './engine.js';
 
-/** A container of the stack: the spec the compose file also describes. */
+/** A container of the stack: the spec the compose file also describes, and how to create it. */
 export interface ContainerPart extends Part {
   spec: ContainerSpec;
+  create: ContainerCreate;
 }
 
 /** A storage image's first start (a fresh volume, a pull just done) takes longer than a process. */
@@ -26,7 +27,6 @@ const STORAGE_READY_TIMEOUT_MS = 120_000;
 export class DockerParts implements PartRunner<ContainerPart> {
   readonly kind = 'docker' as const;
   private readonly created = new Map<string, { container?: string; volumes: string[] }>();
-  private secrets: StackSecrets = { env: {}, generated: [] };
 
   constructor(
     private readonly ctx: RuntimeContext,
@@ -39,16 +39,17 @@ export class DockerParts implements PartRunner<ContainerPart> {
   }
 
   async plan(secrets: StackSecrets, progress: (line: string) => void): Promise<ContainerPart[]> {
-    const { stack } = this.ctx;
-    this.secrets = secrets;
+    const { stack, env } = this.ctx;
     const specs = containerSpecs(stack, toolVersion);
     // Every image first: a missing one fails in a second, before any container starts.
     for (const spec of specs) await this.ensureImage(spec.image, progress);
-    return specs.map((spec) =>
-      spec.service === 'collector'
-        ? { name: spec.service, ports: collectorPorts(stack), ready: collectorReady(stack), spec }
-        : { name: spec.service, ports: storagePorts(stack), ready: storageReady(stack, STORAGE_READY_TIMEOUT_MS), spec },
-    );
+    const reader = secrets.readerPassword !== undefined ? { [CHDB_SERVER_READER_PASSWORD_ENV]: secrets.readerPassword } : {};
+    return specs.map((spec) => {
+      const create = toCreate(stack, spec, { ...env, ...secrets.env, ...reader });
+      return spec.service === 'collector'
+        ? { name: spec.service, ports: collectorPorts(stack), ready: collectorReady(stack), spec, create }
+        : { name: spec.service, ports: storagePorts(stack), ready: storageReady(stack, STORAGE_READY_TIMEOUT_MS), spec, create };
+    });
   }
 
   async find(part: ContainerPart): Promise<FoundPart> {
@@ -64,14 +65,12 @@ export class DockerParts implements PartRunner<ContainerPart> {
   }
 
   async start(part: ContainerPart): Promise<string> {
-    const { stack, env } = this.ctx;
     const created: { container?: string; volumes: string[] } = { volumes: [] };
     this.created.set(part.name, created);
     for (const v of part.spec.volumes) {
       if ((await this.engine.ensureVolume(v.volume, part.spec.labels)) === 'created') created.volumes.push(v.volume);
     }
-    const reader = this.secrets.readerPassword !== undefined ? { [CHDB_SERVER_READER_PASSWORD_ENV]: this.secrets.readerPassword } : {};
-    created.container = await this.engine.createContainer(toCreate(stack, part.spec, { ...env, ...this.secrets.env, ...reader }));
+    created.container = await this.engine.createContainer(part.create);
     await this.engine.startContainer(created.container);
     return `container ${created.container.slice(0, 12)} (${part.spec.image})`;
   }
