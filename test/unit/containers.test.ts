@@ -6,7 +6,7 @@ import { packagePath } from '../../cli/paths.js';
 import { pins } from '../../cli/pins.js';
 import { containerSpecs, renderClickHouseListenXml } from '../../cli/render/containers.js';
 import { COMPOSE_DIR, filesUnder, GOLDEN_TOOL_VERSION } from '../../tools/golden.js';
-import { toCreate } from '../../cli/runtime/docker/docker-runtime.js';
+import { toCreate } from '../../cli/runtime/docker/container-create.js';
 import { loadStackFile, parseStackFile } from '../../cli/stack/load.js';
 import { clickhouseUsername, runsChdbServer } from '../../cli/stack/storage-endpoint.js';
 import { resolveStack } from '../../cli/stack/resolve.js';

@@ -122,7 +122,9 @@ describe('docker runtime (fake engine)', () => {
     exitOnStart(engine);
     const error = (await runtime.up(() => {}).catch((e: unknown) => e)) as UserError;
     expect(error).toBeInstanceOf(UserError);
-    expect(error.message).toMatch(/^Loki on 127\.0\.0\.1:\d+ \/ready: not ready after \d+ s: container exited \(exit 1\).*; removed what this up created$/);
+    expect(error.message).toMatch(
+      /^Loki on 127\.0\.0\.1:\d+ \/ready: not ready after \d+ s: container exited \(exit 1\).*; removed what this up created: loki \(container c1\d{10}, volume telemetry-stack-unit-loki\)$/,
+    );
     expect(engine.containers.size).toBe(0);
     expect(engine.volumes.size).toBe(0);
     expect(engine.calls.filter((c) => c.startsWith('rm'))).toEqual(['rm telemetry-stack-unit-loki', 'rm volume telemetry-stack-unit-loki']);

@@ -1,21 +1,13 @@
-import { join } from 'node:path';
 import { UserError } from '../../errors.js';
-import { renderBundle } from '../../render/bundle.js';
 import { containerSpecs, LABEL_STACK, LABEL_TOOL, type ContainerSpec } from '../../render/containers.js';
-import { loadSanitizeInputs } from '../../render/inputs.js';
-import { writeBundle } from '../../output/write-bundle.js';
-import type { Stack } from '../../stack/resolve.js';
+import { storageEndpoint } from '../../stack/storage-endpoint.js';
 import { toolVersion } from '../../version.js';
 import { withCollectorCounters } from '../collector-metrics.js';
-import { NotReadyError, waitFor } from '../readiness.js';
 import type { ComponentStatus, DownResult, Runtime, RuntimeContext, UpResult } from '../runtime.js';
-import { loadOrCreateSecrets } from '../../home/secrets.js';
-import { applyRollups } from '../../schema/apply-at-up.js';
-import { prepareDataDir } from '../../home/data-dir.js';
-import { homeOf } from '../../home/layout.js';
-import { collectorPorts, collectorReady, externalStorageStatus, requireExternalStorage, requirePortsFree, storagePorts, storageReady } from '../stack-parts.js';
-import { CHDB_SERVER_READER_PASSWORD_ENV, storageEndpoint } from '../../stack/storage-endpoint.js';
-import type { ContainerCreate, ContainerEngine } from './engine.js';
+import { collectorPorts, externalStorageStatus, storagePorts } from '../stack-parts.js';
+import { upStack } from '../up-lifecycle.js';
+import { DockerParts } from './docker-parts.js';
+import type { ContainerEngine } from './engine.js';
 
 /** The Collector flushes into its persistent queue on SIGTERM; give it the same time as natively. */
 const STOP_GRACE_SECONDS = 20;
@@ -23,7 +15,8 @@ const STOP_GRACE_SECONDS = 20;
 /**
  * Containers through the Docker Engine API: the same containers the compose file describes
  * (render/containers.ts), host networking, every server on 127.0.0.1, data in named volumes.
- * A failed `up` removes every container and volume it created and names what it waited for.
+ * `up` is the shared lifecycle (up-lifecycle.ts) over this runtime's parts (docker-parts.ts): a
+ * failed one removes every container and volume it created, and names them and what it waited for.
  */
 export class DockerRuntime implements Runtime {
   readonly kind = 'docker' as const;
@@ -42,64 +35,8 @@ export class DockerRuntime implements Runtime {
   }
 
   async up(progress: (line: string) => void): Promise<UpResult> {
-    const started = Date.now();
-    const { stack, env } = this.ctx;
     await this.requireEngine();
-    prepareDataDir(stack);
-    const secrets = loadOrCreateSecrets(stack, env, { create: true });
-    secrets.generated.forEach(progress);
-    const files = renderBundle(stack, loadSanitizeInputs(), { source: 'the stack file', toolVersion });
-    // Mounted read-only into containers that run as an unprivileged user: world-readable (no secrets inside).
-    writeBundle(homeOf(stack.dataDir).configDir, files, 0o644);
-
-    const result: UpResult = { runtime: 'docker', started: [], alreadyRunning: [], seconds: 0, notes: [] };
-    const createdContainers: string[] = [];
-    const createdVolumes: string[] = [];
-    try {
-      // Every image first: a missing one fails in a second, before any container starts.
-      for (const spec of this.specs()) await this.ensureImage(spec.image, progress);
-      if (storageEndpoint(stack).external) {
-        await requireExternalStorage(stack);
-        progress(`${storageEndpoint(stack).label}: answers (yours; up starts only the Collector)`);
-      }
-      for (const spec of this.specs()) {
-        const ready = spec.service === 'collector' ? collectorReady(stack) : storageReady(stack, 120_000);
-        const existing = await this.engine.inspectContainer(spec.name);
-        if (existing?.state === 'running') {
-          await waitFor(ready);
-          result.alreadyRunning.push(spec.service);
-          progress(`${spec.service}: already running (container ${existing.id.slice(0, 12)})`);
-          continue;
-        }
-        if (existing) {
-          await this.engine.removeContainer(existing.id);
-          progress(`${spec.service}: removed a stopped container left from an earlier run`);
-        }
-        await requirePortsFree(spec.service, spec.service === 'collector' ? collectorPorts(stack) : storagePorts(stack));
-        for (const v of spec.volumes) {
-          if ((await this.engine.ensureVolume(v.volume, spec.labels)) === 'created') createdVolumes.push(v.volume);
-        }
-        const reader = secrets.readerPassword !== undefined ? { [CHDB_SERVER_READER_PASSWORD_ENV]: secrets.readerPassword } : {};
-        const id = await this.engine.createContainer(toCreate(stack, spec, { ...env, ...secrets.env, ...reader }));
-        createdContainers.push(id);
-        await this.engine.startContainer(id);
-        result.started.push(spec.service);
-        progress(`${spec.service}: started container ${id.slice(0, 12)} (${spec.image}), waiting for ${ready.name}`);
-        const waited = await waitFor(ready, { abort: this.exited(id) });
-        progress(`${spec.service}: ready in ${(waited / 1000).toFixed(1)} s`);
-      }
-      if (stack.backend !== 'loki') await applyRollups(stack, secrets.env[stack.clickhouse.passwordEnv]!, progress);
-    } catch (e) {
-      for (const id of createdContainers.reverse()) await this.engine.removeContainer(id).catch(() => {});
-      for (const v of createdVolumes) await this.engine.removeVolume(v).catch(() => {});
-      if (e instanceof NotReadyError) {
-        const [first, ...rest] = e.message.split('\n');
-        throw new UserError(`${first}; removed what this up created`, rest);
-      }
-      throw e;
-    }
-    result.seconds = (Date.now() - started) / 1000;
-    return result;
+    return upStack(this.ctx, new DockerParts(this.ctx, this.engine), progress);
   }
 
   async down(options: { volumes: boolean }): Promise<DownResult> {
@@ -169,46 +106,4 @@ export class DockerRuntime implements Runtime {
       throw new UserError(`no Docker engine answers (${(e as Error).message.split('\n')[0]}); start it, or set runtime: process`);
     }
   }
-
-  private async ensureImage(image: string, progress: (line: string) => void): Promise<void> {
-    if (await this.engine.hasImage(image)) return;
-    progress(`pulling ${image}`);
-    try {
-      await this.engine.pullImage(image, progress);
-    } catch (e) {
-      throw new UserError(
-        `image ${image} is not on this machine and could not be pulled (${(e as Error).message.split('\n')[0]}); on an air-gapped machine run telemetry-stack images build (the Collector and the chdb-server storage image) and point images: in the stack file at local tags, or set clickhouse.server: chdb-server`,
-      );
-    }
-  }
-
-  /** A container that died will never become ready: stop waiting and say so. */
-  private exited(id: string): () => Promise<string | undefined> {
-    return async () => {
-      const i = await this.engine.inspectContainer(id);
-      if (!i) return 'container disappeared';
-      return i.state === 'running' || i.state === 'created'
-        ? undefined
-        : `container ${i.state} (exit ${i.exitCode ?? '?'}); see telemetry-stack logs ${i.labels['dev.telemetry-stack.service'] ?? ''}`.trimEnd();
-    };
-  }
-}
-
-/** Container create options from a spec: `${NAME}` env references resolved, files bound read-only. */
-export function toCreate(stack: Stack, spec: ContainerSpec, env: NodeJS.ProcessEnv): ContainerCreate {
-  const resolved = Object.entries(spec.env).map(([k, v]) => `${k}=${v.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => env[name] ?? '')}`);
-  const hc = spec.healthcheck;
-  const second = 1_000_000_000;
-  return {
-    name: spec.name,
-    image: spec.image,
-    cmd: spec.command,
-    env: resolved,
-    labels: spec.labels,
-    binds: [...spec.volumes.map((v) => `${v.volume}:${v.target}`), ...spec.files.map((f) => `${join(homeOf(stack.dataDir).composeDir, ...f.source.split('/'))}:${f.target}:ro`)],
-    memoryBytes: spec.memoryLimitMiB * 1024 * 1024,
-    ...(hc
-      ? { healthcheck: { test: hc.test, intervalNs: hc.intervalSeconds * second, timeoutNs: hc.timeoutSeconds * second, retries: hc.retries, startPeriodNs: hc.startPeriodSeconds * second } }
-      : {}),
-  };
 }

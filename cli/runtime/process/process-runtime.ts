@@ -1,139 +1,37 @@
 import { existsSync, readFileSync, statSync, watch } from 'node:fs';
-import { ensureCollector } from '../../collector/build.js';
 import { UserError } from '../../errors.js';
-import { ensureLauncher, libchdbPath } from '../../store/embedded/launcher-build.js';
-import { launcherArgs } from '../../store/embedded/launcher-process.js';
-import { renderBundle } from '../../render/bundle.js';
-import { loadSanitizeInputs } from '../../render/inputs.js';
-import { writeBundle } from '../../output/write-bundle.js';
-import { toolVersion } from '../../version.js';
-import { withCollectorCounters } from '../collector-metrics.js';
-import { NotReadyError, waitFor, type WaitStrategy } from '../readiness.js';
-import type { ComponentStatus, DownResult, Runtime, RuntimeContext, UpResult } from '../runtime.js';
-import { loadOrCreateSecrets } from '../../home/secrets.js';
-import { ensureReceiverTls } from '../tls.js';
-import { applyRollups } from '../../schema/apply-at-up.js';
-import { prepareDataDir } from '../../home/data-dir.js';
-import { homeOf } from '../../home/layout.js';
-import { collectorPorts, collectorReady, externalStorageStatus, requireExternalStorage, requirePortsFree, storagePorts, storageReady } from '../stack-parts.js';
-import { embeddedNativePort, storageEndpoint } from '../../stack/storage-endpoint.js';
 import type { Stack } from '../../stack/resolve.js';
+import { storageEndpoint } from '../../stack/storage-endpoint.js';
 import { storageHealth } from '../../storage/health.js';
-import { startSupervisor, stopSupervisor, supervision } from './supervisor.js';
-import { minFreeBytes } from '../../home/disk-space.js';
-import { isAlive, readRecord, removeRecord } from '../../home/run-records.js';
-import { processFingerprint, startProcess, stopProcess, tailFile, type ProcessSpec } from './managed-process.js';
+import { withCollectorCounters } from '../collector-metrics.js';
+import type { ComponentStatus, DownResult, Runtime, RuntimeContext, UpResult } from '../runtime.js';
+import { externalStorageStatus } from '../stack-parts.js';
+import { upStack } from '../up-lifecycle.js';
+import { homeOf } from '../../home/layout.js';
+import { isAlive, readRecord } from '../../home/run-records.js';
+import { stopProcess, tailFile } from './managed-process.js';
+import { COLLECTOR_GRACE_MS, ProcessParts, STORAGE_GRACE_MS } from './process-parts.js';
+import { stopSupervisor, supervision } from './supervisor.js';
 
-/** The Collector flushes its in-memory work to the persistent queue on SIGTERM; give it time. */
-const COLLECTOR_GRACE_MS = 20_000;
-const STORAGE_GRACE_MS = 15_000;
-
-interface Component {
-  spec: ProcessSpec;
-  ready: WaitStrategy;
-}
-
-/**
- * Native processes: the embedded ClickHouse engine and the Collector, started in the background
- * and found again through their records under <dataDir>/run. A ClickHouse server or a Loki is
- * the user's (clickhouse.url, loki.url): only the Collector runs then.
- */
 /** A storage process that is alive but does not answer within seconds is hung, not running. */
 async function withStorageHealth(status: ComponentStatus, stack: Stack): Promise<ComponentStatus> {
   const health = await storageHealth(stack, 2000);
   return health.ok ? status : { ...status, state: 'unhealthy', detail: `pid ${status.id} is alive but ${health.reason}` };
 }
 
+/**
+ * Native processes: the embedded ClickHouse engine and the Collector, started in the background
+ * and found again through their records under <dataDir>/run. A ClickHouse server or a Loki is
+ * the user's (clickhouse.url, loki.url): only the Collector runs then. `up` is the shared
+ * lifecycle (up-lifecycle.ts) over this runtime's parts (process-parts.ts).
+ */
 export class ProcessRuntime implements Runtime {
   readonly kind = 'process' as const;
 
   constructor(private readonly ctx: RuntimeContext) {}
 
-  async up(progress: (line: string) => void): Promise<UpResult> {
-    const started = Date.now();
-    const { stack, env } = this.ctx;
-    prepareDataDir(stack);
-    const secrets = loadOrCreateSecrets(stack, env, { create: true });
-    secrets.generated.forEach(progress);
-    if (stack.receivers.tls?.generate) ensureReceiverTls(stack).forEach(progress);
-    const files = renderBundle(stack, loadSanitizeInputs(), { source: 'the stack file', toolVersion }).filter((f) => !f.path.startsWith('compose/'));
-    writeBundle(homeOf(stack.dataDir).configDir, files);
-
-    // The supervisor would start again a part this up is about to restart: it stops first, and
-    // comes back with the new specs once every part is ready.
-    await stopSupervisor(stack.dataDir);
-    const storage = await this.storageComponent(progress);
-    const collectorBinary = await ensureCollector(progress, env, stack.binaries.collector);
-    if (!storage) {
-      await requireExternalStorage(stack);
-      progress(`${storageEndpoint(stack).label}: answers (yours; up starts only the Collector)`);
-    }
-    const components = [...(storage ? [storage] : []), this.collectorComponent(collectorBinary, secrets.env)];
-
-    const result: UpResult = { runtime: 'process', started: [], alreadyRunning: [], seconds: 0, notes: [] };
-    // Every port a part will take is checked before any running part is stopped: a changed stack
-    // file whose new port is busy must fail with the running stack untouched.
-    for (const c of components) {
-      const existing = readRecord(stack.dataDir, c.spec.component);
-      const held = existing && isAlive(existing) ? existing.ports : [];
-      await requirePortsFree(
-        c.spec.component,
-        c.spec.ports.filter((p) => !held.includes(p)),
-      );
-    }
-    try {
-      for (const c of components) {
-        const existing = readRecord(stack.dataDir, c.spec.component);
-        const changed = existing?.fingerprint !== undefined && existing.fingerprint !== c.spec.fingerprint;
-        if (existing && isAlive(existing) && !changed) {
-          await waitFor(c.ready);
-          result.alreadyRunning.push(c.spec.component);
-          progress(`${c.spec.component}: already running (pid ${existing.pid})`);
-          continue;
-        }
-        if (existing && isAlive(existing)) {
-          // The stack file changed since it started: a running process would keep the old
-          // configuration. The Collector drains into its persistent queue on the way down.
-          progress(`${c.spec.component}: configuration changed, restarting (pid ${existing.pid})`);
-          await stopProcess(stack.dataDir, existing, c.spec.component === 'collector' ? COLLECTOR_GRACE_MS : STORAGE_GRACE_MS);
-          result.notes.push(`${c.spec.component}: restarted with the changed configuration`);
-        } else if (existing) {
-          removeRecord(stack.dataDir, c.spec.component);
-          progress(`${c.spec.component}: removed a stale record (pid ${existing.pid} is gone)`);
-        }
-        await requirePortsFree(c.spec.component, c.spec.ports);
-        const record = startProcess(stack.dataDir, c.spec);
-        result.started.push(c.spec.component);
-        progress(`${c.spec.component}: started (pid ${record.pid}), waiting for ${c.ready.name}`);
-        const waited = await waitFor(c.ready, { abort: () => (isAlive(record) ? undefined : `exited; last log lines:\n${tailFile(record.logFile, 8)}`) });
-        progress(`${c.spec.component}: ready in ${(waited / 1000).toFixed(1)} s`);
-      }
-      if (stack.backend !== 'loki') await applyRollups(stack, secrets.env[stack.clickhouse.passwordEnv]!, progress);
-      const pid = startSupervisor(
-        stack.dataDir,
-        components.map((c) => c.spec),
-        minFreeBytes(stack),
-      );
-      progress(`supervisor: started (pid ${pid}); a part that stops is started again`);
-    } catch (e) {
-      // Leave nothing behind that this `up` started: a failed start must not hold ports or pids.
-      for (const component of [...result.started].reverse()) {
-        const record = readRecord(stack.dataDir, component);
-        if (record) await stopProcess(stack.dataDir, record, 5000);
-      }
-      // Parts that were running before this up still are, and stay supervised.
-      const running = components.filter((c) => result.alreadyRunning.includes(c.spec.component));
-      if (running.length > 0)
-        startSupervisor(
-          stack.dataDir,
-          running.map((c) => c.spec),
-          minFreeBytes(stack),
-        );
-      if (e instanceof NotReadyError) throw new UserError(e.message.split('\n')[0]!, e.message.split('\n').slice(1));
-      throw e;
-    }
-    result.seconds = (Date.now() - started) / 1000;
-    return result;
+  up(progress: (line: string) => void): Promise<UpResult> {
+    return upStack(this.ctx, new ProcessParts(this.ctx), progress);
   }
 
   async down(): Promise<DownResult> {
@@ -212,50 +110,5 @@ export class ProcessRuntime implements Runtime {
     const { stack } = this.ctx;
     if (storageEndpoint(stack).external) return ['collector'];
     return [stack.backend === 'loki' ? 'loki' : 'clickhouse', 'collector'];
-  }
-
-  /**
-   * The embedded engine, or nothing when the storage is the user's. The engine is ClickHouse's
-   * own HTTP and native servers from libchdb, run by the chdb-server launcher (storage/chdb-server)
-   * with the stack's writer and read-only users. The spec names every path it needs (the launcher,
-   * libchdb, both password files), so the supervisor can start it again from the spec alone.
-   */
-  private async storageComponent(progress: (line: string) => void): Promise<Component | undefined> {
-    const { stack, env } = this.ctx;
-    if (storageEndpoint(stack).external) return undefined;
-    if (stack.backend === 'clickhouse') {
-      throw new UserError(
-        'backend clickhouse on runtime process needs your ClickHouse server: set clickhouse.url (e.g. http://127.0.0.1:8123), or start a Docker engine (runtime docker or auto), or use backend: embedded',
-      );
-    }
-    if (stack.backend === 'loki') {
-      throw new UserError(
-        'backend loki on runtime process needs your Loki: set loki.url (e.g. http://127.0.0.1:3100), or start a Docker engine to run the pinned upstream Loki image (runtime docker)',
-      );
-    }
-    const binary = await ensureLauncher(progress, env);
-    const home = homeOf(stack.dataDir);
-    const launcher = launcherArgs({
-      libchdb: libchdbPath(env),
-      dataDir: home.engineDir,
-      writerPasswordFile: home.clickhousePasswordFile,
-      readerPasswordFile: home.clickhouseReaderPasswordFile,
-      database: stack.clickhouse.database,
-      port: stack.clickhouse.port,
-      tcpPort: embeddedNativePort(stack.clickhouse),
-    });
-    // The launcher reads its passwords from the files; the Collector's secrets stay out of it.
-    const spec = { component: 'clickhouse', command: binary, args: launcher, env: {}, ports: storagePorts(stack) };
-    return { spec: { ...spec, fingerprint: processFingerprint(spec, []) }, ready: storageReady(stack) };
-  }
-
-  private collectorComponent(binary: string, secretEnv: Record<string, string>): Component {
-    const { stack } = this.ctx;
-    const home = homeOf(stack.dataDir);
-    const config = home.collectorConfigFile;
-    const spec = { component: 'collector', command: binary, args: [`--config=file:${config}`], env: secretEnv, ports: collectorPorts(stack) };
-    // The Collector reads its certificate at start, so a re-issued one needs a restart too.
-    const tls = stack.receivers.tls?.generate ? [home.tls.certFile] : [];
-    return { spec: { ...spec, fingerprint: processFingerprint(spec, [config, ...tls]) }, ready: collectorReady(stack) };
   }
 }
