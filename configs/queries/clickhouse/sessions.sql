@@ -32,7 +32,9 @@ SELECT
     countIf(AttrEventName = 'api_error') AS api_errors,
     arrayStringConcat(arraySort(groupUniqArrayIf(AttrModel, AttrModel != '')), ' ') AS models
 FROM otel_logs
-WHERE Timestamp >= since_ts AND Timestamp < until_ts
+-- PREWHERE by hand: ClickHouse moves a plain IN there itself but not a GLOBAL IN, and without it
+-- every column above is read for every record of the range (about 2-4x slower at 10M events).
+PREWHERE Timestamp >= since_ts AND Timestamp < until_ts
   AND ServiceName = 'claude-code'
   -- GLOBAL: on a cluster the page of newest sessions is picked once, over every shard (on one server it is a plain IN).
   AND AttrSessionId GLOBAL IN
@@ -53,7 +55,7 @@ WHERE Timestamp >= since_ts AND Timestamp < until_ts
       ORDER BY toDateTime(min(Timestamp)) DESC, AttrSessionId
       LIMIT {limit:UInt32}
   )
-  AND ({user:String} = ''
+WHERE ({user:String} = ''
        OR coalesce(
             nullIf(AttrUserEmail, ''),
             nullIf(AttrUserId, ''),
