@@ -5,7 +5,7 @@ import { loadStackFile } from '../cli/stack/load.js';
 import { resolveStack } from '../cli/stack/resolve.js';
 import { STACK_FILE_NAME } from '../cli/stack/schema.js';
 import { stackJsonSchema } from '../cli/stack/json-schema.js';
-import { loadSecretRules, secretPatterns } from '../cli/privacy/secret-rules.js';
+import { loadSecretRules, secretPatterns } from './privacy/secret-rules.js';
 import { renderBundle } from '../cli/render/bundle.js';
 import type { RenderedFile } from '../cli/render/rendered-file.js';
 import { renderGrafanaBundle } from '../cli/render/grafana/bundle.js';
