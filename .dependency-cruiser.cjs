@@ -17,7 +17,8 @@ module.exports = {
       comment:
         'Renderers take their inputs as arguments: no disk, network, processes, runtime or storage of their own. ' +
         'The one reach outside: the query templates shipped in the package (configs/queries), which the Grafana ' +
-        'dashboards are built from, through query/templates.ts.',
+        'dashboards are built from, through query/templates.ts. The statement files of the DDL (configs/sql) are read ' +
+        'by the callers (render/inputs.ts loadRenderInputs), not by the renderer.',
       severity: 'error',
       from: { path: '^cli/render/' },
       to: {

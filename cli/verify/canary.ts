@@ -33,6 +33,9 @@ export function makeCanary(stack: Stack): Canary {
   };
 }
 
+/** The canary's metric, which verify looks for in storage. */
+export const CANARY_METRIC_NAME = 'telemetry_stack.verify.canary';
+
 const str = (key: string, value: string) => ({ key, value: { stringValue: value } });
 
 /** OTLP/JSON logs payload: one event whose body and attributes carry the planted values. */
@@ -74,7 +77,7 @@ export function canaryMetrics(c: Canary): unknown {
             scope: { name: c.scopeName },
             metrics: [
               {
-                name: 'telemetry_stack.verify.canary',
+                name: CANARY_METRIC_NAME,
                 unit: '1',
                 sum: {
                   aggregationTemporality: 1,

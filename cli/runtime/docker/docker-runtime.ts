@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { UserError } from '../../errors.js';
 import { renderBundle } from '../../render/bundle.js';
 import { containerSpecs, LABEL_STACK, LABEL_TOOL, type ContainerSpec } from '../../render/containers.js';
-import { loadSanitizeInputs } from '../../render/inputs.js';
+import { loadRenderInputs } from '../../render/inputs.js';
 import { writeBundle } from '../../output/write-bundle.js';
 import type { Stack } from '../../stack/resolve.js';
 import { toolVersion } from '../../version.js';
@@ -56,7 +56,7 @@ export class DockerRuntime implements Runtime {
     prepareDataDir(stack);
     const secrets = loadOrCreateSecrets(stack, env, { create: true });
     secrets.generated.forEach(progress);
-    const files = renderBundle(stack, loadSanitizeInputs(), { source: 'the stack file', toolVersion });
+    const files = renderBundle(stack, loadRenderInputs(), { source: 'the stack file', toolVersion });
     // Mounted read-only into containers that run as an unprivileged user: world-readable (no secrets inside).
     writeBundle(configDir(stack.dataDir), files, 0o644);
 

@@ -5,7 +5,7 @@ import { UserError } from '../../errors.js';
 import { ensureLauncher, libchdbPath } from '../../store/embedded/launcher-build.js';
 import { launcherArgs } from '../../store/embedded/launcher-process.js';
 import { renderBundle } from '../../render/bundle.js';
-import { loadSanitizeInputs } from '../../render/inputs.js';
+import { loadRenderInputs } from '../../render/inputs.js';
 import { writeBundle } from '../../output/write-bundle.js';
 import { toolVersion } from '../../version.js';
 import { withCollectorCounters } from '../collector-metrics.js';
@@ -64,7 +64,7 @@ export class ProcessRuntime implements Runtime {
     const secrets = loadOrCreateSecrets(stack, env, { create: true });
     secrets.generated.forEach(progress);
     if (stack.receivers.tls?.generate) ensureReceiverTls(stack).forEach(progress);
-    const files = renderBundle(stack, loadSanitizeInputs(), { source: 'the stack file', toolVersion }).filter((f) => !f.path.startsWith('compose/'));
+    const files = renderBundle(stack, loadRenderInputs(), { source: 'the stack file', toolVersion }).filter((f) => !f.path.startsWith('compose/'));
     writeBundle(configDir(stack.dataDir), files);
 
     // The supervisor would start again a part this up is about to restart: it stops first, and
