@@ -1,7 +1,26 @@
 import { fillStatement } from '../query/fill-statement.js';
 import type { Stack } from '../stack/resolve.js';
 import { parseDuration } from '../stack/duration.js';
-import { CLI_USAGE_SCOPE } from './sanitize/profiles.js';
+import { ATTR_EVENT_NAME, ATTR_EXIT_CODE, ATTR_VERB, RESOURCE_FINGERPRINT, SCOPE_NAME } from '@telemetry-stack/client/names';
+import {
+  ATTR_CACHE_CREATION_TOKENS,
+  ATTR_CACHE_READ_TOKENS,
+  ATTR_COST_USD,
+  ATTR_ERROR,
+  ATTR_ERROR_TYPE,
+  ATTR_INPUT_TOKENS,
+  ATTR_MODEL,
+  ATTR_OUTPUT_TOKENS,
+  ATTR_SESSION_ID,
+  ATTR_STATUS_CODE,
+  ATTR_SUCCESS,
+  ATTR_TOOL_NAME,
+  ATTR_USER_EMAIL,
+  ATTR_USER_ID,
+  RESOURCE_COST_CENTER,
+  RESOURCE_DEPARTMENT,
+  RESOURCE_TEAM,
+} from '../vocabulary/claude-code.js';
 
 /**
  * The statement files the DDL is rendered from, read by the caller (loadClickHouseDdlSql in
@@ -23,7 +42,7 @@ export interface ClickHouseDdlSql {
 export function renderClickHouseDdl(stack: Stack, sql: ClickHouseDdlSql): string {
   const db = stack.clickhouse.database;
   const days = Math.max(1, Math.ceil(parseDuration(stack.retention) / 86400));
-  return `${fillStatement('sql', sql.rollups, { db, days, scope: CLI_USAGE_SCOPE })}
+  return `${fillStatement('sql', sql.rollups, { db, days, scope: SCOPE_NAME })}
 
 -- The attributes the query templates filter and group by, as columns beside the attribute maps: a
 -- template that reads the map reads every key of every row in its range, which was most of the
@@ -75,28 +94,29 @@ const resourceAttribute = (column: string, key: string, type: AttributeColumn['t
  * accepts (USER_ATTRIBUTES in cli/query/cli-options.ts) and the install fingerprint.
  */
 export const ATTRIBUTE_COLUMNS: readonly AttributeColumn[] = [
-  logAttribute('AttrEventName', 'event.name', LOW),
-  logAttribute('AttrCliVerb', 'cli.verb', LOW),
-  logAttribute('AttrCliExitCode', 'cli.exit_code', LOW),
-  logAttribute('AttrCliFingerprint', 'cli.fingerprint'),
-  logAttribute('AttrUserEmail', 'user.email'),
-  logAttribute('AttrUserId', 'user.id'),
-  logAttribute('AttrSessionId', 'session.id'),
-  logAttribute('AttrModel', 'model', LOW),
-  logAttribute('AttrCostUsd', 'cost_usd'),
-  logAttribute('AttrInputTokens', 'input_tokens'),
-  logAttribute('AttrOutputTokens', 'output_tokens'),
-  logAttribute('AttrCacheReadTokens', 'cache_read_tokens'),
-  logAttribute('AttrCacheCreationTokens', 'cache_creation_tokens'),
-  logAttribute('AttrStatusCode', 'status_code', LOW),
-  logAttribute('AttrError', 'error'),
-  logAttribute('AttrToolName', 'tool_name', LOW),
-  logAttribute('AttrSuccess', 'success', LOW),
-  logAttribute('AttrErrorType', 'error_type', LOW),
-  resourceAttribute('ResourceCliFingerprint', 'cli.fingerprint'),
-  resourceAttribute('ResourceTeam', 'team', LOW),
-  resourceAttribute('ResourceDepartment', 'department', LOW),
-  resourceAttribute('ResourceCostCenter', 'cost_center', LOW),
+  logAttribute('AttrEventName', ATTR_EVENT_NAME, LOW),
+  logAttribute('AttrCliVerb', ATTR_VERB, LOW),
+  logAttribute('AttrCliExitCode', ATTR_EXIT_CODE, LOW),
+  // Our client sends the fingerprint as a resource attribute; other clients may send it on the record.
+  logAttribute('AttrCliFingerprint', RESOURCE_FINGERPRINT),
+  logAttribute('AttrUserEmail', ATTR_USER_EMAIL),
+  logAttribute('AttrUserId', ATTR_USER_ID),
+  logAttribute('AttrSessionId', ATTR_SESSION_ID),
+  logAttribute('AttrModel', ATTR_MODEL, LOW),
+  logAttribute('AttrCostUsd', ATTR_COST_USD),
+  logAttribute('AttrInputTokens', ATTR_INPUT_TOKENS),
+  logAttribute('AttrOutputTokens', ATTR_OUTPUT_TOKENS),
+  logAttribute('AttrCacheReadTokens', ATTR_CACHE_READ_TOKENS),
+  logAttribute('AttrCacheCreationTokens', ATTR_CACHE_CREATION_TOKENS),
+  logAttribute('AttrStatusCode', ATTR_STATUS_CODE, LOW),
+  logAttribute('AttrError', ATTR_ERROR),
+  logAttribute('AttrToolName', ATTR_TOOL_NAME, LOW),
+  logAttribute('AttrSuccess', ATTR_SUCCESS, LOW),
+  logAttribute('AttrErrorType', ATTR_ERROR_TYPE, LOW),
+  resourceAttribute('ResourceCliFingerprint', RESOURCE_FINGERPRINT),
+  resourceAttribute('ResourceTeam', RESOURCE_TEAM, LOW),
+  resourceAttribute('ResourceDepartment', RESOURCE_DEPARTMENT, LOW),
+  resourceAttribute('ResourceCostCenter', RESOURCE_COST_CENTER, LOW),
 ];
 
 /** The expression a column is computed from: the map lookup a template would otherwise make. */

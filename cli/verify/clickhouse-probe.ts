@@ -4,6 +4,7 @@ import { storageEndpoint } from '../stack/storage-endpoint.js';
 import { openClickHouse } from '../storage/clickhouse.js';
 import { fillStatement } from '../query/fill-statement.js';
 import { loadStatement } from '../query/templates.js';
+import { ATTR_USER_ID } from '../vocabulary/claude-code.js';
 import { CANARY_METRIC_NAME, type Canary } from './canary.js';
 import type { ProbeResult, StorageProbe, StoredCanary } from './storage-probe.js';
 
@@ -18,7 +19,7 @@ export function clickhouseProbe(stack: Stack, password: string): StorageProbe {
 
   return {
     signals: ['logs', 'metrics'],
-    userIdKey: 'user.id',
+    userIdKey: ATTR_USER_ID,
     async check(): Promise<ProbeResult> {
       try {
         const tables = new Set((await rows<{ name: string }>(loadStatement('sql', 'schema/table-names'), { db })).map((r) => r.name));
