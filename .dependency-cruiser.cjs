@@ -18,7 +18,8 @@ module.exports = {
         'Renderers take their inputs as arguments: no disk, network, processes, runtime or storage of their own. ' +
         'The reaches outside: the query templates shipped in the package (configs/queries), which the Grafana ' +
         'dashboards are built from, through query/templates.ts; and the data directory\'s paths (home/layout.ts, ' +
-        'string functions only), which the process runtime\'s Collector config names.',
+        'string functions only), which the process runtime\'s Collector config names. The statement files of the ' +
+        'DDL (configs/sql) are read by the callers (render/inputs.ts loadRenderInputs), not by the renderer.',
       severity: 'error',
       from: { path: '^cli/render/' },
       to: {

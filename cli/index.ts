@@ -11,7 +11,7 @@ export { stackJsonSchema } from './stack/json-schema.js';
 export { renderBundle } from './render/bundle.js';
 export type { RenderedFile } from './render/rendered-file.js';
 export { renderCollectorConfig, type CollectorTarget } from './render/collector-config.js';
-export { loadSanitizeInputs } from './render/inputs.js';
+export { loadRenderInputs, loadSanitizeInputs, type RenderInputs } from './render/inputs.js';
 export { lintCollectorConfig, lintFails } from './lint/lint.js';
 export { formatFindings, LINT_FORMATS, type LintFormat } from './lint/format.js';
 export { LINT_RULES } from './lint/rules/index.js';

@@ -5,12 +5,12 @@ import { loadStackFile } from '../cli/stack/load.js';
 import { resolveStack } from '../cli/stack/resolve.js';
 import { STACK_FILE_NAME } from '../cli/stack/schema.js';
 import { stackJsonSchema } from '../cli/stack/json-schema.js';
-import { loadSecretRules, secretPatterns } from '../cli/privacy/secret-rules.js';
+import { loadSecretRules, secretPatterns } from './privacy/secret-rules.js';
 import { renderBundle } from '../cli/render/bundle.js';
 import type { RenderedFile } from '../cli/render/rendered-file.js';
 import { renderGrafanaBundle } from '../cli/render/grafana/bundle.js';
 import { renderKubernetesBundle } from '../cli/render/kubernetes.js';
-import type { SanitizeInputs } from '../cli/render/sanitize/chain.js';
+import type { RenderInputs } from '../cli/render/inputs.js';
 
 /**
  * Golden outputs: each directory under configs/golden/ (and compose/) holds a stack file and everything the
@@ -38,7 +38,7 @@ export function goldenDirs(): string[] {
 }
 
 /** What a golden directory should contain, rendered now (its stack file excluded). */
-export function renderGoldenDir(dir: string, inputs: SanitizeInputs): RenderedFile[] {
+export function renderGoldenDir(dir: string, inputs: RenderInputs): RenderedFile[] {
   const file = join(dir, STACK_FILE_NAME);
   // A fixed, empty environment: goldens must not depend on who renders them.
   const { stack } = loadStackFile(file, {});

@@ -29,7 +29,7 @@ export function registerGenerate(program: Command): void {
       if (opts.target === 'kubernetes' && stack.topology === undefined) {
         throw new UserError(`${basename(path)} has no topology: add topology: {gateways: 2} (and clickhouse.url, receivers.auth) for --target kubernetes`);
       }
-      const [{ renderBundle }, { renderKubernetesBundle }, { renderGrafanaBundle }, { loadSanitizeInputs }] = await Promise.all([
+      const [{ renderBundle }, { renderKubernetesBundle }, { renderGrafanaBundle }, { loadRenderInputs }] = await Promise.all([
         import('../render/bundle.js'),
         import('../render/kubernetes.js'),
         import('../render/grafana/bundle.js'),
@@ -37,10 +37,10 @@ export function registerGenerate(program: Command): void {
       ]);
       const files =
         opts.target === 'kubernetes'
-          ? renderKubernetesBundle(stack, loadSanitizeInputs(), basename(path), toolVersion)
+          ? renderKubernetesBundle(stack, loadRenderInputs(), basename(path), toolVersion)
           : opts.target === 'grafana'
             ? renderGrafanaBundle(stack, basename(path))
-            : renderBundle(stack, loadSanitizeInputs(), { source: basename(path), toolVersion });
+            : renderBundle(stack, loadRenderInputs(), { source: basename(path), toolVersion });
       if (opts.stdout) {
         process.stdout.write(files.map((f) => `# ==> ${f.path} <==\n${f.content}`).join('\n'));
         return;

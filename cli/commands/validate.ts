@@ -17,8 +17,8 @@ export function registerValidate(program: Command): void {
     .option('--json', 'print the result as JSON')
     .action(async (opts: { file?: string; collector?: boolean; json?: boolean }) => {
       const { stack, path } = await loadStack(opts.file);
-      const [{ renderBundle }, { loadSanitizeInputs }] = await Promise.all([import('../render/bundle.js'), import('../render/inputs.js')]);
-      const files = renderBundle(stack, loadSanitizeInputs(), { source: basename(path), toolVersion });
+      const [{ renderBundle }, { loadRenderInputs }] = await Promise.all([import('../render/bundle.js'), import('../render/inputs.js')]);
+      const files = renderBundle(stack, loadRenderInputs(), { source: basename(path), toolVersion });
       const collectorYaml = files.find((f) => f.path === 'collector.yaml')!.content;
       // The rendered config references secrets by env name on purpose; unset-env is for hand-written configs.
       const findings = lintCollectorConfig('collector.yaml (rendered)', collectorYaml, { env: process.env }).filter((f) => f.rule !== 'unset-env');

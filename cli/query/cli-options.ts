@@ -1,4 +1,5 @@
 import { UserError } from '../errors.js';
+import { RESOURCE_COST_CENTER, RESOURCE_DEPARTMENT, RESOURCE_TEAM } from '../vocabulary/claude-code.js';
 import { parseRange } from './range.js';
 import type { QueryFilters } from './params.js';
 
@@ -29,9 +30,9 @@ export type FilterOption = 'service' | 'user' | 'model' | 'verb' | 'limit' | 'ra
 
 export const MAX_LIMIT = 1_000_000;
 /** Resource attributes the claude-code profile keeps; any other would be empty after sanitizing. */
-export const USER_ATTRIBUTES: readonly string[] = ['team', 'department', 'cost_center'];
+export const USER_ATTRIBUTES: readonly string[] = [RESOURCE_TEAM, RESOURCE_DEPARTMENT, RESOURCE_COST_CENTER];
 /** The one a question uses when --user-attribute is not given. */
-export const DEFAULT_USER_ATTRIBUTE = 'team';
+export const DEFAULT_USER_ATTRIBUTE = RESOURCE_TEAM;
 
 export function parseLimit(text: string | undefined, defaultLimit: number): number {
   if (text === undefined) return defaultLimit;

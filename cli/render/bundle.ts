@@ -6,7 +6,7 @@ import { renderGrafanaBundle } from './grafana/bundle.js';
 import { renderCompose, renderEnvTemplate } from './compose.js';
 import { containerSpecs, renderClickHouseListenXml } from './containers.js';
 import { CONTAINER_LOKI_DIR, renderLokiConfig } from './loki-config.js';
-import type { SanitizeInputs } from './sanitize/chain.js';
+import type { RenderInputs } from './inputs.js';
 import type { RenderedFile } from './rendered-file.js';
 import { generatedHeader, toYaml } from './yaml.js';
 
@@ -21,11 +21,11 @@ export interface BundleOptions {
  * ClickHouse rollups, and (for backends that run in Docker) a compose directory with the same
  * containers `up` creates, with the Loki or ClickHouse config for the container it runs. Pure: no clock, no environment, no file system.
  */
-export function renderBundle(stack: Stack, inputs: SanitizeInputs, options: BundleOptions): RenderedFile[] {
+export function renderBundle(stack: Stack, inputs: RenderInputs, options: BundleOptions): RenderedFile[] {
   const header = generatedHeader(options.source);
   const files: RenderedFile[] = [{ path: 'collector.yaml', content: toYaml(renderCollectorConfig(stack, inputs, 'process'), header) }];
   // Loki keeps no schema of ours; ClickHouse gets the rollups whoever runs it.
-  if (stack.backend !== 'loki') files.push({ path: 'clickhouse/rollups.sql', content: renderClickHouseDdl(stack) });
+  if (stack.backend !== 'loki') files.push({ path: 'clickhouse/rollups.sql', content: renderClickHouseDdl(stack, inputs.clickhouseDdl) });
   if (stack.backend !== 'embedded') {
     const external = storageEndpoint(stack).external;
     const specs = containerSpecs(stack, options.toolVersion);

@@ -1,5 +1,7 @@
 import patternsFile from '../../configs/secrets/patterns.json' with { type: 'json' };
 import { packagePath } from '../paths.js';
+import { loadStatement } from '../query/templates.js';
+import type { ClickHouseDdlSql } from './clickhouse-ddl.js';
 import type { SanitizeInputs } from './sanitize/chain.js';
 
 /**
@@ -17,4 +19,18 @@ export const PROCESSOR_RULES_PATH = packagePath('collector', 'processor', 'sanit
 
 export function loadSanitizeInputs(): SanitizeInputs {
   return { secretPatterns: patternsFile.patterns };
+}
+
+/** Everything renderBundle reads besides the stack: the secret patterns and the DDL's statement files. */
+export interface RenderInputs extends SanitizeInputs {
+  clickhouseDdl: ClickHouseDdlSql;
+}
+
+/** The statement files of the ClickHouse DDL, read here so the renderer itself reads no disk. */
+export function loadClickHouseDdlSql(): ClickHouseDdlSql {
+  return { rollups: loadStatement('sql', 'schema/rollups') };
+}
+
+export function loadRenderInputs(): RenderInputs {
+  return { ...loadSanitizeInputs(), clickhouseDdl: loadClickHouseDdlSql() };
 }

@@ -1,3 +1,4 @@
+import { RESOURCE_SERVICE_NAME } from '@telemetry-stack/client/names';
 import type { Stack } from '../stack/resolve.js';
 import { goDuration } from '../stack/duration.js';
 
@@ -53,7 +54,7 @@ export function renderLokiConfig(stack: Stack, dataDir: string): Record<string, 
           attributes_config: [
             {
               action: 'index_label',
-              attributes: ['service.name', 'service.namespace', 'deployment.environment', 'deployment.environment.name'],
+              attributes: [RESOURCE_SERVICE_NAME, 'service.namespace', 'deployment.environment', 'deployment.environment.name'],
             },
           ],
         },

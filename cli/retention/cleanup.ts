@@ -3,6 +3,7 @@ import { openClickHouse } from '../storage/clickhouse.js';
 import { readClickHousePassword } from '../home/secrets.js';
 import { clickHouseUserError } from '../query/clickhouse.js';
 import { toDateTimeParam } from '../query/range.js';
+import { loadStatement } from '../query/templates.js';
 import { countRows, deleteWhere, existingTables, RETAINED_TABLES } from './tables.js';
 
 export interface CleanupResult {
@@ -23,7 +24,7 @@ export async function cleanup(stack: Stack, env: NodeJS.ProcessEnv, before: Date
   const client = openClickHouse(stack, readClickHousePassword(stack, env), { role: 'writer' });
   try {
     const rs = await client.query({
-      query: 'SELECT toStartOfDay({at:DateTime64(3)}) AS cutoff, toDate(cutoff) AS day, toUnixTimestamp(cutoff) AS unix',
+      query: loadStatement('sql', 'retention/cleanup-cutoff'),
       query_params: { at: toDateTimeParam(before) },
       format: 'JSONEachRow',
     });

@@ -5,6 +5,7 @@ import { openClickHouse } from '../storage/clickhouse.js';
 import { readClickHousePassword } from '../home/secrets.js';
 import { clickHouseUserError } from '../query/clickhouse.js';
 import { storedUserId } from '../query/identity.js';
+import { loadStatement } from '../query/templates.js';
 import { countRows, deleteWhere, existingTables, RETAINED_TABLES } from './tables.js';
 
 export interface PurgeResult {
@@ -108,7 +109,7 @@ async function removeRows(client: ClickHouseClient, table: string, where: string
 /** The rollups: materialized views that read otel_logs into a table of this database. */
 async function findRollups(client: ClickHouseClient, db: string, present: Set<string>): Promise<Rollup[]> {
   const rs = await client.query({
-    query: `SELECT name, as_select, create_table_query FROM system.tables WHERE database = {db:String} AND engine = 'MaterializedView' ORDER BY name`,
+    query: loadStatement('sql', 'retention/rollup-views'),
     query_params: { db },
     format: 'JSONEachRow',
   });
@@ -119,8 +120,7 @@ async function findRollups(client: ClickHouseClient, db: string, present: Set<st
     const table = to?.startsWith(`${db}.`) ? to.slice(db.length + 1) : undefined;
     if (table === undefined || !present.has(table) || !sourceClause(v.as_select, db)) continue;
     const meta = await client.query({
-      query: `SELECT (SELECT sorting_key FROM system.tables WHERE database = {db:String} AND name = {table:String}) AS keys,
-                     (SELECT groupArray(name) FROM (SELECT name FROM system.columns WHERE database = {db:String} AND table = {table:String} ORDER BY position)) AS columns`,
+      query: loadStatement('sql', 'retention/rollup-table-shape'),
       query_params: { db, table },
       format: 'JSONEachRow',
     });

@@ -1,4 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
+import { loadStatement } from '../query/templates.js';
 
 /**
  * The tables retention works on: the exporter's (events and metrics), and the rollups the stack
@@ -25,7 +26,7 @@ export const RETAINED_TABLES: readonly RetainedTable[] = [
 
 export async function existingTables(client: ClickHouseClient, database: string): Promise<Set<string>> {
   const rs = await client.query({
-    query: 'SELECT name FROM system.tables WHERE database = {db:String}',
+    query: loadStatement('sql', 'schema/table-names'),
     query_params: { db: database },
     format: 'JSONEachRow',
   });

@@ -1,7 +1,7 @@
 import { UserError } from '../errors.js';
 import { writeBundle } from '../output/write-bundle.js';
 import { renderBundle } from '../render/bundle.js';
-import { loadSanitizeInputs } from '../render/inputs.js';
+import { loadRenderInputs } from '../render/inputs.js';
 import type { RenderedFile } from '../render/rendered-file.js';
 import { storageEndpoint } from '../stack/storage-endpoint.js';
 import { toolVersion } from '../version.js';
@@ -76,7 +76,7 @@ export async function upStack<P extends Part>(ctx: RuntimeContext, runner: PartR
   const secrets = loadOrCreateSecrets(stack, env, { create: true });
   secrets.generated.forEach(progress);
   if (stack.receivers.tls?.generate) ensureReceiverTls(stack).forEach(progress);
-  const rendered = runner.configFiles(renderBundle(stack, loadSanitizeInputs(), { source: 'the stack file', toolVersion }));
+  const rendered = runner.configFiles(renderBundle(stack, loadRenderInputs(), { source: 'the stack file', toolVersion }));
   writeBundle(homeOf(stack.dataDir).configDir, rendered.files, rendered.mode);
 
   // Every binary and image before any part is touched: a missing one fails with the stack as it was.

@@ -1,5 +1,6 @@
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import { UserError } from '../errors.js';
+import { loadStatement } from '../query/templates.js';
 import type { Stack } from '../stack/resolve.js';
 import { clickhouseUsername, storageEndpoint } from '../stack/storage-endpoint.js';
 import { desiredSchema } from './desired.js';
@@ -85,7 +86,7 @@ export async function applySchema(stack: Stack, password: string, progress: (lin
 async function otelLogsExists(stack: Stack, password: string, url: string): Promise<boolean> {
   return withNode(stack, url, password, async (c) => {
     const rs = await c.query({
-      query: "SELECT count() AS n FROM system.tables WHERE database = {db:String} AND name = 'otel_logs'",
+      query: loadStatement('sql', 'schema/otel-logs-exists'),
       query_params: { db: stack.clickhouse.database },
       format: 'JSONEachRow',
     });

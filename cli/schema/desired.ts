@@ -1,4 +1,5 @@
 import { DEDUPLICATION_WINDOW, renderClickHouseDdl } from '../render/clickhouse-ddl.js';
+import { loadClickHouseDdlSql } from '../render/inputs.js';
 import { ttlExpression } from '../retention/apply-ttl.js';
 import { RETAINED_TABLES, type RetainedTable } from '../retention/tables.js';
 import type { Stack } from '../stack/resolve.js';
@@ -36,7 +37,7 @@ export type SchemaObject =
 export function desiredSchema(stack: Stack): SchemaObject[] {
   const layout = schemaLayout(stack);
   const db = stack.clickhouse.database;
-  const rollup = sqlStatements(renderClickHouseDdl(stack));
+  const rollup = sqlStatements(renderClickHouseDdl(stack, loadClickHouseDdlSql()));
   if (layout.owner === 'exporter') return singleServerSchema(stack, rollup);
   const on = layout.nodes.length === 0 ? ` ON CLUSTER ${layout.cluster}` : '';
   const objects: SchemaObject[] = [{ kind: 'database', name: db, create: `CREATE DATABASE IF NOT EXISTS ${db}${on}` }];

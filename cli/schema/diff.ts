@@ -1,4 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
+import { loadStatement } from '../query/templates.js';
 import { columnDefinition, type ExporterColumn } from './exporter-tables.js';
 import type { SchemaObject } from './desired.js';
 
@@ -33,9 +34,9 @@ export interface ServerState {
 
 export async function readServerState(client: ClickHouseClient, database: string): Promise<ServerState> {
   const rows = async <T>(query: string): Promise<T[]> => (await (await client.query({ query, query_params: { db: database }, format: 'JSONEachRow' })).json()) as T[];
-  const dbs = await rows<{ name: string }>('SELECT name FROM system.databases WHERE name = {db:String}');
-  const tables = await rows<{ name: string; engine: string; create_table_query: string }>('SELECT name, engine, create_table_query FROM system.tables WHERE database = {db:String}');
-  const columns = await rows<{ table: string; name: string; type: string }>('SELECT table, name, type FROM system.columns WHERE database = {db:String}');
+  const dbs = await rows<{ name: string }>(loadStatement('sql', 'schema/database'));
+  const tables = await rows<{ name: string; engine: string; create_table_query: string }>(loadStatement('sql', 'schema/tables'));
+  const columns = await rows<{ table: string; name: string; type: string }>(loadStatement('sql', 'schema/columns'));
   const state: ServerState = { databases: new Set(dbs.map((d) => d.name)), tables: new Map(), columns: new Map() };
   for (const t of tables) state.tables.set(`${database}.${t.name}`, { engine: t.engine, createQuery: t.create_table_query });
   for (const c of columns) {

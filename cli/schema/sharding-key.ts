@@ -1,3 +1,6 @@
+import { RESOURCE_FINGERPRINT } from '@telemetry-stack/client/names';
+import { ATTR_USER_EMAIL, ATTR_USER_ID } from '../vocabulary/claude-code.js';
+
 /**
  * The Distributed tables' sharding key: the user identity the query templates read (the keyed
  * hashes the Collector stored), so all of one user's records, and so every one of their sessions,
@@ -7,5 +10,5 @@
  */
 export function shardingKey(table: { userAttributes: string; time: string }): string {
   const a = table.userAttributes;
-  return `cityHash64(coalesce(nullIf(${a}['user.email'], ''), nullIf(${a}['user.id'], ''), ` + `nullIf(ResourceAttributes['cli.fingerprint'], ''), toString(${table.time})))`;
+  return `cityHash64(coalesce(nullIf(${a}['${ATTR_USER_EMAIL}'], ''), nullIf(${a}['${ATTR_USER_ID}'], ''), nullIf(ResourceAttributes['${RESOURCE_FINGERPRINT}'], ''), toString(${table.time})))`;
 }

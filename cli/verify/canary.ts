@@ -1,6 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Stack } from '../stack/resolve.js';
-import { CLI_USAGE_SCOPE } from '../render/sanitize/profiles.js';
+import { ATTR_EVENT_NAME, ATTR_VERB, RESOURCE_SERVICE_NAME, RESOURCE_SERVICE_VERSION, SCOPE_NAME } from '@telemetry-stack/client/names';
+import { ATTR_SESSION_ID, ATTR_USER_EMAIL, ATTR_USER_ID, CLAUDE_CODE_SCOPE_NAME, CLAUDE_CODE_SERVICE_NAME } from '../vocabulary/claude-code.js';
 
 /**
  * A canary record for `verify`: it must pass the stack's own source filter, carry a planted fake
@@ -27,11 +28,14 @@ export function makeCanary(stack: Stack): Canary {
     secret,
     email: `${id}@example.com`,
     userId: `verify-user-${id}`,
-    serviceName: useClaude ? 'claude-code' : 'telemetry-stack-verify',
-    scopeName: useClaude ? 'com.anthropic.claude_code.events' : CLI_USAGE_SCOPE,
+    serviceName: useClaude ? CLAUDE_CODE_SERVICE_NAME : 'telemetry-stack-verify',
+    scopeName: useClaude ? CLAUDE_CODE_SCOPE_NAME : SCOPE_NAME,
     sentAtMs: Date.now(),
   };
 }
+
+/** The canary's metric, which verify looks for in storage. */
+export const CANARY_METRIC_NAME = 'telemetry_stack.verify.canary';
 
 const str = (key: string, value: string) => ({ key, value: { stringValue: value } });
 
@@ -41,7 +45,7 @@ export function canaryLogs(c: Canary): unknown {
   return {
     resourceLogs: [
       {
-        resource: { attributes: [str('service.name', c.serviceName), str('service.version', 'verify')] },
+        resource: { attributes: [str(RESOURCE_SERVICE_NAME, c.serviceName), str(RESOURCE_SERVICE_VERSION, 'verify')] },
         scopeLogs: [
           {
             scope: { name: c.scopeName },
@@ -52,7 +56,7 @@ export function canaryLogs(c: Canary): unknown {
                 severityNumber: 9,
                 severityText: 'INFO',
                 body: { stringValue: `${c.id} token=${c.secret} contact ${c.email}` },
-                attributes: [str('event.name', 'verify_canary'), str('session.id', c.id), str('cli.verb', 'verify canary'), str('user.id', c.userId), str('user.email', c.email)],
+                attributes: [str(ATTR_EVENT_NAME, 'verify_canary'), str(ATTR_SESSION_ID, c.id), str(ATTR_VERB, 'verify canary'), str(ATTR_USER_ID, c.userId), str(ATTR_USER_EMAIL, c.email)],
               },
             ],
           },
@@ -68,19 +72,19 @@ export function canaryMetrics(c: Canary): unknown {
   return {
     resourceMetrics: [
       {
-        resource: { attributes: [str('service.name', c.serviceName)] },
+        resource: { attributes: [str(RESOURCE_SERVICE_NAME, c.serviceName)] },
         scopeMetrics: [
           {
             scope: { name: c.scopeName },
             metrics: [
               {
-                name: 'telemetry_stack.verify.canary',
+                name: CANARY_METRIC_NAME,
                 unit: '1',
                 sum: {
                   aggregationTemporality: 1,
                   isMonotonic: true,
                   // The id rides in an attribute each profile keeps (session.id for claude-code, cli.verb for cli-usage).
-                  dataPoints: [{ startTimeUnixNano: nanos, timeUnixNano: nanos, asDouble: 1, attributes: [str('session.id', c.id), str('cli.verb', `verify ${c.id}`)] }],
+                  dataPoints: [{ startTimeUnixNano: nanos, timeUnixNano: nanos, asDouble: 1, attributes: [str(ATTR_SESSION_ID, c.id), str(ATTR_VERB, `verify ${c.id}`)] }],
                 },
               },
             ],

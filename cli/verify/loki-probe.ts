@@ -1,4 +1,6 @@
 import type { Stack } from '../stack/resolve.js';
+import { fillStatement } from '../query/fill-statement.js';
+import { loadStatement } from '../query/templates.js';
 import { goDuration } from '../stack/duration.js';
 import { lokiHeaders, storageEndpoint } from '../stack/storage-endpoint.js';
 import type { Canary } from './canary.js';
@@ -32,7 +34,7 @@ export function lokiProbe(stack: Stack, env: NodeJS.ProcessEnv): StorageProbe {
       }
     },
     async findCanary(canary: Canary) {
-      const query = `{service_name="${canary.serviceName}"} |= "${canary.id}"`;
+      const query = fillStatement('logql', loadStatement('logql', 'verify/canary'), { service: canary.serviceName, id: canary.id });
       const start = (BigInt(canary.sentAtMs - 3_600_000) * 1_000_000n).toString();
       const body = JSON.parse(await get(`/loki/api/v1/query_range?query=${encodeURIComponent(query)}&start=${start}&limit=5&direction=backward`)) as { data: { result: LokiStream[] } };
       const stream = body.data.result[0];

@@ -6,7 +6,7 @@ import { validateWithCollector } from '../../cli/collector/validate.js';
 import { envPlaceholders } from '../../cli/commands/env-placeholders.js';
 import { basename } from 'node:path';
 import { goldenDirs, renderGoldenDir } from '../../tools/golden.js';
-import { loadSanitizeInputs } from '../../cli/render/inputs.js';
+import { loadRenderInputs } from '../../cli/render/inputs.js';
 import { testCollectorBinary } from '../support/collector.js';
 import { LINT_FIXTURE_ENV, lintFixtureRules, passesFixture, triggersFixture } from '../support/lint-fixtures.js';
 
@@ -18,7 +18,7 @@ describe('the real Collector validates', () => {
   });
 
   const dir = mkdtempSync(join(tmpdir(), 'telemetry-stack-golden-'));
-  const inputs = loadSanitizeInputs();
+  const inputs = loadRenderInputs();
   for (const goldenDir of goldenDirs()) {
     const variant = basename(goldenDir);
     for (const file of renderGoldenDir(goldenDir, inputs).filter((f) => f.path.endsWith('collector.yaml'))) {

@@ -2,11 +2,11 @@ import { isIPv4, isIPv6 } from 'node:net';
 
 import { describe, expect, it } from 'vitest';
 
-import { generateCorpus } from '../../cli/privacy/corpus.js';
-import type { CorpusItem } from '../../cli/privacy/corpus.js';
-import { compileSecretRules, firstMatch, redactText } from '../../cli/privacy/secret-match.js';
-import type { CompiledSecretRule } from '../../cli/privacy/secret-match.js';
-import { loadSecretRules } from '../../cli/privacy/secret-rules.js';
+import { generateCorpus } from '../../tools/privacy/corpus.js';
+import type { CorpusItem } from '../../tools/privacy/corpus.js';
+import { compileSecretRules, firstMatch, redactText } from '../../tools/privacy/secret-match.js';
+import type { CompiledSecretRule } from '../../tools/privacy/secret-match.js';
+import { loadSecretRules } from '../../tools/privacy/secret-rules.js';
 import { goAvailable, runGoRegexp } from './go-regexp.js';
 
 const SEED = 20261122;

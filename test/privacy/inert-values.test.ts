@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { loadSecretRules, secretPatterns } from '../../cli/privacy/secret-rules.js';
+import { loadSecretRules, secretPatterns } from '../../tools/privacy/secret-rules.js';
 import { INERT_SHAPES } from '../../cli/render/sanitize/inert-values.js';
 import { REDACTION_PII_PATTERNS } from '../../cli/render/sanitize/pii-patterns.js';
 import { goAvailable, runGoRegexp } from './go-regexp.js';

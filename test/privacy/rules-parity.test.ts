@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROCESSOR_RULES_PATH } from '../../cli/render/inputs.js';
-import { loadSecretRules } from '../../cli/privacy/secret-rules.js';
+import { loadSecretRules } from '../../tools/privacy/secret-rules.js';
 import { packagePath } from '../../cli/paths.js';
 import { goAvailable } from './go-regexp.js';
 

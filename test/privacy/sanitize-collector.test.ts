@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadSecretRules } from '../../cli/privacy/secret-rules.js';
+import { loadSecretRules } from '../../tools/privacy/secret-rules.js';
 import { readCollectorMetrics } from '../../cli/runtime/collector-metrics.js';
 import type { ProfileName } from '../../cli/stack/schema.js';
 import { runCli, STACK_TRACE } from '../support/cli.js';

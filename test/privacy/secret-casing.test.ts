@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 
-import { foldCase, goPatterns, spellings } from '../../cli/privacy/secret-casing.js';
-import { loadSecretRules } from '../../cli/privacy/secret-rules.js';
-import { toJsRegExp } from '../../cli/privacy/secret-regex.js';
+import { foldCase, goPatterns, spellings } from '../../tools/privacy/secret-casing.js';
+import { loadSecretRules } from '../../tools/privacy/secret-rules.js';
+import { toJsRegExp } from '../../tools/privacy/secret-regex.js';
 import { goAvailable, runGoRegexp } from './go-regexp.js';
 
 describe('case-insensitive rules spelled out for Go', () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 
-import { compileSecretRules, coverageProblem, redactText, sampleFailures } from '../../cli/privacy/secret-match.js';
-import { goPatterns } from '../../cli/privacy/secret-casing.js';
-import type { SecretRule } from '../../cli/privacy/secret-rules.js';
+import { compileSecretRules, coverageProblem, redactText, sampleFailures } from '../../tools/privacy/secret-match.js';
+import { goPatterns } from '../../tools/privacy/secret-casing.js';
+import type { SecretRule } from '../../tools/privacy/secret-rules.js';
 
 function rule(overrides: Partial<SecretRule> & { regex?: string }): SecretRule {
   const { regex = 'tok_[a-z]{4}', ...rest } = overrides;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { portabilityProblems, toJsRegExp } from '../../cli/privacy/secret-regex.js';
+import { portabilityProblems, toJsRegExp } from '../../tools/privacy/secret-regex.js';
 import { goAvailable, runGoRegexp } from './go-regexp.js';
 
 describe('RE2 / JavaScript portability check', () => {

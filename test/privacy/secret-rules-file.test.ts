@@ -5,9 +5,9 @@ import { fileURLToPath } from 'node:url';
 
 import { describe, expect, it } from 'vitest';
 
-import { defaultInnocentsPath, parseSecretInnocents } from '../../cli/privacy/secret-innocents.js';
-import { findPackageRoot } from '../../cli/privacy/secret-paths.js';
-import { SecretRulesError, defaultSecretRulesPath, loadSecretRules, parseSecretRules } from '../../cli/privacy/secret-rules.js';
+import { defaultInnocentsPath, parseSecretInnocents } from '../../tools/privacy/secret-innocents.js';
+import { findPackageRoot } from '../../tools/privacy/secret-paths.js';
+import { SecretRulesError, defaultSecretRulesPath, loadSecretRules, parseSecretRules } from '../../tools/privacy/secret-rules.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = join(here, '..', '..');

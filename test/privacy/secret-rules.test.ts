@@ -1,13 +1,13 @@
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { createRandom } from '../../cli/privacy/corpus-random.js';
-import { parseGenerateTemplate, renderGenerateTemplate } from '../../cli/privacy/secret-generate.js';
-import type { GeneratedSecret } from '../../cli/privacy/secret-generate.js';
-import { loadSecretInnocents } from '../../cli/privacy/secret-innocents.js';
-import { compileSecretRules, coverageProblem, firstMatch, sampleFailures } from '../../cli/privacy/secret-match.js';
-import { portabilityProblems } from '../../cli/privacy/secret-regex.js';
-import { loadSecretRules, secretPatterns } from '../../cli/privacy/secret-rules.js';
-import type { SecretRule, SecretSample } from '../../cli/privacy/secret-rules.js';
+import { createRandom } from '../../tools/privacy/corpus-random.js';
+import { parseGenerateTemplate, renderGenerateTemplate } from '../../tools/privacy/secret-generate.js';
+import type { GeneratedSecret } from '../../tools/privacy/secret-generate.js';
+import { loadSecretInnocents } from '../../tools/privacy/secret-innocents.js';
+import { compileSecretRules, coverageProblem, firstMatch, sampleFailures } from '../../tools/privacy/secret-match.js';
+import { portabilityProblems } from '../../tools/privacy/secret-regex.js';
+import { loadSecretRules, secretPatterns } from '../../tools/privacy/secret-rules.js';
+import type { SecretRule, SecretSample } from '../../tools/privacy/secret-rules.js';
 import { goAvailable, runGoRegexp } from './go-regexp.js';
 import type { GoProbe } from './go-regexp.js';
 

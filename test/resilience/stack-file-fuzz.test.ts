@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { formatProblem } from '../../cli/errors.js';
 import { renderBundle } from '../../cli/render/bundle.js';
 import { filesUnder } from '../../tools/golden.js';
-import { loadSanitizeInputs } from '../../cli/render/inputs.js';
+import { loadRenderInputs } from '../../cli/render/inputs.js';
 import { parseStackFile } from '../../cli/stack/load.js';
 import { resolveStack } from '../../cli/stack/resolve.js';
 import { runCli, STACK_TRACE } from '../support/cli.js';
@@ -24,7 +24,7 @@ const FUZZ_ENV = { FUZZ_SET: 'set-value', FUZZ_MULTILINE: 'line one\nline: two\n
 describe('fuzzed stack files', () => {
   it(`${IN_PROCESS_CASES} files through parseStackFile, resolve and renderBundle: one-line problems, never a throw`, { timeout: 300_000 }, () => {
     const dir = mkdtempSync(join(tmpdir(), 'telemetry-stack-fuzz-'));
-    const inputs = loadSanitizeInputs();
+    const inputs = loadRenderInputs();
     const file = join(dir, 'telemetry-stack.yaml');
     const r = rng(SEED);
     const kinds = new Map<string, { cases: number; valid: number; rejected: number }>();
@@ -78,7 +78,7 @@ describe('fuzzed stack files', () => {
 
   it(`${CLI_CASES} of them through \`generate --out\`: exit 0 or 1, no stack trace, all files or none`, { timeout: 300_000 }, async () => {
     const root = mkdtempSync(join(tmpdir(), 'telemetry-stack-fuzz-cli-'));
-    const inputs = loadSanitizeInputs();
+    const inputs = loadRenderInputs();
     const r = rng(SEED + 7);
     const outcomes = { ok: 0, rejected: 0 };
     const failures: string[] = [];
@@ -127,7 +127,7 @@ describe('fuzzed stack files', () => {
  * back from disk, as the CLI reads it: a lone surrogate in the generated text is written as
  * U+FFFD, so the in-memory text could differ.
  */
-function expectedFiles(file: string, inputs: ReturnType<typeof loadSanitizeInputs>): string[] | undefined {
+function expectedFiles(file: string, inputs: ReturnType<typeof loadRenderInputs>): string[] | undefined {
   const { stack } = parseStackFile(readFileSync(file, 'utf8'), file, FUZZ_ENV);
   if (!stack) return undefined;
   return renderBundle(resolveStack(stack, file, FUZZ_ENV), inputs, { source: 'x', toolVersion: '0' })

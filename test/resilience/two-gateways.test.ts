@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatProblem } from '../../cli/errors.js';
 import { renderClickHouseDdl } from '../../cli/render/clickhouse-ddl.js';
 import { renderCollectorConfig } from '../../cli/render/collector-config.js';
-import { loadSanitizeInputs } from '../../cli/render/inputs.js';
+import { loadClickHouseDdlSql, loadSanitizeInputs } from '../../cli/render/inputs.js';
 import { toYaml } from '../../cli/render/yaml.js';
 import { readCollectorMetrics } from '../../cli/runtime/collector-metrics.js';
 import { homeOf } from '../../cli/home/layout.js';
@@ -276,7 +276,7 @@ topology: {gateways: 2}
         // As `up` does once the exporter has created otel_logs: the rollups and the insert
         // deduplication window, rendered from this stack file (clickhouse/rollups.sql).
         mkdirSync(join(homeOf(base.dataDir).configDir, 'clickhouse'), { recursive: true });
-        writeFileSync(join(homeOf(base.dataDir).configDir, 'clickhouse', 'rollups.sql'), renderClickHouseDdl(base));
+        writeFileSync(join(homeOf(base.dataDir).configDir, 'clickhouse', 'rollups.sql'), renderClickHouseDdl(base, loadClickHouseDdlSql()));
         await applyRollups(base, PASSWORD, () => {});
       }
     }

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { generateCorpus, type CorpusItem } from '../../cli/privacy/corpus.js';
+import { generateCorpus, type CorpusItem } from '../../tools/privacy/corpus.js';
 
 /**
  * Values planted in telemetry to prove the sanitize chain, from the shared corpus: sensitive texts

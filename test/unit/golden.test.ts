@@ -13,12 +13,12 @@ import {
   renderSecretPatternsFile,
 } from '../../tools/golden.js';
 import { packageRoot } from '../../cli/paths.js';
-import { loadSanitizeInputs, PROCESSOR_RULES_PATH, SECRET_PATTERNS_PATH, SECRET_RULES_PATH } from '../../cli/render/inputs.js';
+import { loadRenderInputs, PROCESSOR_RULES_PATH, SECRET_PATTERNS_PATH, SECRET_RULES_PATH } from '../../cli/render/inputs.js';
 
 const stale = (what: string) => `${what} is stale; regenerate with: ${GOLDEN_UPDATE_COMMAND}`;
 
 describe('golden renders', () => {
-  const inputs = loadSanitizeInputs();
+  const inputs = loadRenderInputs();
   const dirs = goldenDirs();
   const variants = dirs.map((d) => basename(d));
 

@@ -6,7 +6,7 @@ import { renderClickHouseDdl } from '../../cli/render/clickhouse-ddl.js';
 import { GRAFANA_DASHBOARDS_DIR, GRAFANA_PROVISIONING_DIR, renderGrafanaBundle } from '../../cli/render/grafana/bundle.js';
 import { grafanaLogql, grafanaSql } from '../../cli/render/grafana/panel-queries.js';
 import { COMPOSE_DIR, GOLDEN_DIR, GRAFANA_GOLDEN_PREFIX, goldenDirs, renderGoldenDir } from '../../tools/golden.js';
-import { loadSanitizeInputs } from '../../cli/render/inputs.js';
+import { loadRenderInputs } from '../../cli/render/inputs.js';
 import type { Template } from '../../cli/query/templates.js';
 import { loadTemplate } from '../../cli/query/templates.js';
 import { parseStackFile } from '../../cli/stack/load.js';
@@ -45,7 +45,7 @@ interface Datasource {
 
 /** Every rendered Grafana set: the grafana-* goldens and what compose/ mounts for its profile. */
 function grafanaSets(): { name: string; files: Map<string, string> }[] {
-  const inputs = loadSanitizeInputs();
+  const inputs = loadRenderInputs();
   const dirs = goldenDirs().filter((d) => d === COMPOSE_DIR || d.startsWith(join(GOLDEN_DIR, GRAFANA_GOLDEN_PREFIX)));
   return dirs.map((dir) => {
     const files = renderGoldenDir(dir, inputs).filter((f) => f.path.startsWith('grafana/'));
@@ -119,7 +119,7 @@ describe('Grafana provisioning: what Grafana expects to read', () => {
 
   it("ClickHouse panels read only the stack's own tables: otel_logs and the rollups its DDL creates", () => {
     const stack = stackOf('version: 1.0\nbackend: embedded\nprofiles: [cli-usage, claude-code]\n');
-    const own = new Set(['otel_logs', ...[...renderClickHouseDdl(stack).matchAll(/CREATE TABLE IF NOT EXISTS \S+\.([A-Za-z_]+)/g)].map((m) => m[1]!)]);
+    const own = new Set(['otel_logs', ...[...renderClickHouseDdl(stack, loadRenderInputs().clickhouseDdl).matchAll(/CREATE TABLE IF NOT EXISTS \S+\.([A-Za-z_]+)/g)].map((m) => m[1]!)]);
     const files = renderGrafanaBundle(stack, STACK_FILE_NAME);
     const d = JSON.parse(files.find((f) => f.path.startsWith('grafana/dashboards/'))!.content) as Dashboard;
     const read = new Set(d.panels.flatMap((p) => p.targets.flatMap((t) => [...(t.rawSql ?? '').matchAll(/\b(?:FROM|JOIN)\s+([A-Za-z_][A-Za-z0-9_.]*)/g)].map((m) => m[1]!))));

@@ -5,7 +5,7 @@ describe('package exports', () => {
   it('telemetry-stack: load, render and lint', async () => {
     const lib = await import('telemetry-stack');
     const { stack } = lib.parseStackFile('version: 1\nbackend: loki\ndataDir: /d\n', 's.yaml', {});
-    const files = lib.renderBundle(lib.resolveStack(stack!, '/s.yaml', {}), { secretPatterns: [] }, { source: 's.yaml', toolVersion: 't' });
+    const files = lib.renderBundle(lib.resolveStack(stack!, '/s.yaml', {}), { ...lib.loadRenderInputs(), secretPatterns: [] }, { source: 's.yaml', toolVersion: 't' });
     expect(files.map((f) => f.path)).toContain('compose/loki.yaml');
     expect(lib.lintCollectorConfig('c.yaml', files[0]!.content, { env: {} }).filter((f) => f.rule !== 'unset-env')).toEqual([]);
   });

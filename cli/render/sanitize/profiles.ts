@@ -1,4 +1,41 @@
+import {
+  ATTR_EVENT_NAME,
+  ATTR_EXIT_CODE,
+  ATTR_HEARTBEAT_DROPPED,
+  ATTR_HEARTBEAT_SIZE_PREFIX,
+  ATTR_USAGE_CATEGORY,
+  ATTR_USAGE_COUNT,
+  ATTR_USAGE_NAME,
+  ATTR_VERB,
+  EVENT_COMMAND,
+  RESOURCE_FINGERPRINT,
+  RESOURCE_INSTANCE_ID,
+  RESOURCE_SERVICE_NAME,
+  RESOURCE_SERVICE_VERSION,
+  SCOPE_NAME,
+} from '@telemetry-stack/client/names';
 import type { ProfileName } from '../../stack/schema.js';
+import {
+  ATTR_CACHE_CREATION_TOKENS,
+  ATTR_CACHE_READ_TOKENS,
+  ATTR_COST_USD,
+  ATTR_ERROR,
+  ATTR_ERROR_TYPE,
+  ATTR_INPUT_TOKENS,
+  ATTR_MODEL,
+  ATTR_OUTPUT_TOKENS,
+  ATTR_SESSION_ID,
+  ATTR_STATUS_CODE,
+  ATTR_SUCCESS,
+  ATTR_TOOL_NAME,
+  ATTR_USER_ACCOUNT_UUID,
+  ATTR_USER_EMAIL,
+  ATTR_USER_ID,
+  CLAUDE_CODE_SERVICE_NAME,
+  RESOURCE_COST_CENTER,
+  RESOURCE_DEPARTMENT,
+  RESOURCE_TEAM,
+} from '../../vocabulary/claude-code.js';
 
 /**
  * What each source profile keeps. Everything not listed is deleted before storage: a new
@@ -29,94 +66,90 @@ export interface Profile {
   resourceAttributes: readonly string[];
 }
 
-/** Names the client library writes (packages/client): the scope marks a cli-usage record. */
-export const CLI_USAGE_SCOPE = 'telemetry-stack/client';
-/**
- * The documented record shape (packages/client/README.md) marks one too, whichever library wrote it: a
- * CLI in Go or Python sends the event name and attributes without copying our scope name.
- */
-export const CLI_COMMAND_EVENT = 'cli.command';
-
 /** Attributes that identify a person; pseudonymized (or dropped/kept) by privacy.userId. */
-export const USER_ID_ATTRIBUTES = ['user.id', 'user.email', 'user.account_uuid'] as const;
+export const USER_ID_ATTRIBUTES = [ATTR_USER_ID, ATTR_USER_EMAIL, ATTR_USER_ACCOUNT_UUID] as const;
 
 /** Claude Code content attributes governed by privacy.promptText. */
 export const PROMPT_TEXT_ATTRIBUTES = ['prompt', 'response', 'assistant_response', 'content'] as const;
 /** Claude Code content attributes governed by privacy.toolDetails. */
 export const TOOL_DETAIL_ATTRIBUTES = ['tool_parameters', 'tool_input', 'tool_output', 'tool_result_content'] as const;
 
-const COMMON_RESOURCE = ['service.name', 'service.version', 'service.namespace', 'deployment.environment', 'deployment.environment.name'];
+const COMMON_RESOURCE = [RESOURCE_SERVICE_NAME, RESOURCE_SERVICE_VERSION, 'service.namespace', 'deployment.environment', 'deployment.environment.name'];
 
 const claudeCode: Profile = {
   name: 'claude-code',
-  match: 'resource.attributes["service.name"] == "claude-code"',
-  logMatch: 'resource.attributes["service.name"] == "claude-code"',
-  select: [{ resourceAttributes: { 'service.name': 'claude-code' } }],
+  match: `resource.attributes["${RESOURCE_SERVICE_NAME}"] == "${CLAUDE_CODE_SERVICE_NAME}"`,
+  logMatch: `resource.attributes["${RESOURCE_SERVICE_NAME}"] == "${CLAUDE_CODE_SERVICE_NAME}"`,
+  select: [{ resourceAttributes: { [RESOURCE_SERVICE_NAME]: CLAUDE_CODE_SERVICE_NAME } }],
   logAttributes: [
-    'event.name',
+    ATTR_EVENT_NAME,
     'event.timestamp',
     'event.sequence',
-    'session.id',
+    ATTR_SESSION_ID,
     'prompt.id',
     ...USER_ID_ATTRIBUTES,
     'organization.id',
     'terminal.type',
     'app.version',
     // api_request / api_error: what the cost, token and error reports read
-    'model',
-    'input_tokens',
-    'output_tokens',
-    'cache_read_tokens',
-    'cache_creation_tokens',
-    'cost_usd',
+    ATTR_MODEL,
+    ATTR_INPUT_TOKENS,
+    ATTR_OUTPUT_TOKENS,
+    ATTR_CACHE_READ_TOKENS,
+    ATTR_CACHE_CREATION_TOKENS,
+    ATTR_COST_USD,
     'cost_usd_micros',
     'duration_ms',
     'query_source',
     'speed',
     'effort',
     'request_id',
-    'error',
-    'status_code',
+    ATTR_ERROR,
+    ATTR_STATUS_CODE,
     'attempt',
     // tool_decision / tool_result / user_prompt
-    'tool_name',
+    ATTR_TOOL_NAME,
     'decision',
     'source',
-    'success',
-    'error_type',
+    ATTR_SUCCESS,
+    ATTR_ERROR_TYPE,
     'prompt_length',
     'language',
   ],
   datapointAttributes: [
-    'session.id',
+    ATTR_SESSION_ID,
     ...USER_ID_ATTRIBUTES,
     'organization.id',
     'terminal.type',
     'app.version',
-    'model',
+    ATTR_MODEL,
     'type',
     'query_source',
-    'tool_name',
+    ATTR_TOOL_NAME,
     'decision',
     'source',
     'language',
     'start_type',
   ],
   // team/department/cost_center arrive through OTEL_RESOURCE_ATTRIBUTES and group the cost report.
-  resourceAttributes: [...COMMON_RESOURCE, 'os.type', 'os.version', 'host.arch', 'team', 'department', 'cost_center'],
+  resourceAttributes: [...COMMON_RESOURCE, 'os.type', 'os.version', 'host.arch', RESOURCE_TEAM, RESOURCE_DEPARTMENT, RESOURCE_COST_CENTER],
 };
 
 const cliUsage: Profile = {
   name: 'cli-usage',
-  match: `scope.name == "${CLI_USAGE_SCOPE}"`,
-  logMatch: `scope.name == "${CLI_USAGE_SCOPE}" or log.event_name == "${CLI_COMMAND_EVENT}" or log.attributes["event.name"] == "${CLI_COMMAND_EVENT}"`,
-  select: [{ scopeName: CLI_USAGE_SCOPE }, { eventNames: [CLI_COMMAND_EVENT] }],
+  // The client's scope marks its records; the documented record shape (packages/client/README.md)
+  // marks one too, whichever library wrote it: a CLI in Go or Python sends the event name and
+  // attributes without copying our scope name.
+  match: `scope.name == "${SCOPE_NAME}"`,
+  logMatch: `scope.name == "${SCOPE_NAME}" or log.event_name == "${EVENT_COMMAND}" or log.attributes["${ATTR_EVENT_NAME}"] == "${EVENT_COMMAND}"`,
+  select: [{ scopeName: SCOPE_NAME }, { eventNames: [EVENT_COMMAND] }],
   // cli.command events, and the heartbeat's cli.heartbeat / cli.usage records (aggregated counts).
-  logAttributes: ['event.name', 'cli.verb', 'cli.exit_code', 'cli.fingerprint', 'usage.category', 'usage.name', 'usage.count', 'heartbeat.dropped'],
+  // The fingerprint is a resource attribute of our client; other clients may send it on the record.
+  logAttributes: [ATTR_EVENT_NAME, ATTR_VERB, ATTR_EXIT_CODE, RESOURCE_FINGERPRINT, ATTR_USAGE_CATEGORY, ATTR_USAGE_NAME, ATTR_USAGE_COUNT, ATTR_HEARTBEAT_DROPPED],
   // heartbeat.size.<name>: bucketed sizes such as user_count "11-50", named by the product.
-  logAttributePatterns: ['heartbeat\\.size\\.[a-z0-9_.-]{1,64}'],
-  datapointAttributes: ['cli.verb', 'cli.exit_code', 'cli.fingerprint', 'category', 'key', 'instance.id', 'size_bucket'],
-  resourceAttributes: ['service.name', 'service.version', 'cli.fingerprint', 'service.instance.id'],
+  logAttributePatterns: [`${ATTR_HEARTBEAT_SIZE_PREFIX.replace(/\./g, '\\.')}[a-z0-9_.-]{1,64}`],
+  datapointAttributes: [ATTR_VERB, ATTR_EXIT_CODE, RESOURCE_FINGERPRINT, 'category', 'key', 'instance.id', 'size_bucket'],
+  resourceAttributes: [RESOURCE_SERVICE_NAME, RESOURCE_SERVICE_VERSION, RESOURCE_FINGERPRINT, RESOURCE_INSTANCE_ID],
 };
 
 const generic: Profile = {
@@ -125,8 +158,8 @@ const generic: Profile = {
   logMatch: 'true',
   select: [{}],
   logAttributes: [
-    'event.name',
-    'session.id',
+    ATTR_EVENT_NAME,
+    ATTR_SESSION_ID,
     ...USER_ID_ATTRIBUTES,
     'error.type',
     'exception.type',
@@ -137,7 +170,7 @@ const generic: Profile = {
     'rpc.service',
     'code.function.name',
   ],
-  datapointAttributes: ['session.id', ...USER_ID_ATTRIBUTES, 'error.type', 'http.request.method', 'http.response.status_code', 'http.route', 'rpc.method', 'rpc.service', 'outcome', 'type', 'name'],
+  datapointAttributes: [ATTR_SESSION_ID, ...USER_ID_ATTRIBUTES, 'error.type', 'http.request.method', 'http.response.status_code', 'http.route', 'rpc.method', 'rpc.service', 'outcome', 'type', 'name'],
   resourceAttributes: [...COMMON_RESOURCE, 'telemetry.sdk.name', 'telemetry.sdk.language', 'telemetry.sdk.version', 'os.type', 'host.arch'],
 };
 

@@ -106,7 +106,7 @@ type file struct {
 }
 
 // Parse reads rules from YAML and checks that every pattern compiles; every problem is reported.
-// The TypeScript reader (cli/privacy/secret-rules.ts) checks the rest of the file's rules (samples,
+// The TypeScript reader (tools/privacy/secret-rules.ts) checks the rest of the file's rules (samples,
 // portability); this one checks what the processor depends on.
 func Parse(data []byte, name string) ([]Rule, error) {
 	var f file

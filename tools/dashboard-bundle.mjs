@@ -8,14 +8,15 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const OUT = join(HERE, '..', '..', 'dist', 'dashboard');
+const ROOT = join(HERE, '..');
+const OUT = join(ROOT, 'dist', 'dashboard');
 const require = createRequire(import.meta.url);
 const uplotDir = dirname(require.resolve('uplot/package.json'));
 const uplotVersion = JSON.parse(readFileSync(join(uplotDir, 'package.json'), 'utf8')).version;
 
 rmSync(OUT, { recursive: true, force: true });
 await build({
-  entryPoints: { app: join(HERE, 'web', 'app.ts') },
+  entryPoints: { app: join(ROOT, 'cli', 'dashboard', 'web', 'app.ts') },
   bundle: true,
   minify: true,
   format: 'iife',

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-// This module runs from cli/privacy/ in the source tree and from dist/cli/privacy/ once built,
+// This module runs from tools/privacy/ in the source tree and from dist/tools/privacy/ once built,
 // so a fixed number of ../ would be right in one place only; the package root is the nearest
 // directory with a package.json.
 export function findPackageRoot(startDir: string): string | undefined {

@@ -1,0 +1,3 @@
+-- schema diff: whether the database {db:String} (a query parameter) exists.
+
+SELECT name FROM system.databases WHERE name = {db:String}
