@@ -16,7 +16,10 @@
 // question) alone, and two of it sent together over the read-only user's HTTP interface, run after
 // run in turn, with the median time until both have answered and its ratio to one alone; and a
 // short question (`query tokens`, on its rollup) alone and sent together with the slow one: with
-// queries run one after another it would wait for the slow one to finish. The machine's load
+// queries run one after another it would wait for the slow one to finish. The same pair again with
+// one thread per query (max_threads = 1, sent by the writer, which may change settings): a lone
+// query otherwise takes every core, so two of them at once need twice the CPU; with one core each
+// they run side by side in the time of one, which is what shows the engine does not queue them. The machine's load
 // average is printed at the start and the end: other work on it moves the figures.
 //
 // Bounded: every request has a timeout, and a size whose load would not fit in --budget seconds
@@ -157,13 +160,17 @@ async function main() {
     `version: 1.0\nname: bench\ndataDir: ${join(dir, 'data')}\nbackend: embedded\nruntime: process\nreceivers: {grpc: {port: ${grpc}}, http: {port: ${http}}}\n` +
       `collector: {healthPort: ${health}, metricsPort: ${metrics}}\nclickhouse: {port: ${storage}}\n`,
   );
-  const [{ createClient }, { loadStackFile }, { resolveStack }, { openQuerySource }] = await Promise.all([
+  const [{ createClient }, { loadStackFile }, { resolveStack }, { openQuerySource }, { homeOf }, { loadTemplate }, { clickHouseValues }] = await Promise.all([
     import('@clickhouse/client'),
     import(join(REPO, 'dist/cli/stack/load.js')),
     import(join(REPO, 'dist/cli/stack/resolve.js')),
     import(join(REPO, 'dist/cli/query/source.js')),
+    import(join(REPO, 'dist/cli/home/layout.js')),
+    import(join(REPO, 'dist/cli/query/templates.js')),
+    import(join(REPO, 'dist/cli/query/params.js')),
   ]);
   let client;
+  let oneThread;
   let source;
   const results = new Map();
   const together = new Map();
@@ -173,9 +180,20 @@ async function main() {
     process.stderr.write('bench: starting a throwaway stack\n');
     cli(['up'], file);
     const stack = resolveStack(loadStackFile(file, process.env).stack, file, process.env);
-    const password = readFileSync(join(dir, 'data', 'secrets', 'clickhouse-password'), 'utf8').trim();
+    const password = readFileSync(homeOf(stack.dataDir).clickhousePasswordFile, 'utf8').trim();
     // The loader writes as the embedded engine's writer; the templates read as its read-only user.
-    client = createClient({ url: `http://127.0.0.1:${storage}`, username: 'telemetry_writer', password, request_timeout: 900_000, log: { level: 127 } });
+    const writer = (settings) =>
+      createClient({
+        url: `http://127.0.0.1:${storage}`,
+        username: 'telemetry_writer',
+        password,
+        database: stack.clickhouse.database,
+        request_timeout: 900_000,
+        log: { level: 127 },
+        clickhouse_settings: settings,
+      });
+    client = writer({});
+    oneThread = writer({ max_threads: 1 });
     source = openQuerySource(stack, process.env);
     const db = stack.clickhouse.database;
     const nowSeconds = Math.floor(Date.now() / 1000);
@@ -251,12 +269,24 @@ async function main() {
         await source.run(q.name, filters(q.raw));
         return performance.now() - t;
       };
+      // The same template text and parameters the CLI sends, on one thread.
+      const timedOneThread = async (q) => {
+        const template = loadTemplate('clickhouse', q.name);
+        const values = clickHouseValues(stack, process.env, filters(q.raw));
+        const params = Object.fromEntries([...template.params.keys()].map((k) => [k, values[k]]));
+        const t = performance.now();
+        await (await oneThread.query({ query: template.text, format: 'JSON', query_params: params })).json();
+        return performance.now() - t;
+      };
       const alone = [];
       const both = [];
       const shortAlone = [];
       const shortBesideSlow = [];
+      const aloneOneThread = [];
+      const bothOneThread = [];
       await timed(SLOW);
       await timed(SHORT);
+      await timedOneThread(SLOW);
       // Alternating, so a change in the machine's load falls on every side alike.
       for (let r = 0; r < RUNS; r++) {
         alone.push(await timed(SLOW));
@@ -266,13 +296,25 @@ async function main() {
         shortAlone.push(await timed(SHORT));
         const [, short] = await Promise.all([timed(SLOW), timed(SHORT)]);
         shortBesideSlow.push(short);
+        aloneOneThread.push(await timedOneThread(SLOW));
+        const t1 = performance.now();
+        await Promise.all([timedOneThread(SLOW), timedOneThread(SLOW)]);
+        bothOneThread.push(performance.now() - t1);
       }
-      together.set(size, { alone: median(alone), both: median(both), shortAlone: median(shortAlone), shortBesideSlow: median(shortBesideSlow) });
+      together.set(size, {
+        alone: median(alone),
+        both: median(both),
+        shortAlone: median(shortAlone),
+        shortBesideSlow: median(shortBesideSlow),
+        aloneOneThread: median(aloneOneThread),
+        bothOneThread: median(bothOneThread),
+      });
       process.stderr.write(`bench: ${size.toLocaleString('en-US')} ${SLOW.label}: ${median(alone).toFixed(0)} ms alone, ${median(both).toFixed(0)} ms two at once\n`);
     }
   } finally {
     await source?.close().catch(() => undefined);
     await client?.close().catch(() => undefined);
+    await oneThread?.close().catch(() => undefined);
     try {
       cli(['down'], file);
     } catch (e) {
@@ -304,6 +346,20 @@ async function main() {
         `${t.shortBesideSlow.toFixed(0)} ms`,
       ];
       const widths = [6, 9, 27, 5, SHORT.label.length + 6, SHORT.label.length + SLOW.label.length + 15];
+      console.log('| ' + cells.map((c, i) => c.padStart(widths[i])).join(' | ') + ' |');
+    }
+    console.log(`\nthe same two with one thread per query (max_threads = 1, as the writer), median of ${RUNS} runs`);
+    console.log('| events | one alone | two at once (both answered) | ratio | one alone, all cores / one thread |');
+    console.log('|-------:|----------:|----------------------------:|------:|----------------------------------:|');
+    for (const [size, t] of together) {
+      const cells = [
+        `${size / 1_000_000}M`,
+        `${t.aloneOneThread.toFixed(0)} ms`,
+        `${t.bothOneThread.toFixed(0)} ms`,
+        (t.bothOneThread / t.aloneOneThread).toFixed(2),
+        (t.alone / t.aloneOneThread).toFixed(2),
+      ];
+      const widths = [6, 9, 27, 5, 33];
       console.log('| ' + cells.map((c, i) => c.padStart(widths[i])).join(' | ') + ' |');
     }
   }
