@@ -3,7 +3,10 @@
 // - install: `npm pack` of packages/client, then `npm install` of the tarball into an empty project
 //   (offline: it has no dependency to fetch): tarball bytes, bytes installed, packages installed;
 // - whole process: the example tiny CLI run as a child process in five variants, the median wall time of
-//   each against the uninstrumented baseline;
+//   each against the uninstrumented baseline, and a floor: the baseline plus `import` of an empty package
+//   by name, which is what Node charges for a host's first dependency before any of its code runs (the
+//   resolution of a bare name: node_modules lookup, package.json, exports). Every variant, the baseline
+//   too, writes one `telemetry: <result>` line to stderr, so the line's own cost is in all of them;
 // - import alone, timed inside fresh processes (less noisy than whole processes): import, and import +
 //   createUsageTelemetry + a track that DO_NOT_TRACK turns down, against an empty module, the floor of any
 //   first import.
@@ -15,6 +18,12 @@
 // machine state. For example, for the commit before the client became its own package:
 //   mkdir /tmp/before && git archive 66dafda | tar -x -C /tmp/before \
 //     && ln -s "$PWD/node_modules" /tmp/before/node_modules && (cd /tmp/before && node cli/client/bundle.mjs)
+// From 5b278de on, the client is an npm workspace: node_modules/@telemetry-stack/client is a link to
+// ../../packages/client, which through a linked node_modules would be this checkout's client again. Such a
+// checkout gets a node_modules of its own, every entry linked but that one (here for f13f18d):
+//   B=/tmp/before; mkdir -p $B/node_modules/@telemetry-stack && git archive f13f18d | tar -x -C $B \
+//     && for d in node_modules/* node_modules/.bin; do [ $d = node_modules/@telemetry-stack ] || ln -s "$PWD/$d" $B/$d; done \
+//     && ln -s ../../packages/client $B/node_modules/@telemetry-stack/client && (cd $B/packages/client && node scripts/build.mjs)
 //
 // Variants run round-robin (one of each per round), so drift in machine load spreads over all of them.
 // Every server listens on 127.0.0.1 with port 0; nothing leaves the machine.
@@ -25,7 +34,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -141,6 +150,33 @@ async function startBlackHole() {
   };
 }
 
+/**
+ * The floor of any dependency: the baseline CLI with one more import, of a package that holds nothing, by
+ * name, from a project of its own (a package.json and node_modules/, as a host has). Its one extra module
+ * file matches the client's one file, so floor and client differ only in what the client's file does.
+ */
+function writeFloorHost(home) {
+  const project = join(home, 'floor-host');
+  const dependency = join(project, 'node_modules/empty-package');
+  mkdirSync(dependency, { recursive: true });
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'floor-host', private: true, type: 'module' }));
+  writeFileSync(join(dependency, 'package.json'), JSON.stringify({ name: 'empty-package', version: '1.0.0', type: 'module', exports: { '.': { types: './index.d.ts', default: './index.js' } } }));
+  writeFileSync(join(dependency, 'index.js'), 'export {};\n');
+  const script = join(project, 'cli.mjs');
+  writeFileSync(
+    script,
+    [
+      "import 'empty-package';",
+      `import { dispatch } from ${JSON.stringify(pathToFileURL(join(REPO, 'examples/tiny-cli/commands.mjs')).href)};`,
+      '',
+      'process.exitCode = dispatch(process.argv.slice(2)).exit;',
+      "if (process.env.TINY_CLI_PRINT_TELEMETRY_RESULT === '1') process.stderr.write('telemetry: none\\n');",
+      '',
+    ].join('\n'),
+  );
+  return script;
+}
+
 async function refusedUrl() {
   const server = net.createServer();
   const port = await listen(server);
@@ -236,6 +272,7 @@ async function main() {
   const { runs, before } = parseArgs(process.argv.slice(2));
   const entry = clientEntryOf(REPO);
   const beforeEntry = before === undefined ? undefined : clientEntryOf(before);
+  if (beforeEntry === entry) fail(`--before ${before}: its example imports this checkout's client (${entry}); see the header of this script`);
   const home = mkdtempSync(join(tmpdir(), 'bench-client-'));
   const loadBefore = load();
   const sink = await startSink();
@@ -243,6 +280,7 @@ async function main() {
   const refused = await refusedUrl();
   // Built from nothing so that a CI=true or DO_NOT_TRACK in the caller's shell cannot change a variant.
   const baseEnv = { PATH: process.env.PATH, HOME: join(home, 'home'), XDG_CONFIG_HOME: join(home, 'config') };
+  const printResult = { ...baseEnv, TINY_CLI_PRINT_TELEMETRY_RESULT: '1' };
   const withEndpoint = (url, extra = {}) => ({
     ...baseEnv,
     TINY_CLI_TELEMETRY_ENDPOINT: url,
@@ -256,7 +294,8 @@ async function main() {
     { name: `${label}enabled, endpoint black-holed`, script: cli, env: withEndpoint(hole.url), expect: 'timeout' },
   ];
   const variants = [
-    { name: 'baseline (no library)', script: BASELINE, env: baseEnv, expect: undefined },
+    { name: 'baseline (no library)', script: BASELINE, env: printResult, expect: 'none' },
+    { name: 'floor: baseline + an empty package', script: writeFloorHost(home), env: printResult, expect: 'none' },
     ...(before === undefined ? [] : instrumented('before: ', join(before, 'examples/tiny-cli/cli.mjs'))),
     ...instrumented(before === undefined ? '' : 'after: ', CLI),
   ];
@@ -277,7 +316,7 @@ async function main() {
     for (let round = 0; round < runs; round += 1) {
       for (const [i, v] of variants.entries()) {
         const { ms, cpuMs, stderr } = await timeRun(v.script, v.env);
-        if (v.expect && !stderr.includes(`telemetry: ${v.expect}`)) {
+        if (!stderr.includes(`telemetry: ${v.expect}`)) {
           throw new Error(`${v.name}: expected telemetry: ${v.expect}, got: ${stderr.trim()}`);
         }
         times[i].push(ms);
@@ -305,6 +344,12 @@ async function main() {
     // Each round runs every variant once, close together in time; the median of the per-round differences
     // cancels load that drifts from round to round, which a difference of two medians does not.
     console.log('(paired: median over rounds of the variant minus the baseline run of the same round)');
+    // What the library's own file and code cost on a disabled run, once Node's price for resolving any
+    // package by name (the floor row) is set aside.
+    for (const [i, v] of variants.entries()) {
+      if (!v.name.includes('disabled')) continue;
+      console.log(`${v.name} minus the floor (paired): ${signed(median(times[i].map((t, r) => t - times[1][r])))} ms`);
+    }
     if (cpuBase !== undefined) console.log('(cpu ms: mean user + system time of the child process, from /proc)');
     console.log(`\nsink received ${sink.requests()} requests (expected ${(runs + 1) * sends})`);
 
