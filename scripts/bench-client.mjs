@@ -185,39 +185,45 @@ async function refusedUrl() {
 }
 
 /**
- * CPU seconds (user + system) of this process's children that have been waited for, from /proc (Linux):
- * CPU time moves less than wall time when other jobs share the machine. Ticks are 10 ms, so it is only
- * read as a mean over all runs of a variant. Undefined where there is no /proc.
+ * Preloaded into every measured child with --require: at exit it writes the process's CPU time (user +
+ * system, all threads, from getrusage in microseconds) to fd 3. CPU time moves far less than wall time
+ * when other jobs share the machine, and this reads it to the microsecond, where /proc's 10 ms ticks could
+ * only be averaged. The preload itself (one small CommonJS file) is the same in every variant.
  */
-function childrenCpuMs() {
-  try {
-    const stat = readFileSync('/proc/self/stat', 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // Fields 16 and 17 of proc(5), cutime and cstime; `fields` starts at field 3.
-    return ((Number(fields[13]) + Number(fields[14])) * 1000) / 100;
-  } catch {
-    return undefined;
-  }
+function writeCpuProbe(home) {
+  const probe = join(home, 'cpu-probe.cjs');
+  writeFileSync(
+    probe,
+    [
+      "'use strict';",
+      "process.on('exit', () => {",
+      '  const usage = process.resourceUsage();',
+      "  require('node:fs').writeSync(3, `${(usage.userCPUTime + usage.systemCPUTime) / 1000}\\n`);",
+      '});',
+      '',
+    ].join('\n'),
+  );
+  return probe;
 }
 
 /** Asynchronous spawn: the sink answering the child runs on this process's event loop. */
-function timeRun(script, env) {
+function timeRun(script, env, probe) {
   return new Promise((done, fail) => {
-    const cpuBefore = childrenCpuMs();
     const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, [script, 'add', '1', '2'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--require', probe, script, 'add', '1', '2'], { env, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
+    let cpu = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
+    child.stdio[3].on('data', (d) => (cpu += d));
     const timer = setTimeout(() => process.kill(child.pid, 'SIGKILL'), KILL_AFTER_MS);
     child.on('error', fail);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      const cpuAfter = childrenCpuMs();
-      const cpuMs = cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore;
-      if (code !== 0 || stdout !== '3\n') fail(new Error(`${script}: exit ${code ?? signal}\n${stderr}`));
+      const cpuMs = Number(cpu);
+      if (code !== 0 || stdout !== '3\n' || cpu === '' || !Number.isFinite(cpuMs)) fail(new Error(`${script}: exit ${code ?? signal}\n${stderr}`));
       else done({ ms, cpuMs, stderr });
     });
   });
@@ -310,47 +316,50 @@ async function main() {
 
     // One unmeasured run each: the first instrumented run creates the fingerprint and shows the notice,
     // which is a once-per-installation cost, and the OS file cache warms up.
-    for (const v of variants) await timeRun(v.script, v.env);
+    const probe = writeCpuProbe(home);
+    for (const v of variants) await timeRun(v.script, v.env, probe);
     const times = variants.map(() => []);
     const cpu = variants.map(() => []);
     for (let round = 0; round < runs; round += 1) {
       for (const [i, v] of variants.entries()) {
-        const { ms, cpuMs, stderr } = await timeRun(v.script, v.env);
+        const { ms, cpuMs, stderr } = await timeRun(v.script, v.env, probe);
         if (!stderr.includes(`telemetry: ${v.expect}`)) {
           throw new Error(`${v.name}: expected telemetry: ${v.expect}, got: ${stderr.trim()}`);
         }
         times[i].push(ms);
-        if (cpuMs !== undefined) cpu[i].push(cpuMs);
+        cpu[i].push(cpuMs);
       }
     }
 
     const base = median(times[0]);
-    const mean = (values) => values.reduce((a, b) => a + b, 0) / values.length;
-    const cpuBase = cpu[0].length === runs ? mean(cpu[0]) : undefined;
+    const cpuBase = median(cpu[0]);
     const signed = (n) => `${n >= 0 ? '+' : ''}${n.toFixed(1)}`;
+    // Each round runs every variant once, close together in time; the median of the per-round differences
+    // cancels load that drifts from round to round, which a difference of two medians does not.
+    const paired = (samples, i, against) => median(samples[i].map((t, r) => t - samples[against][r]));
     const width = before === undefined ? 34 : 43;
     console.log(`node ${process.version}, ${runs} runs per variant, library timeout 800 ms (default)\n`);
     console.log(
       `${pad('variant', width)}${pad('median ms', 11, true)}${pad('min', 8, true)}${pad('max', 8, true)}${pad('vs base', 10, true)}${pad('ratio', 8, true)}${pad('paired', 9, true)}` +
-        (cpuBase === undefined ? '' : `${pad('cpu ms', 9, true)}${pad('vs base', 10, true)}`),
+        `${pad('cpu ms', 9, true)}${pad('paired', 9, true)}`,
     );
     for (const [i, v] of variants.entries()) {
       const m = median(times[i]);
-      const cpuColumns = cpuBase === undefined ? '' : `${pad(mean(cpu[i]).toFixed(1), 9, true)}${pad(signed(mean(cpu[i]) - cpuBase), 10, true)}`;
       console.log(
-        `${pad(v.name, width)}${pad(m.toFixed(1), 11, true)}${pad(Math.min(...times[i]).toFixed(1), 8, true)}${pad(Math.max(...times[i]).toFixed(1), 8, true)}${pad(signed(m - base), 10, true)}${pad(`${(m / base).toFixed(2)}x`, 8, true)}${pad(signed(median(times[i].map((t, r) => t - times[0][r]))), 9, true)}${cpuColumns}`,
+        `${pad(v.name, width)}${pad(m.toFixed(1), 11, true)}${pad(Math.min(...times[i]).toFixed(1), 8, true)}${pad(Math.max(...times[i]).toFixed(1), 8, true)}${pad(signed(m - base), 10, true)}${pad(`${(m / base).toFixed(2)}x`, 8, true)}${pad(signed(paired(times, i, 0)), 9, true)}` +
+          `${pad(median(cpu[i]).toFixed(1), 9, true)}${pad(signed(paired(cpu, i, 0)), 9, true)}`,
       );
     }
-    // Each round runs every variant once, close together in time; the median of the per-round differences
-    // cancels load that drifts from round to round, which a difference of two medians does not.
     console.log('(paired: median over rounds of the variant minus the baseline run of the same round)');
+    console.log('(cpu ms: median user + system time of the child, all threads, from its getrusage at exit)');
+    console.log(`(cpu ms of the baseline, median ${cpuBase.toFixed(1)}, is the reference for the cpu paired column)`);
     // What the library's own file and code cost on a disabled run, once Node's price for resolving any
     // package by name (the floor row) is set aside.
+    console.log('');
     for (const [i, v] of variants.entries()) {
       if (!v.name.includes('disabled')) continue;
-      console.log(`${v.name} minus the floor (paired): ${signed(median(times[i].map((t, r) => t - times[1][r])))} ms`);
+      console.log(`${v.name} minus the floor, paired: ${signed(paired(times, i, 1))} ms wall, ${signed(paired(cpu, i, 1))} ms cpu`);
     }
-    if (cpuBase !== undefined) console.log('(cpu ms: mean user + system time of the child process, from /proc)');
     console.log(`\nsink received ${sink.requests()} requests (expected ${(runs + 1) * sends})`);
 
     // The floor: the first import of any ES module file, here an empty one, is paid by every host anyway.
