@@ -3,7 +3,10 @@
 // - install: `npm pack` of packages/client, then `npm install` of the tarball into an empty project
 //   (offline: it has no dependency to fetch): tarball bytes, bytes installed, packages installed;
 // - whole process: the example tiny CLI run as a child process in five variants, the median wall time of
-//   each against the uninstrumented baseline;
+//   each against the uninstrumented baseline, and a floor: the baseline plus `import` of an empty package
+//   by name, which is what Node charges for a host's first dependency before any of its code runs (the
+//   resolution of a bare name: node_modules lookup, package.json, exports). Every variant, the baseline
+//   too, writes one `telemetry: <result>` line to stderr, so the line's own cost is in all of them;
 // - import alone, timed inside fresh processes (less noisy than whole processes): import, and import +
 //   createUsageTelemetry + a track that DO_NOT_TRACK turns down, against an empty module, the floor of any
 //   first import.
@@ -15,6 +18,12 @@
 // machine state. For example, for the commit before the client became its own package:
 //   mkdir /tmp/before && git archive 66dafda | tar -x -C /tmp/before \
 //     && ln -s "$PWD/node_modules" /tmp/before/node_modules && (cd /tmp/before && node cli/client/bundle.mjs)
+// From 5b278de on, the client is an npm workspace: node_modules/@telemetry-stack/client is a link to
+// ../../packages/client, which through a linked node_modules would be this checkout's client again. Such a
+// checkout gets a node_modules of its own, every entry linked but that one (here for f13f18d):
+//   B=/tmp/before; mkdir -p $B/node_modules/@telemetry-stack && git archive f13f18d | tar -x -C $B \
+//     && for d in node_modules/* node_modules/.bin; do [ $d = node_modules/@telemetry-stack ] || ln -s "$PWD/$d" $B/$d; done \
+//     && ln -s ../../packages/client $B/node_modules/@telemetry-stack/client && (cd $B/packages/client && node scripts/build.mjs)
 //
 // Variants run round-robin (one of each per round), so drift in machine load spreads over all of them.
 // Every server listens on 127.0.0.1 with port 0; nothing leaves the machine.
@@ -25,7 +34,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -141,6 +150,33 @@ async function startBlackHole() {
   };
 }
 
+/**
+ * The floor of any dependency: the baseline CLI with one more import, of a package that holds nothing, by
+ * name, from a project of its own (a package.json and node_modules/, as a host has). Its one extra module
+ * file matches the client's one file, so floor and client differ only in what the client's file does.
+ */
+function writeFloorHost(home) {
+  const project = join(home, 'floor-host');
+  const dependency = join(project, 'node_modules/empty-package');
+  mkdirSync(dependency, { recursive: true });
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'floor-host', private: true, type: 'module' }));
+  writeFileSync(join(dependency, 'package.json'), JSON.stringify({ name: 'empty-package', version: '1.0.0', type: 'module', exports: { '.': { types: './index.d.ts', default: './index.js' } } }));
+  writeFileSync(join(dependency, 'index.js'), 'export {};\n');
+  const script = join(project, 'cli.mjs');
+  writeFileSync(
+    script,
+    [
+      "import 'empty-package';",
+      `import { dispatch } from ${JSON.stringify(pathToFileURL(join(REPO, 'examples/tiny-cli/commands.mjs')).href)};`,
+      '',
+      'process.exitCode = dispatch(process.argv.slice(2)).exit;',
+      "if (process.env.TINY_CLI_PRINT_TELEMETRY_RESULT === '1') process.stderr.write('telemetry: none\\n');",
+      '',
+    ].join('\n'),
+  );
+  return script;
+}
+
 async function refusedUrl() {
   const server = net.createServer();
   const port = await listen(server);
@@ -149,39 +185,45 @@ async function refusedUrl() {
 }
 
 /**
- * CPU seconds (user + system) of this process's children that have been waited for, from /proc (Linux):
- * CPU time moves less than wall time when other jobs share the machine. Ticks are 10 ms, so it is only
- * read as a mean over all runs of a variant. Undefined where there is no /proc.
+ * Preloaded into every measured child with --require: at exit it writes the process's CPU time (user +
+ * system, all threads, from getrusage in microseconds) to fd 3. CPU time moves far less than wall time
+ * when other jobs share the machine, and this reads it to the microsecond, where /proc's 10 ms ticks could
+ * only be averaged. The preload itself (one small CommonJS file) is the same in every variant.
  */
-function childrenCpuMs() {
-  try {
-    const stat = readFileSync('/proc/self/stat', 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // Fields 16 and 17 of proc(5), cutime and cstime; `fields` starts at field 3.
-    return ((Number(fields[13]) + Number(fields[14])) * 1000) / 100;
-  } catch {
-    return undefined;
-  }
+function writeCpuProbe(home) {
+  const probe = join(home, 'cpu-probe.cjs');
+  writeFileSync(
+    probe,
+    [
+      "'use strict';",
+      "process.on('exit', () => {",
+      '  const usage = process.resourceUsage();',
+      "  require('node:fs').writeSync(3, `${(usage.userCPUTime + usage.systemCPUTime) / 1000}\\n`);",
+      '});',
+      '',
+    ].join('\n'),
+  );
+  return probe;
 }
 
 /** Asynchronous spawn: the sink answering the child runs on this process's event loop. */
-function timeRun(script, env) {
+function timeRun(script, env, probe) {
   return new Promise((done, fail) => {
-    const cpuBefore = childrenCpuMs();
     const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, [script, 'add', '1', '2'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--require', probe, script, 'add', '1', '2'], { env, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
+    let cpu = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
+    child.stdio[3].on('data', (d) => (cpu += d));
     const timer = setTimeout(() => process.kill(child.pid, 'SIGKILL'), KILL_AFTER_MS);
     child.on('error', fail);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      const cpuAfter = childrenCpuMs();
-      const cpuMs = cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore;
-      if (code !== 0 || stdout !== '3\n') fail(new Error(`${script}: exit ${code ?? signal}\n${stderr}`));
+      const cpuMs = Number(cpu);
+      if (code !== 0 || stdout !== '3\n' || cpu === '' || !Number.isFinite(cpuMs)) fail(new Error(`${script}: exit ${code ?? signal}\n${stderr}`));
       else done({ ms, cpuMs, stderr });
     });
   });
@@ -236,6 +278,7 @@ async function main() {
   const { runs, before } = parseArgs(process.argv.slice(2));
   const entry = clientEntryOf(REPO);
   const beforeEntry = before === undefined ? undefined : clientEntryOf(before);
+  if (beforeEntry === entry) fail(`--before ${before}: its example imports this checkout's client (${entry}); see the header of this script`);
   const home = mkdtempSync(join(tmpdir(), 'bench-client-'));
   const loadBefore = load();
   const sink = await startSink();
@@ -243,6 +286,7 @@ async function main() {
   const refused = await refusedUrl();
   // Built from nothing so that a CI=true or DO_NOT_TRACK in the caller's shell cannot change a variant.
   const baseEnv = { PATH: process.env.PATH, HOME: join(home, 'home'), XDG_CONFIG_HOME: join(home, 'config') };
+  const printResult = { ...baseEnv, TINY_CLI_PRINT_TELEMETRY_RESULT: '1' };
   const withEndpoint = (url, extra = {}) => ({
     ...baseEnv,
     TINY_CLI_TELEMETRY_ENDPOINT: url,
@@ -256,7 +300,8 @@ async function main() {
     { name: `${label}enabled, endpoint black-holed`, script: cli, env: withEndpoint(hole.url), expect: 'timeout' },
   ];
   const variants = [
-    { name: 'baseline (no library)', script: BASELINE, env: baseEnv, expect: undefined },
+    { name: 'baseline (no library)', script: BASELINE, env: printResult, expect: 'none' },
+    { name: 'floor: baseline + an empty package', script: writeFloorHost(home), env: printResult, expect: 'none' },
     ...(before === undefined ? [] : instrumented('before: ', join(before, 'examples/tiny-cli/cli.mjs'))),
     ...instrumented(before === undefined ? '' : 'after: ', CLI),
   ];
@@ -271,41 +316,50 @@ async function main() {
 
     // One unmeasured run each: the first instrumented run creates the fingerprint and shows the notice,
     // which is a once-per-installation cost, and the OS file cache warms up.
-    for (const v of variants) await timeRun(v.script, v.env);
+    const probe = writeCpuProbe(home);
+    for (const v of variants) await timeRun(v.script, v.env, probe);
     const times = variants.map(() => []);
     const cpu = variants.map(() => []);
     for (let round = 0; round < runs; round += 1) {
       for (const [i, v] of variants.entries()) {
-        const { ms, cpuMs, stderr } = await timeRun(v.script, v.env);
-        if (v.expect && !stderr.includes(`telemetry: ${v.expect}`)) {
+        const { ms, cpuMs, stderr } = await timeRun(v.script, v.env, probe);
+        if (!stderr.includes(`telemetry: ${v.expect}`)) {
           throw new Error(`${v.name}: expected telemetry: ${v.expect}, got: ${stderr.trim()}`);
         }
         times[i].push(ms);
-        if (cpuMs !== undefined) cpu[i].push(cpuMs);
+        cpu[i].push(cpuMs);
       }
     }
 
     const base = median(times[0]);
-    const mean = (values) => values.reduce((a, b) => a + b, 0) / values.length;
-    const cpuBase = cpu[0].length === runs ? mean(cpu[0]) : undefined;
+    const cpuBase = median(cpu[0]);
     const signed = (n) => `${n >= 0 ? '+' : ''}${n.toFixed(1)}`;
+    // Each round runs every variant once, close together in time; the median of the per-round differences
+    // cancels load that drifts from round to round, which a difference of two medians does not.
+    const paired = (samples, i, against) => median(samples[i].map((t, r) => t - samples[against][r]));
     const width = before === undefined ? 34 : 43;
     console.log(`node ${process.version}, ${runs} runs per variant, library timeout 800 ms (default)\n`);
     console.log(
       `${pad('variant', width)}${pad('median ms', 11, true)}${pad('min', 8, true)}${pad('max', 8, true)}${pad('vs base', 10, true)}${pad('ratio', 8, true)}${pad('paired', 9, true)}` +
-        (cpuBase === undefined ? '' : `${pad('cpu ms', 9, true)}${pad('vs base', 10, true)}`),
+        `${pad('cpu ms', 9, true)}${pad('paired', 9, true)}`,
     );
     for (const [i, v] of variants.entries()) {
       const m = median(times[i]);
-      const cpuColumns = cpuBase === undefined ? '' : `${pad(mean(cpu[i]).toFixed(1), 9, true)}${pad(signed(mean(cpu[i]) - cpuBase), 10, true)}`;
       console.log(
-        `${pad(v.name, width)}${pad(m.toFixed(1), 11, true)}${pad(Math.min(...times[i]).toFixed(1), 8, true)}${pad(Math.max(...times[i]).toFixed(1), 8, true)}${pad(signed(m - base), 10, true)}${pad(`${(m / base).toFixed(2)}x`, 8, true)}${pad(signed(median(times[i].map((t, r) => t - times[0][r]))), 9, true)}${cpuColumns}`,
+        `${pad(v.name, width)}${pad(m.toFixed(1), 11, true)}${pad(Math.min(...times[i]).toFixed(1), 8, true)}${pad(Math.max(...times[i]).toFixed(1), 8, true)}${pad(signed(m - base), 10, true)}${pad(`${(m / base).toFixed(2)}x`, 8, true)}${pad(signed(paired(times, i, 0)), 9, true)}` +
+          `${pad(median(cpu[i]).toFixed(1), 9, true)}${pad(signed(paired(cpu, i, 0)), 9, true)}`,
       );
     }
-    // Each round runs every variant once, close together in time; the median of the per-round differences
-    // cancels load that drifts from round to round, which a difference of two medians does not.
     console.log('(paired: median over rounds of the variant minus the baseline run of the same round)');
-    if (cpuBase !== undefined) console.log('(cpu ms: mean user + system time of the child process, from /proc)');
+    console.log('(cpu ms: median user + system time of the child, all threads, from its getrusage at exit)');
+    console.log(`(cpu ms of the baseline, median ${cpuBase.toFixed(1)}, is the reference for the cpu paired column)`);
+    // What the library's own file and code cost on a disabled run, once Node's price for resolving any
+    // package by name (the floor row) is set aside.
+    console.log('');
+    for (const [i, v] of variants.entries()) {
+      if (!v.name.includes('disabled')) continue;
+      console.log(`${v.name} minus the floor, paired: ${signed(paired(times, i, 1))} ms wall, ${signed(paired(cpu, i, 1))} ms cpu`);
+    }
     console.log(`\nsink received ${sink.requests()} requests (expected ${(runs + 1) * sends})`);
 
     // The floor: the first import of any ES module file, here an empty one, is paid by every host anyway.

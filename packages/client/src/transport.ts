@@ -39,11 +39,11 @@ export interface PostOptions {
 export async function postOtlp(options: PostOptions): Promise<SendResult> {
   const { url, body, deadline } = options;
   if (deadline.expired) return 'timeout';
-  let request: Buffer;
+  let request: Uint8Array;
   try {
     const head = requestHead(url, options.headers, options.contentType, body.byteLength);
     if (head === undefined) return 'failed';
-    request = Buffer.concat([Buffer.from(head, 'latin1'), body]);
+    request = requestBytes(head, body);
   } catch {
     // decodeURIComponent on malformed credentials in the URL, as in node:http.
     return 'failed';
@@ -124,6 +124,18 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 /** Set from the request itself; a host's header of the same name would contradict the message. */
 const OWN_HEADERS = new Set(['content-type', 'content-length', 'connection', 'transfer-encoding', 'expect']);
+
+/**
+ * The head in latin1 (requestHead lets no character above 0xff through) followed by the body, in one array
+ * written by hand: on a CLI's one send, Buffer.from and Buffer.concat are first calls that Node compiles
+ * then, about 0.2 ms together, for what is a copy of a few hundred bytes.
+ */
+function requestBytes(head: string, body: Uint8Array): Uint8Array {
+  const bytes = new Uint8Array(head.length + body.byteLength);
+  for (let i = 0; i < head.length; i += 1) bytes[i] = head.charCodeAt(i) & 0xff;
+  bytes.set(body, head.length);
+  return bytes;
+}
 
 /** The request line and headers, or undefined when a header cannot be sent as given. */
 function requestHead(
