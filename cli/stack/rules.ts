@@ -70,6 +70,15 @@ export function checkStackRules(stack: StackFile): StackRuleProblem[] {
           : `applies to backend clickhouse only (this stack's backend is ${stack.backend}); remove it`,
     });
   }
+  // The embedded engine and the chdb-server image define their own users (telemetry_writer for
+  // the Collector, telemetry_reader for queries): a user named here would be silently unused.
+  if (runsChdbServer(stack) && stack.clickhouse.username !== 'default') {
+    problems.push({
+      path: ['clickhouse', 'username'],
+      severity: 'warning',
+      message: `has no effect with ${stack.backend === 'embedded' ? 'the embedded engine' : 'server: chdb-server'}: it writes as telemetry_writer and reads as telemetry_reader; remove it`,
+    });
+  }
   if (stack.clickhouse.url !== undefined && stack.backend !== 'clickhouse') {
     error(['clickhouse', 'url'], `applies to backend clickhouse only (this stack's backend is ${stack.backend}); remove it or set backend: clickhouse`);
   }

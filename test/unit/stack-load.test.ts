@@ -83,6 +83,16 @@ describe('stack file loading', () => {
     expect(parse('version: 1\nbackend: clickhouse\nclickhouse: {server: chdb-server}\n').problems).toEqual([]);
   });
 
+  it('warns that clickhouse.username is unused where the engine defines its own users', () => {
+    const embedded = parse('version: 1\nbackend: embedded\nclickhouse: {username: analyst}\n');
+    expect(embedded.problems.map((p) => [p.severity, p.path, p.message])).toEqual([
+      ['warning', 'clickhouse.username', 'has no effect with the embedded engine: it writes as telemetry_writer and reads as telemetry_reader; remove it'],
+    ]);
+    expect(parse('version: 1\nbackend: clickhouse\nclickhouse: {server: chdb-server, username: analyst}\n').problems.map((p) => p.path)).toEqual(['clickhouse.username']);
+    expect(parse('version: 1\nbackend: clickhouse\nclickhouse: {username: analyst}\nruntime: docker\n').problems).toEqual([]);
+    expect(parse('version: 1\nbackend: embedded\n').problems).toEqual([]);
+  });
+
   it('reports YAML syntax errors with their line and never throws', () => {
     const { stack, problems } = parse('version: 1\nprofiles: [claude-code\n');
     expect(stack).toBeUndefined();
