@@ -88,7 +88,7 @@ async function main() {
     `version: 1.0\nname: bench\ndataDir: ${join(dir, 'data')}\nbackend: embedded\nruntime: process\nreceivers: {grpc: {port: ${grpc}}, http: {port: ${http}}}\n` +
       `collector: {healthPort: ${health}, metricsPort: ${metrics}}\nclickhouse: {port: ${storage}}\n`,
   );
-  const [{ createClient }, { chromium }] = await Promise.all([import('@clickhouse/client'), import('playwright-core')]);
+  const [{ createClient }, { chromium }, { homeOf }] = await Promise.all([import('@clickhouse/client'), import('playwright-core'), import(join(REPO, 'dist/cli/home/layout.js'))]);
   let client;
   let dashboard;
   let browser;
@@ -99,7 +99,7 @@ async function main() {
   try {
     process.stderr.write('bench: starting a throwaway stack\n');
     cli(['up'], file);
-    const password = readFileSync(join(dir, 'data', 'secrets', 'clickhouse-password'), 'utf8').trim();
+    const password = readFileSync(homeOf(join(dir, 'data')).clickhousePasswordFile, 'utf8').trim();
     // The embedded engine's writer (the read-only user cannot load events).
     client = createClient({ url: `http://127.0.0.1:${storage}`, username: 'telemetry_writer', password, request_timeout: 900_000, log: { level: 127 } });
     const nowSeconds = Math.floor(Date.now() / 1000);

@@ -62,7 +62,8 @@ async function bench(compress) {
     const latencies = [];
     for (let i = 0; i < runs; i++) latencies.push(JSON.parse(cliRun('verify', '--json').stdout).latencyMs);
 
-    const password = readFileSync(join(dir, 'data', 'secrets', 'clickhouse-password'), 'utf8').trim();
+    const { homeOf } = await import(join(root, 'dist', 'cli', 'home', 'layout.js'));
+    const password = readFileSync(homeOf(join(dir, 'data')).clickhousePasswordFile, 'utf8').trim();
     const count = async (runId) => {
       const res = await fetch(`http://127.0.0.1:${storage}/`, {
         method: 'POST',
