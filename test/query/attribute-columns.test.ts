@@ -43,6 +43,8 @@ function withoutEncoding(r: QueryResult): QueryResult {
   return { columns: r.columns.map((c) => ({ ...c, type: plain(c.type) })), rows: r.rows };
 }
 
+const WRITTEN_IN_BACKGROUND = (n: number) => `${n} attribute columns are computed on read in the events already stored; they are written into them in the background`;
+
 describe('attribute columns: same answers as the map lookups, on events stored before and after the columns', () => {
   let h: Harness;
   let stack: Stack;
@@ -164,7 +166,7 @@ describe('attribute columns: same answers as the map lookups, on events stored b
     await dropColumns();
     const first = await h.cli(['up']);
     expect(first.exitCode, first.stderr).toBe(0);
-    expect(`${first.stdout}${first.stderr}`).toContain(`${columnNames.length} attribute columns added; the events already stored get them in the background`);
+    expect(`${first.stdout}${first.stderr}`).toContain(WRITTEN_IN_BACKGROUND(columnNames.length));
     expect((await presentColumns()).sort()).toEqual([...columnNames].sort());
     const deadline = Date.now() + 60_000;
     while ((await activeMutations()) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
@@ -175,8 +177,24 @@ describe('attribute columns: same answers as the map lookups, on events stored b
     const issued = await mutations();
     const second = await h.cli(['up']);
     expect(second.exitCode, second.stderr).toBe(0);
-    expect(`${second.stdout}${second.stderr}`).not.toMatch(/attribute columns added/);
+    expect(`${second.stdout}${second.stderr}`).not.toMatch(/written into them in the background/);
     expect(await mutations()).toBe(issued);
+  }, 240_000);
+
+  it('an up interrupted after adding the columns, before their rewrite: the next up starts it', async () => {
+    await dropColumns();
+    // What the interrupted up did: the columns are there, no part stores them, no mutation runs.
+    const rendered = readFileSync(join(h.stack.dataDir, 'config', 'clickhouse', 'rollups.sql'), 'utf8');
+    await h.sql(sqlStatements(rendered).find((s) => s.includes('ADD COLUMN IF NOT EXISTS'))!);
+    expect((await presentColumns()).sort()).toEqual([...columnNames].sort());
+    expect((await partsWithColumns()).every((n) => n === 0)).toBe(true);
+    const next = await h.cli(['up']);
+    expect(next.exitCode, next.stderr).toBe(0);
+    expect(`${next.stdout}${next.stderr}`).toContain(WRITTEN_IN_BACKGROUND(columnNames.length));
+    const deadline = Date.now() + 60_000;
+    while ((await activeMutations()) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    expect((await partsWithColumns()).every((n) => n === columnNames.length)).toBe(true);
+    expectRows(await compareAll());
   }, 240_000);
 
   it('the real Collector writes into the table with the columns, which it fills on insert', async () => {
