@@ -135,10 +135,11 @@ export class ProcessParts implements PartRunner<ProcessPart> {
 
   private collectorPart(binary: string, secretEnv: Record<string, string>): ProcessPart {
     const { stack } = this.ctx;
-    const config = homeOf(stack.dataDir).collectorConfigFile;
+    const home = homeOf(stack.dataDir);
+    const config = home.collectorConfigFile;
     const spec = { component: 'collector', command: binary, args: [`--config=file:${config}`], env: secretEnv, ports: collectorPorts(stack) };
     // The Collector reads its certificate at start, so a re-issued one needs a restart too.
-    const tls = stack.receivers.tls?.generate ? [homeOf(stack.dataDir).tls.certFile] : [];
+    const tls = stack.receivers.tls?.generate ? [home.tls.certFile] : [];
     return part({ ...spec, fingerprint: processFingerprint(spec, [config, ...tls]) }, collectorReady(stack));
   }
 }
