@@ -162,6 +162,10 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
         throw e;
       }
     }
+    // Browsers ask for an icon on any page of this origin, including the 401 page a first visit
+    // gets, and that request may land after the token's cookie is set: no content, not a 404 in
+    // the console (the dashboard's own page names an empty icon and asks for nothing).
+    if (url.pathname === '/favicon.ico') return send(res, 204, 'image/x-icon', '');
     return send(res, 404, 'text/plain; charset=utf-8', 'not found\n');
   }
 

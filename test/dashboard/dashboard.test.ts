@@ -98,7 +98,8 @@ async function stop(r: Running | undefined): Promise<void> {
 function watch(page: Page): string[] {
   const problems: string[] = [];
   page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
+    // The location names the resource a "Failed to load resource" line is about.
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()} (${m.location().url})`);
   });
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
   page.on('requestfailed', (r) => problems.push(`requestfailed: ${r.url()} ${r.failure()?.errorText ?? ''}`));
@@ -258,6 +259,9 @@ describe('dashboard and the public insights page, in headless Chromium', () => {
     expect(String(first.headers['set-cookie'])).toMatch(/^ts_dashboard=.+; HttpOnly; SameSite=Strict; Path=\//);
     // Another name for this host (DNS rebinding) is refused even with the token.
     expect((await get(base, { host: `rebind.example:${port}`, authorization: `Bearer ${TOKEN}` })).status).toBe(421);
+    // The icon a browser asks for on the 401 page may arrive after the cookie: nothing, not a 404.
+    expect((await get(`${base}favicon.ico`)).status).toBe(401);
+    expect((await get(`${base}favicon.ico`, { cookie: `ts_dashboard=${TOKEN}` })).status).toBe(204);
 
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     const problems = watch(page);
