@@ -160,7 +160,7 @@ async function main() {
     `version: 1.0\nname: bench\ndataDir: ${join(dir, 'data')}\nbackend: embedded\nruntime: process\nreceivers: {grpc: {port: ${grpc}}, http: {port: ${http}}}\n` +
       `collector: {healthPort: ${health}, metricsPort: ${metrics}}\nclickhouse: {port: ${storage}}\n`,
   );
-  const [{ createClient }, { loadStackFile }, { resolveStack }, { openQuerySource }, { homeOf }, { loadTemplate }, { clickHouseValues }] = await Promise.all([
+  const [{ createClient }, { loadStackFile }, { resolveStack }, { openQuerySource }, { homeOf }, { loadTemplate }, { clickHouseValues }, { runTemplateOnClickHouse }] = await Promise.all([
     import('@clickhouse/client'),
     import(join(REPO, 'dist/cli/stack/load.js')),
     import(join(REPO, 'dist/cli/stack/resolve.js')),
@@ -168,6 +168,7 @@ async function main() {
     import(join(REPO, 'dist/cli/home/layout.js')),
     import(join(REPO, 'dist/cli/query/templates.js')),
     import(join(REPO, 'dist/cli/query/params.js')),
+    import(join(REPO, 'dist/cli/query/clickhouse.js')),
   ]);
   let client;
   let oneThread;
@@ -273,9 +274,8 @@ async function main() {
       const timedOneThread = async (q) => {
         const template = loadTemplate('clickhouse', q.name);
         const values = clickHouseValues(stack, process.env, filters(q.raw));
-        const params = Object.fromEntries([...template.params.keys()].map((k) => [k, values[k]]));
         const t = performance.now();
-        await (await oneThread.query({ query: template.text, format: 'JSON', query_params: params })).json();
+        await runTemplateOnClickHouse(oneThread, stack, template, values);
         return performance.now() - t;
       };
       const alone = [];
