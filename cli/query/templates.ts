@@ -63,7 +63,6 @@ export function loadTemplate(language: TemplateLanguage, name: string): Template
 export type StatementLanguage = 'sql' | 'logql';
 
 const STATEMENT_NAME = /^[a-z][a-z0-9-]*\/[a-z][a-z0-9-]*$/;
-const STATEMENT_COMMENT: Record<StatementLanguage, string> = { sql: '--', logql: '#' };
 const statements = new Map<string, string>();
 
 /** The statement stored as `<area>/<name>` (e.g. `schema/rollups`); a missing one is a packaging bug. */
@@ -73,13 +72,14 @@ export function loadStatement(language: StatementLanguage, name: string): string
   // Package files do not change while the CLI runs; a query loop reads each once.
   let text = statements.get(path);
   if (text === undefined) {
-    text = splitHeader(readFileSync(path, 'utf8'), STATEMENT_COMMENT[language]).body.trim();
+    text = splitHeader(readFileSync(path, 'utf8'), COMMENT[language]).body.trim();
     statements.set(path, text);
   }
   return text;
 }
 
-const COMMENT: Record<TemplateLanguage, string> = { clickhouse: '--', loki: '#' };
+/** The comment marker of each language, templates and statements alike. */
+const COMMENT: Record<TemplateLanguage | StatementLanguage, string> = { clickhouse: '--', sql: '--', loki: '#', logql: '#' };
 
 /** The comment lines a file opens with (markers removed), and the rest after the blank lines that follow them. */
 function splitHeader(text: string, marker: string): { header: string[]; body: string } {
