@@ -22,11 +22,7 @@ export async function startHarness(extra = '', backend = 'embedded'): Promise<Ha
   const stack = await writeTestStack(extra, backend);
   const cli = (args: string[], env?: NodeJS.ProcessEnv) => runCli([...args, '--file', stack.file], { cwd: stack.dir, ...(env ? { env: { ...process.env, ...env } } : {}) });
   const up = await cli(['up']);
-  if (up.exitCode !== 0) {
-    // The caller never gets a harness to stop: whatever a half-done up left running stops here.
-    await cli(['down']);
-    throw new Error(`up failed:\n${up.stderr}`);
-  }
+  if (up.exitCode !== 0) throw new Error(`up failed:\n${up.stderr}`);
   const secret = (name: string) => readFileSync(join(stack.dataDir, 'secrets', name), 'utf8').trim();
   return {
     stack,
